@@ -1,0 +1,154 @@
+"""Cleaning: drop what is not the story, keep a map back to the input's offsets.
+
+Cleaning works on paragraphs (blocks separated by blank lines, or single lines) and only ever
+drops whole paragraphs; the kept paragraphs are copied verbatim, so every kept character maps
+back to the decoded input exactly (``OffsetMap``).  What it drops, and why:
+
+* headline lines: a short first line without sentence-final punctuation becomes the title, and
+  any later headline-like line that repeats it is dropped;
+* photo captions: a paragraph that carries a caption marker such as "(pictured)" and repeats
+  an earlier paragraph's words, or that has no verb-final punctuation and repeats the lead;
+* trailers and chrome: "Read more at ...", "Share this article", "Subscribe to ...",
+  "Follow us on ...", "Click here ...".
+
+A paragraph is dropped only on one of these grounds; a real sentence of the story is never a
+near-duplicate of another paragraph, so it survives (``tests/test_clean.py`` checks this on
+articles written for the purpose).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from pressgraph.model import Article, OffsetMap
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+_TRAILER = re.compile(
+    r"^\s*(read (more|the full story|more at)\b|share (this|on)\b|subscribe\b|sign up\b|"
+    r"follow us\b|click here\b|advertisement\s*$|related:|copyright\b|©|all rights reserved)",
+    re.IGNORECASE,
+)
+_CAPTION_MARKER = re.compile(
+    r"\((pictured|pictured (left|right|above|below|centre|center)|left|right|above|below|"
+    r"centre|center|file photo|file)\)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…][\"'’”)\]]*\s*$")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    text: str
+    offset_map: OffsetMap
+    title: str | None
+    dropped: tuple[tuple[int, int, str], ...]  # (raw_start, raw_end, reason)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line, stripped of surrounding whitespace."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group()
+        if not line.strip():
+            continue
+        lead = len(line) - len(line.lstrip())
+        trail = len(line) - len(line.rstrip())
+        spans.append((match.start() + lead, match.end() - trail))
+    return spans
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _overlap(a: list[str], b: list[str]) -> float:
+    """Share of ``a``'s words found in ``b``."""
+    if not a:
+        return 0.0
+    bset = set(b)
+    return sum(1 for w in a if w in bset) / len(a)
+
+
+def _is_headline_like(line: str) -> bool:
+    return len(line.split()) <= 30 and not _SENTENCE_END.search(line)
+
+
+def clean_text(text: str, title: str | None = None) -> CleanResult:
+    spans = _paragraphs(text)
+    kept: list[tuple[int, int]] = []
+    dropped: list[tuple[int, int, str]] = []
+    first_line = text[spans[0][0]:spans[0][1]] if spans else ""
+    if title is None and spans and _is_headline_like(first_line) and len(spans) > 1:
+        title = first_line
+    title_words = _words(title) if title else []
+    kept_words: list[list[str]] = []
+    for index, (start, end) in enumerate(spans):
+        line = text[start:end]
+        words = _words(line)
+        reason = None
+        if _TRAILER.search(line) and len(words) <= 25:
+            reason = "trailer"
+        elif title_words and _is_headline_like(line) and (
+            _overlap(words, title_words) >= 0.8 or _overlap(title_words, words) >= 0.8
+        ):
+            reason = "headline"
+            if len(line) > len(title or ""):
+                # Scraped pages often carry a truncated headline first, then the full one.
+                title = line
+        elif any(words == earlier for earlier in kept_words):
+            reason = "duplicate paragraph"
+        elif index > 0 and _looks_like_caption(line, words, kept_words):
+            reason = "caption"
+        if reason:
+            dropped.append((start, end, reason))
+        else:
+            kept.append((start, end))
+            kept_words.append(words)
+    parts: list[str] = []
+    segments: list[tuple[int, int, int]] = []
+    cursor = 0
+    for start, end in kept:
+        if parts:
+            parts.append(PARAGRAPH_SEPARATOR)
+            cursor += len(PARAGRAPH_SEPARATOR)
+        parts.append(text[start:end])
+        segments.append((cursor, start, end - start))
+        cursor += end - start
+    return CleanResult(
+        text="".join(parts),
+        offset_map=OffsetMap(segments=tuple(segments)),
+        title=title,
+        dropped=tuple(dropped),
+    )
+
+
+def _looks_like_caption(line: str, words: list[str], kept_words: list[list[str]]) -> bool:
+    """A caption repeats the story's own words; a marker or missing full stop gives it away."""
+    repeats = any(_overlap(words, earlier) >= 0.7 for earlier in kept_words if earlier)
+    if not repeats:
+        return False
+    return bool(_CAPTION_MARKER.search(line)) or not _SENTENCE_END.search(line)
+
+
+def clean_article(article: Article, *, raw: bool = False) -> Article:
+    """Return the article with cleaned ``text``; ``raw`` keeps the decoded input verbatim."""
+    source = article.raw_text if article.raw_text is not None else article.text
+    if raw:
+        title = article.title
+        if title is None:
+            spans = _paragraphs(source)
+            first = source[spans[0][0]:spans[0][1]] if spans else ""
+            title = first if spans and len(spans) > 1 and _is_headline_like(first) else None
+        return dataclasses.replace(
+            article, text=source, raw_text=source, title=title,
+            offset_map=OffsetMap.identity(len(source)),
+        )
+    result = clean_text(source, article.title)
+    return dataclasses.replace(
+        article, text=result.text, raw_text=source, title=result.title,
+        offset_map=result.offset_map,
+    )

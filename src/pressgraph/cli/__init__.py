@@ -1,0 +1,370 @@
+"""The ``pressgraph`` command line: a CLI of verbs over the pipeline and the store."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pressgraph import __version__
+from pressgraph.cli import render
+from pressgraph.store import DEFAULT_DB, Store
+
+app = typer.Typer(
+    name="pressgraph",
+    help="Raw news in; actors, places, events, quantities, quotes and claims out, "
+    "each tied to the exact characters it came from.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+gazetteer_app = typer.Typer(help="Build or inspect the offline GeoNames gazetteer.")
+app.add_typer(gazetteer_app, name="gazetteer")
+
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[Path, typer.Option("--db", help="SQLite database path.")]
+ModelOption = Annotated[
+    str | None,
+    typer.Option("--model", help="spaCy pipeline name or path (default en_core_web_md)."),
+]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def open_store(db: Path, must_exist: bool = True) -> Store:
+    if must_exist and not db.exists():
+        raise fail(f"{db}: no such database (run `pressgraph ingest PATHS --db {db}` first)")
+    try:
+        return Store(db)
+    except Exception as exc:  # a corrupt or foreign file
+        raise fail(f"{db}: cannot open as a pressgraph database ({exc})") from None
+
+
+def _check_date(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        raise fail(f"{name} {value!r}: not an ISO date (YYYY-MM-DD)") from None
+    return value
+
+
+def _load_model_or_fail(model: str | None) -> None:
+    from pressgraph.nlp import ModelNotFound, load_pipeline
+
+    try:
+        load_pipeline(model)
+    except ModelNotFound as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def version() -> None:
+    """Print pressgraph's version."""
+    console.print(f"pressgraph {__version__}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories or globs.")],
+    db: DbOption = Path(DEFAULT_DB),
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date for articles that carry none.")
+    ] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Do not clean the text.")] = False,
+    model: ModelOption = None,
+    link: Annotated[bool, typer.Option(help="Link actors, events and claims afterwards.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Read articles, extract everything, and store it (one transaction per article)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from pressgraph.batch import ArticleFailure, run_batch
+    from pressgraph.ingest import InputError, read_inputs
+    from pressgraph.pipeline import PipelineConfig
+
+    published = _check_date(published, "--published")
+    config = PipelineConfig(model=model, raw=raw, published=published)
+    _load_model_or_fail(model)
+    ok: list[str] = []
+    failed: list[str] = []
+    skipped: list[str] = []
+    store = open_store(db, must_exist=False)
+    pipeline_label = render.pipeline_label(config)
+
+    def fresh_articles() -> Any:
+        for item in read_inputs(paths, raw=raw):
+            if isinstance(item, InputError):
+                failed.append(str(item))
+                err.print(f"[red]failed:[/red] {item}", highlight=False, soft_wrap=True)
+                continue
+            if store.has_article(item.id):
+                skipped.append(f"{item.path or item.id}: already ingested ({item.id})")
+                continue
+            yield item
+
+    with Progress(
+        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[current]}"), console=err, disable=quiet, transient=True,
+    ) as progress:
+        task = progress.add_task("ingest", total=None, current="")
+        for result in run_batch(fresh_articles(), config, workers=workers):
+            if isinstance(result, ArticleFailure):
+                failed.append(str(result))
+                err.print(f"[red]failed:[/red] {result}", highlight=False, soft_wrap=True)
+            elif store.write_extraction(result, pipeline_label):
+                ok.append(result.article.id)
+            else:
+                skipped.append(f"{result.article.path}: already ingested ({result.article.id})")
+            name = Path(result.article.path or "").name if result.article.path else ""
+            progress.update(task, advance=1, current=name)
+    if link and ok:
+        from pressgraph.store.linking import link_store
+
+        link_store(store)
+    render.ingest_summary(console, store, ok, failed, skipped, quiet=quiet)
+    store.close()
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories or globs.")],
+    published: Annotated[
+        str | None, typer.Option(help="Publication date (YYYY-MM-DD) when the input has none.")
+    ] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Do not clean the text.")] = False,
+    output_format: Annotated[str, typer.Option("--format", help="json or jsonl.")] = "json",
+    only: Annotated[
+        str | None, typer.Option(help="Comma-separated extractors to run (default: all).")
+    ] = None,
+    model: ModelOption = None,
+) -> None:
+    """Extract records and print them as JSON (no database)."""
+    from pressgraph.batch import ArticleFailure, run_batch
+    from pressgraph.ingest import InputError, read_inputs
+    from pressgraph.link import link_corpus
+    from pressgraph.pipeline import PipelineConfig
+
+    if output_format not in ("json", "jsonl"):
+        raise fail(f"--format {output_format!r}: use json or jsonl")
+    published = _check_date(published, "--published")
+    extractors = tuple(x.strip() for x in only.split(",")) if only else ()
+    config = PipelineConfig(model=model, raw=raw, published=published, extractors=extractors)
+    try:
+        from pressgraph.extract import select_extractors
+
+        select_extractors(list(extractors))
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    _load_model_or_fail(model)
+    failures = 0
+    articles = []
+    for item in read_inputs(paths, raw=raw):
+        if isinstance(item, InputError):
+            failures += 1
+            err.print(f"[red]failed:[/red] {item}", highlight=False, soft_wrap=True)
+        else:
+            articles.append(item)
+    results = []
+    for result in run_batch(articles, config):
+        if isinstance(result, ArticleFailure):
+            failures += 1
+            err.print(f"[red]failed:[/red] {result}", highlight=False, soft_wrap=True)
+        else:
+            results.append(result)
+    if not extractors or "claims" in extractors:
+        results = list(link_corpus(results).extractions)
+    single = len(paths) == 1 and len(results) == 1 and output_format == "json"
+    for extraction in results:
+        data = extraction.to_dict()
+        if single:
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        else:
+            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id (or a unique prefix).")],
+    db: DbOption = Path(DEFAULT_DB),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON record.")] = False,
+) -> None:
+    """Show one stored article with everything extracted from it."""
+    store = open_store(db)
+    full_id = store.find_article(article_id)
+    if full_id is None:
+        raise fail(f"{article_id}: no such article in {db} (or the prefix is ambiguous)")
+    extraction = store.load_extraction(full_id)
+    assert extraction is not None
+    if as_json:
+        sys.stdout.write(json.dumps(extraction.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        render.show_extraction(console, extraction)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="FTS5 query: words, \"phrases\", OR, NOT, prefix*")],
+    db: DbOption = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option(help="Most results to show.")] = 20,
+) -> None:
+    """Full-text search over stored articles."""
+    import sqlite3
+
+    store = open_store(db)
+    try:
+        rows = store.search(query, limit)
+    except sqlite3.OperationalError as exc:
+        raise fail(f"search {query!r}: {exc}") from None
+    table = Table("id", "published", "title", "match", show_lines=False)
+    for row in rows:
+        table.add_row(row["id"][:12], row["published"] or "", row["title"] or "", row["snippet"])
+    console.print(table)
+    if not rows:
+        err.print("no matches")
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    db: DbOption = Path(DEFAULT_DB),
+    output_format: Annotated[
+        str, typer.Option("--format", help="jsonl, csv, parquet or geojson.")
+    ] = "jsonl",
+) -> None:
+    """Export the store: one JSON line per article, or one table per record kind."""
+    from pressgraph.store.export import export_store
+
+    store = open_store(db)
+    try:
+        written = export_store(store, out, output_format)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    for path, count in written:
+        console.print(f"{path}  ({count} rows)")
+
+
+@app.command()
+def evaluate(
+    task: Annotated[str, typer.Argument(help="entities, quotes, quantities, time, geo, events, link")],
+    gold: Annotated[Path | None, typer.Option(help="Gold data (default: the task's own).")] = None,
+    model: ModelOption = None,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N documents.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Score an extractor against gold data with the field's own metrics."""
+    from pressgraph.evaluate import get_task
+
+    try:
+        fn = get_task(task)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    if gold is not None and not gold.exists():
+        raise fail(f"{gold}: no such gold file or directory")
+    report = fn(gold, model=model, limit=limit)
+    if as_json:
+        sys.stdout.write(json.dumps(render.report_dict(report), indent=2) + "\n")
+    else:
+        render.show_report(console, report)
+
+
+@app.command()
+def quotes(
+    actor: Annotated[str | None, typer.Option(help="Only quotes by actors matching this name.")] = None,
+    db: DbOption = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option()] = 50,
+) -> None:
+    """List stored quotes with their speakers."""
+    store = open_store(db)
+    render.quotes_table(console, store, actor, limit)
+
+
+@app.command()
+def events(
+    event_type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT")] = None,
+    place: Annotated[str | None, typer.Option(help="Place name or country code.")] = None,
+    since: Annotated[str | None, typer.Option(help="Earliest event date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Latest event date.")] = None,
+    db: DbOption = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option()] = 50,
+) -> None:
+    """List stored events (PLOVER types with ACLED columns)."""
+    since = _check_date(since, "--since")
+    until = _check_date(until, "--until")
+    store = open_store(db)
+    render.events_table(console, store, event_type, place, since, until, limit)
+
+
+@app.command()
+def claims(
+    about: Annotated[str | None, typer.Option(help="Text the claim's subject must contain.")] = None,
+    db: DbOption = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option()] = 50,
+) -> None:
+    """List stored claims: who asserts what about what."""
+    store = open_store(db)
+    render.claims_table(console, store, about, limit)
+
+
+@app.command()
+def conflicts(
+    since: Annotated[str | None, typer.Option(help="Only articles published on or after.")] = None,
+    relation: Annotated[
+        str, typer.Option(help="conflict, agreement, refinement or all.")
+    ] = "conflict",
+    db: DbOption = Path(DEFAULT_DB),
+) -> None:
+    """Claims that conflict (or agree, or refine one another) across and within articles."""
+    since = _check_date(since, "--since")
+    store = open_store(db)
+    render.conflicts_table(console, store, since, relation)
+
+
+@app.command()
+def summary(db: DbOption = Path(DEFAULT_DB)) -> None:
+    """A readable summary of what the database holds."""
+    store = open_store(db)
+    render.store_summary(console, store)
+
+
+@gazetteer_app.command("build")
+def gazetteer_build(
+    source: Annotated[
+        Path | None,
+        typer.Option("--from", help="A GeoNames dump (allCountries.txt / cities500.txt format)."),
+    ] = None,
+    target: Annotated[Path | None, typer.Option("--to", help="Gazetteer SQLite path.")] = None,
+) -> None:
+    """Build the offline gazetteer (from the bundled GeoNames data, or a dump you have)."""
+    from pressgraph.extract.places.gazetteer import build_gazetteer, default_gazetteer_path
+
+    if source is not None and not source.exists():
+        raise fail(f"{source}: no such file")
+    stats = build_gazetteer(source, target or default_gazetteer_path())
+    console.print(stats)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted: every article written so far is complete; run again to resume")
+        sys.exit(130)

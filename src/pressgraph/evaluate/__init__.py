@@ -1,0 +1,106 @@
+"""Evaluation: every extractor measured against gold data with the field's own metrics.
+
+A task is a module in this package with a function
+``evaluate(gold: Path | None, *, model: str | None, limit: int | None) -> Report``.
+``pressgraph evaluate TASK`` runs it and prints the report; ``eval/floors.json`` pins a floor
+for each figure and ``tests/test_eval_gate.py`` fails the build when a figure drops below it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+SHARED = REPO_ROOT.parent / "shared"
+FLOORS_PATH = REPO_ROOT / "eval" / "floors.json"
+
+# task name -> module under pressgraph.evaluate
+TASKS: dict[str, str] = {
+    "entities": "pressgraph.evaluate.entities",
+    "quotes": "pressgraph.evaluate.quotes",
+    "quantities": "pressgraph.evaluate.quantities",
+    "time": "pressgraph.evaluate.time",
+    "geo": "pressgraph.evaluate.geo",
+    "events": "pressgraph.evaluate.events",
+    "link": "pressgraph.evaluate.link",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    task: str
+    gold: str
+    metrics: dict[str, float]
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+EvaluateFn = Callable[..., Report]
+
+
+def get_task(name: str) -> EvaluateFn:
+    if name not in TASKS:
+        raise ValueError(f"unknown evaluation task {name!r}; known: {', '.join(sorted(TASKS))}")
+    fn: EvaluateFn = import_module(TASKS[name]).evaluate
+    return fn
+
+
+@dataclass(frozen=True, slots=True)
+class PRF:
+    tp: float
+    n_pred: int
+    n_gold: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.n_pred if self.n_pred else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.n_gold if self.n_gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_metrics(self, prefix: str) -> dict[str, float]:
+        return {
+            f"{prefix}_p": round(100 * self.precision, 1),
+            f"{prefix}_r": round(100 * self.recall, 1),
+            f"{prefix}_f1": round(100 * self.f1, 1),
+        }
+
+
+Span = tuple[int, int]
+
+
+def match_exact(gold: Iterable[Span], pred: Iterable[Span]) -> PRF:
+    gold_set, pred_set = set(gold), set(pred)
+    return PRF(tp=len(gold_set & pred_set), n_pred=len(pred_set), n_gold=len(gold_set))
+
+
+def match_overlap(gold: Iterable[Span], pred: Iterable[Span]) -> PRF:
+    """Greedy one-to-one matching of spans that share at least one character."""
+    gold_list, pred_list = sorted(set(gold)), sorted(set(pred))
+    used: set[int] = set()
+    tp = 0
+    for p_start, p_end in pred_list:
+        for i, (g_start, g_end) in enumerate(gold_list):
+            if i not in used and p_start < g_end and g_start < p_end:
+                used.add(i)
+                tp += 1
+                break
+    return PRF(tp=tp, n_pred=len(pred_list), n_gold=len(gold_list))
+
+
+def sum_prf(parts: Iterable[PRF]) -> PRF:
+    tp = n_pred = n_gold = 0.0
+    for part in parts:
+        tp += part.tp
+        n_pred += part.n_pred
+        n_gold += part.n_gold
+    return PRF(tp=tp, n_pred=int(n_pred), n_gold=int(n_gold))

@@ -1,0 +1,257 @@
+"""The embedded SQLite store.
+
+One transaction per article: an article and all its records are written together or not at
+all.  Article ids are content hashes, so re-ingesting the same article is a no-op, and a
+batch killed half-way and run again ends with the same database as an uninterrupted run.
+The schema is versioned: ``migrations/NNNN_*.sql`` run in order, each once, recorded in
+``schema_migrations``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pressgraph.model import (
+    RECORD_KINDS,
+    Article,
+    ClaimRelation,
+    Extraction,
+    OffsetMap,
+    Record,
+)
+
+DEFAULT_DB = "pressgraph.db"
+RELATIONS_TABLE = "conflicts"
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("pressgraph.store").joinpath("migrations")
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            version = int(entry.name.split("_", 1)[0])
+            found.append((version, entry.name, entry.read_text("utf-8")))
+    return sorted(found)
+
+
+def _to_sql(value: Any) -> Any:
+    if isinstance(value, tuple | list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _field_is_sequence(annotation: Any) -> bool:
+    text = str(annotation)
+    return "tuple" in text or "list" in text or "dict" in text
+
+
+def _field_is_bool(annotation: Any) -> bool:
+    return str(annotation) == "bool" or annotation is bool or (
+        get_origin(annotation) is not None and bool in get_args(annotation)
+    )
+
+
+def _from_row(cls: type[Any], row: sqlite3.Row) -> Any:
+    values: dict[str, Any] = {}
+    keys = row.keys()
+    for f in dataclasses.fields(cls):
+        if f.name not in keys:
+            continue
+        value = row[f.name]
+        if value is not None and _field_is_sequence(f.type):
+            decoded = json.loads(value)
+            value = tuple(decoded) if isinstance(decoded, list) else decoded
+        elif value is not None and _field_is_bool(f.type):
+            value = bool(value)
+        values[f.name] = value
+    return cls(**values)
+
+
+class Store:
+    """A pressgraph database. Use as a context manager or call ``close()``."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
+        self.path = str(path)
+        self.conn = sqlite3.connect(self.path)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.migrate()
+        self._columns: dict[str, list[str]] = {}
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- schema ---------------------------------------------------------------------------
+    def migrate(self) -> int:
+        with self.conn:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
+            )
+        applied = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        for version, name, sql in _migrations():
+            if version in applied:
+                continue
+            # executescript commits implicitly, so the version row goes in the same script.
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            self.conn.executescript(
+                "BEGIN;\n" + sql + "\nINSERT INTO schema_migrations VALUES "
+                f"({version}, '{name}', '{stamp}');\nCOMMIT;"
+            )
+        return self.schema_version()
+
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def columns(self, table: str) -> list[str]:
+        if table not in self._columns:
+            self._columns[table] = [
+                r[1] for r in self.conn.execute(f'PRAGMA table_info("{table}")')
+            ]
+        return self._columns[table]
+
+    # -- writing --------------------------------------------------------------------------
+    def has_article(self, article_id: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
+
+    def write_extraction(self, extraction: Extraction, pipeline: str = "") -> bool:
+        """Write one article and its records in one transaction. False if already stored."""
+        art = extraction.article
+        with self.conn:
+            if self.has_article(art.id):
+                return False
+            self.conn.execute(
+                "INSERT INTO articles (id, path, url, title, published, author, source, language,"
+                " input_format, text, raw_text, offset_map, pipeline, ingested_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    art.id, art.path, art.url, art.title, art.published, art.author, art.source,
+                    art.language, art.input_format, art.text,
+                    art.raw_text if art.raw_text != art.text else None,
+                    json.dumps(art.offset_map.segments) if art.offset_map else None,
+                    pipeline, datetime.now(UTC).isoformat(timespec="seconds"),
+                ),
+            )
+            for kind in RECORD_KINDS:
+                self._insert(kind, getattr(extraction, kind))
+            self._insert(RELATIONS_TABLE, extraction.conflicts)
+        return True
+
+    def _insert(self, table: str, records: Sequence[Record | ClaimRelation]) -> None:
+        if not records:
+            return
+        columns = self.columns(table)
+        names = [f.name for f in dataclasses.fields(records[0]) if f.name in columns]
+        quoted = ", ".join(f'"{n}"' for n in names)
+        marks = ", ".join("?" for _ in names)
+        self.conn.executemany(
+            f'INSERT OR REPLACE INTO "{table}" ({quoted}) VALUES ({marks})',
+            [tuple(_to_sql(getattr(r, n)) for n in names) for r in records],
+        )
+
+    def replace_relations(self, relations: Iterable[ClaimRelation]) -> None:
+        """Cross-article results are recomputed as a whole; swap them in atomically."""
+        relations = list(relations)
+        with self.conn:
+            self.conn.execute(f"DELETE FROM {RELATIONS_TABLE}")
+            self._insert(RELATIONS_TABLE, relations)
+
+    def update_column(self, table: str, column: str, values: dict[str, Any]) -> None:
+        if column not in self.columns(table):
+            raise ValueError(f"{table} has no column {column}")
+        with self.conn:
+            self.conn.executemany(
+                f'UPDATE "{table}" SET "{column}" = ? WHERE id = ?',
+                [(_to_sql(v), k) for k, v in values.items()],
+            )
+
+    # -- reading --------------------------------------------------------------------------
+    def article_ids(self, since: str | None = None) -> list[str]:
+        if since:
+            rows = self.conn.execute(
+                "SELECT id FROM articles WHERE published >= ? ORDER BY published, id", (since,)
+            )
+        else:
+            rows = self.conn.execute("SELECT id FROM articles ORDER BY published, id")
+        return [r[0] for r in rows]
+
+    def find_article(self, prefix: str) -> str | None:
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE id LIKE ? LIMIT 2", (prefix + "%",)
+        ).fetchall()
+        return rows[0][0] if len(rows) == 1 else None
+
+    def load_article(self, article_id: str) -> Article | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        segments = json.loads(row["offset_map"]) if row["offset_map"] else None
+        return Article(
+            id=row["id"], text=row["text"], source=row["source"] or "", path=row["path"],
+            url=row["url"], title=row["title"], published=row["published"],
+            author=row["author"], language=row["language"] or "en",
+            raw_text=row["raw_text"] if row["raw_text"] is not None else row["text"],
+            offset_map=OffsetMap(segments=tuple(tuple(s) for s in segments))
+            if segments else None,
+            input_format=row["input_format"] or "text",
+        )
+
+    def load_extraction(self, article_id: str) -> Extraction | None:
+        article = self.load_article(article_id)
+        if article is None:
+            return None
+        kinds: dict[str, tuple[Any, ...]] = {}
+        for kind, cls in RECORD_KINDS.items():
+            rows = self.conn.execute(
+                f'SELECT * FROM "{kind}" WHERE article_id = ? ORDER BY start, "end"',
+                (article_id,),
+            )
+            kinds[kind] = tuple(_from_row(cls, r) for r in rows)
+        rel_rows = self.conn.execute(
+            f"SELECT * FROM {RELATIONS_TABLE} WHERE article_a = ? OR article_b = ?",
+            (article_id, article_id),
+        )
+        relations = tuple(_from_row(ClaimRelation, r) for r in rel_rows)
+        return Extraction(article=article, conflicts=relations, **kinds)
+
+    def iter_extractions(self, since: str | None = None) -> Iterator[Extraction]:
+        for article_id in self.article_ids(since):
+            extraction = self.load_extraction(article_id)
+            if extraction is not None:
+                yield extraction
+
+    def rows(self, table: str, where: str = "", params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        sql = f'SELECT * FROM "{table}"' + (f" WHERE {where}" if where else "")
+        return self.conn.execute(sql, tuple(params)).fetchall()
+
+    def search(self, query: str, limit: int = 20) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT a.id, a.title, a.published, a.source,"
+            " snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet"
+            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            (query, limit),
+        ).fetchall()
+
+    def counts(self) -> dict[str, int]:
+        tables = ["articles", *RECORD_KINDS, RELATIONS_TABLE]
+        return {t: self.conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
