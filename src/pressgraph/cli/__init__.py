@@ -158,7 +158,6 @@ def extract(
     """Extract records and print them as JSON (no database)."""
     from pressgraph.batch import ArticleFailure, run_batch
     from pressgraph.ingest import InputError, read_inputs
-    from pressgraph.link import link_corpus
     from pressgraph.pipeline import PipelineConfig
 
     if output_format not in ("json", "jsonl"):
@@ -189,6 +188,8 @@ def extract(
         else:
             results.append(result)
     if not extractors or "claims" in extractors:
+        from pressgraph.link import link_corpus
+
         results = list(link_corpus(results).extractions)
     single = len(paths) == 1 and len(results) == 1 and output_format == "json"
     for extraction in results:
@@ -363,8 +364,19 @@ def gazetteer_build(
 
 
 def main() -> None:
+    import os
+
     try:
         app()
     except KeyboardInterrupt:
         err.print("interrupted: every article written so far is complete; run again to resume")
         sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("PRESSGRAPH_DEBUG"):
+            raise
+        message = " ".join(str(exc).split())[:300]
+        err.print(
+            f"[red]error:[/red] {type(exc).__name__}: {message} "
+            "(set PRESSGRAPH_DEBUG=1 for the traceback)", highlight=False, soft_wrap=True,
+        )
+        sys.exit(3)

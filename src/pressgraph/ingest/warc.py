@@ -1,0 +1,212 @@
+"""WARC archives (plain or gzipped): one article per archived HTML page."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+from fastwarc.stream_io import BrotliReader
+from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+from pressgraph.ingest import InputError
+from pressgraph.ingest._common import (
+    MAX_HTML_BYTES,
+    MIB,
+    ReadProblem,
+    check_html_size,
+    decode_bytes,
+    describe,
+    iso_date,
+)
+from pressgraph.ingest.htmlpage import article_from_html
+from pressgraph.model import Article
+
+GZIP_MAGIC = b"\x1f\x8b"
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_REQUIRED_HEADERS = ("WARC-Type", "WARC-Record-ID", "Content-Length")
+_NOT_ERRORS = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+_Source = gzip.GzipFile | io.BufferedReader
+
+
+class _StrictStream(io.RawIOBase):
+    """Feeds FastWARC from Python's gzip (or a plain file) and remembers why the bytes ended.
+
+    FastWARC's own gzip reader stops quietly at a truncated member, and an exception raised
+    by a Python stream surfaces before records already buffered are handed out.  Turning the
+    error into end-of-data keeps every complete record; ``error`` reports the damage after.
+    """
+
+    def __init__(self, inner: _Source) -> None:
+        super().__init__()
+        self._inner = inner
+        self._pos = 0
+        self.error: Exception | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        # FastWARC only asks where it is; a real seek in a gzip stream would re-decompress
+        here = self._pos if whence == io.SEEK_SET else 0
+        if whence in (io.SEEK_SET, io.SEEK_CUR) and offset == here:
+            return self._pos
+        raise io.UnsupportedOperation("seek")
+
+    def readinto(self, buffer: Any) -> int:
+        if self.error is not None:
+            return 0
+        try:
+            # read1: hand over what has been decompressed so far, not a full buffer's worth
+            chunk = self._inner.read1(len(buffer))
+        except (EOFError, OSError, zlib.error) as exc:
+            self.error = exc
+            return 0
+        buffer[: len(chunk)] = chunk
+        self._pos += len(chunk)
+        return len(chunk)
+
+
+def _stream_problem(exc: Exception) -> str:
+    if isinstance(exc, EOFError):
+        return "the gzip stream ends early: the file is truncated"
+    return f"the archive is corrupt ({describe(exc)})"
+
+
+def _decode_content(payload: bytes, encoding: str) -> bytes:
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return payload
+    if encoding in ("gzip", "x-gzip"):
+        return gzip.decompress(payload)
+    if encoding == "deflate":
+        try:
+            return zlib.decompress(payload)
+        except zlib.error:  # servers often send raw deflate without the zlib header
+            return zlib.decompress(payload, -zlib.MAX_WBITS)
+    if encoding == "br":
+        return bytes(BrotliReader(io.BytesIO(payload)).read())
+    raise ReadProblem(f"unsupported Content-Encoding {encoding!r}")
+
+
+def _record_html(record: Any, payload: bytes) -> str:
+    if record.record_type == WarcRecordType.response and record.http_headers is not None:
+        payload = _decode_content(payload, record.http_headers.get("Content-Encoding") or "")
+    return decode_bytes(payload, declared=record.http_charset)
+
+
+def _content_type(record: Any) -> str:
+    if record.record_type == WarcRecordType.response:
+        return (record.http_content_type or "").lower()
+    return (record.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+
+
+def _is_success(record: Any) -> bool:
+    if record.record_type != WarcRecordType.response:
+        return True
+    headers = record.http_headers
+    status = headers.status_code if headers is not None else None
+    return status is None or 200 <= status < 300
+
+
+def read_warc(path: str) -> Iterator[Article | InputError]:
+    try:
+        with open(path, "rb") as raw:
+            gzipped = raw.read(2) == GZIP_MAGIC
+    except OSError as exc:
+        yield InputError(path, describe(exc))
+        return
+    inner: _Source = gzip.GzipFile(path, "rb") if gzipped else open(path, "rb")  # noqa: SIM115
+    stream = _StrictStream(inner)
+    count = 0
+    damage: str | None = None
+    try:
+        records = ArchiveIterator(stream, stream_detect=False, parse_http=True)
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                break
+            count += 1
+            try:
+                result = _read_record(record, path)
+            except ReadProblem as problem:
+                # a damaged record means every byte after it is suspect: stop here
+                damage = str(problem)
+                break
+            if result is not None:
+                yield result
+    except _NOT_ERRORS:
+        raise
+    except BaseException as exc:  # FastWARC reports some bad bytes as Rust panics
+        if count == 0:
+            damage = f"not a readable WARC file ({describe(exc)})"
+        else:
+            damage = f"record {count + 1} cannot be read ({describe(exc)})"
+    finally:
+        inner.close()
+
+    if stream.error is not None:
+        detail = _stream_problem(stream.error)
+        damage = f"{damage}; {detail}" if damage else f"after record {count}, {detail}"
+    if damage is not None:
+        yield InputError(path, damage)
+    elif count == 0:
+        yield InputError(path, "no WARC records found")
+
+
+def _read_record(record: Any, path: str) -> Article | InputError | None:
+    """The Article for one record, an InputError for a bad page, None for a non-page record.
+
+    Raises ``ReadProblem`` when the record itself is damaged (truncated or corrupt).
+    """
+    position = f"record at byte {record.stream_pos}"
+    missing = [name for name in _REQUIRED_HEADERS if not record.headers.get(name)]
+    if missing:
+        raise ReadProblem(f"{position} is truncated or corrupt (no {', '.join(missing)} header)")
+    declared = record.content_length
+    url = record.headers.get("WARC-Target-URI") or None
+    wanted = (
+        record.record_type in (WarcRecordType.response, WarcRecordType.resource)
+        and _content_type(record) in _HTML_TYPES
+        and _is_success(record)
+    )
+    if not wanted or declared > MAX_HTML_BYTES:
+        consumed = record.consume()
+        if consumed < declared:
+            raise ReadProblem(f"{position} is truncated ({consumed} of {declared} bytes)")
+        if wanted:
+            label = url or position
+            return InputError(
+                path,
+                f"{label}: page is {declared / MIB:.1f} MB, over the "
+                f"{MAX_HTML_BYTES // MIB} MB limit for one HTML page",
+            )
+        return None
+    payload = record.reader.read()
+    if len(payload) < declared:
+        raise ReadProblem(f"{position} is truncated ({len(payload)} of {declared} bytes)")
+    label = url or position
+    try:
+        check_html_size(len(payload))
+        html = _record_html(record, payload)
+        return article_from_html(
+            html,
+            path=path,
+            input_format="warc",
+            url=url,
+            fallback_published=iso_date(record.record_date),
+        )
+    except ReadProblem as problem:
+        return InputError(path, f"{label}: {problem}")
+    except Exception as exc:  # one bad page must not hide the rest of the archive
+        return InputError(path, f"{label}: {describe(exc)}")
