@@ -62,6 +62,17 @@ def _check_date(value: str | None, name: str) -> str | None:
     return value
 
 
+def _load_manifest_or_fail(path: Path | None) -> dict[str, dict[str, str]]:
+    from pressgraph.ingest.metadata import ManifestError, load_manifest
+
+    if path is None:
+        return {}
+    try:
+        return load_manifest(path)
+    except ManifestError as exc:
+        raise fail(str(exc)) from None
+
+
 def _load_model_or_fail(model: str | None) -> None:
     from pressgraph.nlp import ModelNotFound, load_pipeline
 
@@ -86,6 +97,10 @@ def ingest(
         str | None, typer.Option(help="Publication date for articles that carry none.")
     ] = None,
     raw: Annotated[bool, typer.Option("--raw", help="Do not clean the text.")] = False,
+    metadata: Annotated[
+        Path | None,
+        typer.Option(help="CSV/TSV manifest: file, published, url, title, source, author."),
+    ] = None,
     model: ModelOption = None,
     link: Annotated[bool, typer.Option(help="Link actors, events and claims afterwards.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
@@ -95,10 +110,12 @@ def ingest(
 
     from pressgraph.batch import ArticleFailure, run_batch
     from pressgraph.ingest import InputError, read_inputs
+    from pressgraph.ingest.metadata import apply_manifest
     from pressgraph.pipeline import PipelineConfig
 
     published = _check_date(published, "--published")
     config = PipelineConfig(model=model, raw=raw, published=published)
+    manifest = _load_manifest_or_fail(metadata)
     _load_model_or_fail(model)
     ok: list[str] = []
     failed: list[str] = []
@@ -107,7 +124,7 @@ def ingest(
     pipeline_label = render.pipeline_label(config)
 
     def fresh_articles() -> Any:
-        for item in read_inputs(paths, raw=raw):
+        for item in apply_manifest(read_inputs(paths, raw=raw), manifest):
             if isinstance(item, InputError):
                 failed.append(str(item))
                 err.print(f"[red]failed:[/red] {item}", highlight=False, soft_wrap=True)

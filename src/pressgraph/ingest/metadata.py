@@ -1,0 +1,56 @@
+"""Sidecar metadata: a CSV/TSV manifest that supplies what plain files cannot carry.
+
+A manifest has a ``file`` column (a path or a bare file name) and any of ``published``,
+``url``, ``title``, ``source``, ``author``.  Values fill only fields the article lacks, so
+metadata embedded in the input (an HTML page's date, a feed item's link) wins.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pressgraph.ingest._common import iso_date
+from pressgraph.model import Article
+
+FIELDS = ("published", "url", "title", "source", "author")
+
+
+class ManifestError(ValueError):
+    pass
+
+
+def load_manifest(path: str | Path) -> dict[str, dict[str, str]]:
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8-sig")
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    dialect = "excel-tab" if "\t" in text.splitlines()[0] else "excel"
+    rows = list(csv.DictReader(text.splitlines(), dialect=dialect))
+    if not rows or "file" not in rows[0]:
+        raise ManifestError(f"{path}: a metadata manifest needs a 'file' column")
+    manifest: dict[str, dict[str, str]] = {}
+    for row in rows:
+        values = {k: v.strip() for k, v in row.items() if k in FIELDS and v and v.strip()}
+        if "published" in values:
+            published = iso_date(values["published"], lenient=True)
+            if published is None:
+                raise ManifestError(f"{path}: {row['file']}: bad date {values['published']!r}")
+            values["published"] = published
+        manifest[row["file"].strip()] = values
+    return manifest
+
+
+def apply_manifest(
+    items: Iterable[Article | object], manifest: dict[str, dict[str, str]]
+) -> Iterator[Article | object]:
+    for item in items:
+        if isinstance(item, Article) and item.path:
+            values = manifest.get(item.path) or manifest.get(Path(item.path).name)
+            if values:
+                missing = {k: v for k, v in values.items() if not getattr(item, k)}
+                item = dataclasses.replace(item, **missing)
+        yield item
