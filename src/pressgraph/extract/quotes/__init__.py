@@ -1,0 +1,351 @@
+"""Attribution extraction (who said what), following PolNeAR/PARC span conventions.
+
+An attribution is a source (who), a cue (said, told, according to, warned, assertion) and a
+content (what).  Cues come from a lexicon learned on the PolNeAR train split (``cues.json``)
+plus core speech verbs; source and content come from the spaCy dependency parse (subject;
+clausal complement, to-infinitive, or a quotation next to the cue) and from quotation-mark
+spans found on the text (:mod:`.marks`).
+
+Span conventions, matched to PolNeAR so exact-span scores mean something:
+
+* content of a direct quote includes its quotation marks (and a comma inside them);
+  indirect content starts at "that" when there is one and drops trailing punctuation;
+* the source is the whole subject phrase with determiners and appositions ("a top U.S. State
+  Department official", "James Jeffrey, Washington's special envoy for Syria"), the possessor
+  for nominal cues ("Donald Trump’s") and the relative pronoun in "who said";
+* the cue is the verb alone, recipient excluded ("told", not "told Congress"), with a particle
+  or the preposition of "called on"/"called for", and both words of "according to".
+
+A quote split around its cue (‘We’ve done,’ he said, ‘a good job’) and the quoted sentences
+that follow it in the same paragraph are one record: start/end cover the whole extent (as
+PolNeAR's discontinuous spans do) and ``content`` joins the quoted pieces with a space.  A
+quote standing alone in a later paragraph becomes its own record with the previous quote's
+source, cue and speaker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from pressgraph.extract import ParsedDocument
+from pressgraph.extract.quotes.lexicon import (
+    INFINITIVE_VERBS,
+    NOUN_CUES,
+    is_cue_verb,
+    is_stance_verb,
+)
+from pressgraph.extract.quotes.marks import find_quotes
+from pressgraph.extract.quotes.speakers import SpeakerResolver
+from pressgraph.model import Quote, Record, stable_id
+
+EXTRACTOR = "quotes@1"
+# Tuned on PolNeAR train: verbs annotated as cues at least this often take their object as
+# content when they have no clause or quotation ("Cruz praised the ruling").
+STANCE_THRESHOLD = 0.3
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_SKIP_EDGE = frozenset(",.;:—–-()[]") | {"\n", "\n\n", " "}
+_QUOTE_CHARS = frozenset("“”‘’\"'«»")
+# Light verbs the learned lexicon picks up from multiword cues ("has said", "went on to say").
+_NOT_CUES = frozenset({"have", "be", "do", "go", "get", "make", "take", "put"})
+
+
+@dataclass(slots=True)
+class _Att:
+    cue: tuple[int, int]
+    content: tuple[int, int]
+    source: tuple[int, int] | None
+    pieces: list[tuple[int, int]]
+    kind: str
+    source_token: Token | None = None
+
+
+def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
+    doc = parsed.doc
+    text = parsed.text
+    quotes = find_quotes(text)
+    atts = _find_attributions(doc, text, quotes)
+    atts = _attach_quotes(text, quotes, atts)
+    resolver = SpeakerResolver(parsed)
+    out: list[Record] = []
+    for att in sorted(atts, key=lambda a: a.content[0]):
+        speaker = resolver.resolve(att.source, att.source_token, att.cue[0])
+        content = " ".join(text[s:e] for s, e in att.pieces)
+        out.append(Quote(
+            id=stable_id(parsed.article.id, "quote", att.content[0], att.content[1]),
+            article_id=parsed.article.id,
+            start=att.content[0],
+            end=att.content[1],
+            extractor=EXTRACTOR,
+            content=content,
+            kind=att.kind,
+            cue=text[att.cue[0]:att.cue[1]],
+            cue_start=att.cue[0],
+            cue_end=att.cue[1],
+            source_text=text[att.source[0]:att.source[1]] if att.source else None,
+            source_start=att.source[0] if att.source else None,
+            source_end=att.source[1] if att.source else None,
+            speaker_actor_id=speaker.actor_id,
+            speaker_text=speaker.name,
+        ))
+    return {"quotes": out}
+
+
+# --------------------------------------------------------------------------- spans
+
+def _trim(doc: Doc, left: int, right: int, quotes: list[tuple[int, int]]) -> tuple[int, int]:
+    """Character span of tokens left..right (inclusive) without edge punctuation, widened to
+    whole quotations it cuts into (a closing ’ the parser hung on the main verb)."""
+    while left <= right and (doc[left].text in _SKIP_EDGE or doc[left].is_space):
+        if doc[left].text == "(" and ")" in doc[left:right + 1].text:
+            break
+        left += 1
+    while right >= left and (doc[right].text in _SKIP_EDGE or doc[right].is_space
+                             or (doc[right].text in _QUOTE_CHARS
+                                 and not _closes(doc[right], quotes))):
+        if doc[right].text == ")" and "(" in doc[left:right].text:
+            break
+        right -= 1
+    if left > right:
+        return (0, 0)
+    start, end = doc[left].idx, doc[right].idx + len(doc[right])
+    for qs, qe in quotes:
+        if qs < start < qe <= end + 3 and end >= qs:
+            start = qs
+        # a closing mark left outside, or a quotation running on past the clause's sentence
+        if (start <= qs < end < qe and qe - end <= 3) or (qs == start and end < qe):
+            end = qe
+    return start, end
+
+
+def _closes(tok: Token, quotes: list[tuple[int, int]]) -> bool:
+    end = tok.idx + len(tok)
+    return any(qe == end for _, qe in quotes)
+
+
+def _subtree(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i
+
+
+def _quote_at(quotes: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    for qs, qe in quotes:
+        if qs <= start and end <= qe:
+            return (qs, qe)
+    return None
+
+
+def _kind(span: tuple[int, int], quotes: list[tuple[int, int]]) -> str:
+    if any(qs <= span[0] and span[1] <= qe for qs, qe in quotes):
+        return "direct"
+    if any(span[0] <= qs and qe <= span[1] for qs, qe in quotes):
+        return "mixed"
+    return "indirect"
+
+
+# --------------------------------------------------------------------------- cues
+
+def _find_attributions(doc: Doc, text: str, quotes: list[tuple[int, int]]) -> list[_Att]:
+    atts: list[_Att] = []
+    for tok in doc:
+        att: _Att | None = None
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            att = _according_to(doc, text, tok, quotes)
+        elif tok.pos_ == "VERB" and tok.lemma_ not in _NOT_CUES \
+                and is_cue_verb(tok.lower_, tok.lemma_):
+            att = _verb_cue(doc, text, tok, quotes)
+        elif tok.pos_ == "NOUN" and tok.lower_ in NOUN_CUES:
+            att = _noun_cue(doc, tok, quotes)
+        if att is not None and att.content[1] > att.content[0]:
+            atts.append(att)
+    return atts
+
+
+def _subject(verb: Token) -> Token | None:
+    tok = verb
+    for _ in range(3):
+        for child in tok.children:
+            if child.dep_ in _SUBJ:
+                return child
+        # "said ... and said:", "..., saying": the subject is the governing verb's
+        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.pos_ in ("VERB", "AUX"):
+            tok = tok.head
+        else:
+            return None
+    return None
+
+
+def _cue_span(doc: Doc, verb: Token) -> tuple[int, int]:
+    """PolNeAR cues take the auxiliaries and "also" right before the verb ("has said",
+    "also said") and a colon right after it ("said:")."""
+    end = verb
+    nxt = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+    if nxt is not None and (nxt.dep_ == "prt" or (
+            verb.lemma_ == "call" and nxt.lower_ in ("on", "for", "upon"))):
+        end = nxt
+    if end.i + 1 < len(doc) and doc[end.i + 1].text == ":":
+        end = doc[end.i + 1]
+    start = verb
+    while start.i > 0:
+        prev = doc[start.i - 1]
+        if prev.head.i == verb.i and (prev.dep_ in ("aux", "auxpass", "neg")
+                                      or prev.lower_ == "also"):
+            start = prev
+        else:
+            break
+    return start.idx, end.idx + len(end)
+
+
+def _source_span(doc: Doc, text: str, head: Token,
+                 quotes: list[tuple[int, int]]) -> tuple[int, int]:
+    """The subject phrase, kept inside its paragraph (a parse can run a dateline or the
+    previous paragraph into it); PolNeAR keeps the comma closing an apposition."""
+    left, right = _subtree(head)
+    for i in range(head.i - 1, left - 1, -1):
+        if "\n" in doc[i].text:
+            left = i + 1
+            break
+    for i in range(head.i + 1, right + 1):
+        if "\n" in doc[i].text:
+            right = i - 1
+            break
+    start, end = _trim(doc, left, right, quotes)
+    if "," in text[start:end] and text[end:end + 1] == ",":
+        end += 1
+    return start, end
+
+
+def _verb_cue(doc: Doc, text: str, verb: Token, quotes: list[tuple[int, int]]) -> _Att | None:
+    subj = _subject(verb)
+    if subj is None:
+        return None
+    source = _source_span(doc, text, subj, quotes)
+    cue = _cue_span(doc, verb)
+    if _quote_at(quotes, *cue):
+        return None  # a cue word inside someone's quotation is part of what they said
+    content: tuple[int, int] | None = None
+    comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if comp is None and verb.lemma_ in INFINITIVE_VERBS:
+        comp = next((c for c in verb.children if c.dep_ in ("xcomp", "advcl")
+                     and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)), None)
+    if comp is not None:
+        q = _quote_at(quotes, comp.idx, comp.idx + len(comp))
+        if q is not None and not (q[0] <= verb.idx < q[1]):
+            content = q
+        else:
+            left, right = _subtree(comp)
+            content = _trim(doc, left, right, quotes)
+    if content is None:
+        content = _adjacent_quote(text, verb, subj, quotes)
+    if content is None and is_stance_verb(verb.lower_, STANCE_THRESHOLD):
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is not None and obj.pos_ != "PRON":
+            content = _trim(doc, *_subtree(obj), quotes)
+    if content is None or content[1] - content[0] < 3:
+        return None
+    if source[0] < content[1] and content[0] < source[1]:
+        return None
+    return _Att(cue=cue, content=content, source=source, pieces=[content],
+                kind=_kind(content, quotes), source_token=subj)
+
+
+def _adjacent_quote(text: str, verb: Token, subj: Token,
+                    quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """“...,” he said / he said: “...” with the quote unattached in the parse."""
+    sent = verb.sent
+    lo, hi = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+    lo, hi = min(lo, verb.idx), max(hi, verb.idx + len(verb))
+    for qs, qe in quotes:
+        if qe <= lo and qe >= sent.start_char - 1 and not text[qe:lo].strip(" ,\n\xa0"):
+            return (qs, qe)
+        if qs >= hi and qs <= sent.end_char + 1 and not text[hi:qs].strip(" ,:\n\xa0"):
+            return (qs, qe)
+    return None
+
+
+def _according_to(doc: Doc, text: str, tok: Token,
+                  quotes: list[tuple[int, int]]) -> _Att | None:
+    to = doc[tok.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    source = _source_span(doc, text, pobj, quotes)
+    cue = (tok.idx, to.idx + len(to))
+    if _quote_at(quotes, *cue):
+        return None
+    sent = tok.sent
+    phrase_lo = min(tok.i, pobj.left_edge.i)
+    phrase_hi = max(to.i, pobj.right_edge.i)
+    before = _trim(doc, sent.start, phrase_lo - 1, quotes) if phrase_lo > sent.start else (0, 0)
+    after = _trim(doc, phrase_hi + 1, sent.end - 1, quotes) if phrase_hi + 1 < sent.end else (0, 0)
+    content = before if before[1] - before[0] >= after[1] - after[0] else after
+    if content[1] - content[0] < 3:
+        return None
+    return _Att(cue=cue, content=content, source=source, pieces=[content],
+                kind=_kind(content, quotes), source_token=pobj)
+
+
+def _noun_cue(doc: Doc, noun: Token, quotes: list[tuple[int, int]]) -> _Att | None:
+    poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if poss is None:
+        return None
+    # the that-clause, skipping a time word: "Trump’s assertion today that ..."
+    j = noun.i + 1
+    while j < len(doc) and doc[j].ent_type_ in ("DATE", "TIME") and j - noun.i <= 3:
+        j += 1
+    if j >= len(doc) or doc[j].lower_ != "that" or doc[j].sent != noun.sent:
+        return None
+    that = doc[j]
+    head = that.head
+    # a misparsed that-clause (the parser made "that" a subject) runs to the sentence end
+    right = head.right_edge.i if that.dep_ == "mark" and head.i > that.i else noun.sent.end - 1
+    content = _trim(doc, that.i, right, quotes)
+    cue = (noun.idx, noun.idx + len(noun))
+    if content[1] - content[0] < 3 or _quote_at(quotes, *cue):
+        return None
+    left, last = _subtree(poss)
+    source = _trim(doc, left, last, quotes)
+    return _Att(cue=cue, content=content, source=source, pieces=[content],
+                kind=_kind(content, quotes), source_token=poss)
+
+
+# --------------------------------------------------------------------------- quotes
+
+def _paragraph_of(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, (len(text) if end < 0 else end)
+
+
+def _attach_quotes(text: str, quotes: list[tuple[int, int]], atts: list[_Att]) -> list[_Att]:
+    """Merge follow-on quotations into their cue's record; give lone quoted paragraphs the
+    previous quote's speaker."""
+    def used(q: tuple[int, int]) -> bool:
+        return any(p[0] <= q[0] < p[1] or q[0] <= p[0] < q[1]
+                   for a in atts for p in [a.content, *a.pieces]) or any(
+            q[0] <= a.cue[0] < q[1] for a in atts)
+
+    atts.sort(key=lambda a: a.content[0])
+    for q in quotes:
+        if used(q) or len(text[q[0]:q[1]].split()) < 3:
+            continue
+        para = _paragraph_of(text, q[0])
+        prev = [a for a in atts if a.content[1] <= q[0] and a.kind != "indirect"]
+        if not prev:
+            continue
+        last = max(prev, key=lambda a: a.content[1])
+        same_para = _paragraph_of(text, last.content[0]) == para or last.cue[0] >= para[0]
+        if same_para:
+            last.pieces.append(q)
+            last.content = (last.content[0], q[1])
+            last.kind = "direct" if last.kind == "direct" else last.kind
+            continue
+        # a lone quoted paragraph right after the speaker's last quote
+        last_para_end = _paragraph_of(text, last.content[1] - 1)[1]
+        if not text[last_para_end:para[0]].strip() and \
+                text[para[0]:para[1]].strip() == text[q[0]:q[1]].strip():
+            atts.append(_Att(cue=last.cue, content=q, source=last.source, pieces=[q],
+                             kind="direct", source_token=last.source_token))
+            atts.sort(key=lambda a: a.content[0])
+    return atts

@@ -1,0 +1,188 @@
+"""Who the source is: a source phrase resolved to a name and to the article's actor.
+
+Named sources resolve through their PERSON/ORG mention (a surname to the full name used
+elsewhere in the article).  Pronouns take the most recent person (he/she) or group
+(they/it) that was a subject or a source before the cue: the small coreference step news
+attribution needs.  "who" takes the noun its relative clause hangs on.  A description with no
+name ("a top U.S. State Department official") takes the actor whose role it is, or else the
+named person who is the subject of the next sentences: the lede convention of naming an
+official one paragraph after describing them.
+
+Actors come from the ``entities`` extractor: ``resolve_mention(parsed, start, end)`` when it
+offers one, else a match of the name against actor names and aliases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from pressgraph.extract import ParsedDocument
+
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "i", "me", "my"})
+_GROUP_PRONOUNS = frozenset({"they", "them", "their", "it", "its", "we", "our"})
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+_GROUP_LABELS = ("ORG", "NORP", "GPE")
+_SUBJ = ("nsubj", "nsubjpass")
+
+MentionResolver = Callable[[ParsedDocument, int, int], "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str | None = None
+    actor_id: str | None = None
+
+
+def _entities_resolver() -> MentionResolver | None:
+    try:
+        from pressgraph.extract import entities
+    except ImportError:
+        return None
+    fn = getattr(entities, "resolve_mention", None)
+    return fn if callable(fn) else None
+
+
+class SpeakerResolver:
+    def __init__(self, parsed: ParsedDocument) -> None:
+        self.parsed = parsed
+        self.doc = parsed.doc
+        self.text = parsed.text  # Doc.text rebuilds the string on every access
+        self.resolve_mention = _entities_resolver()
+        self.actors = parsed.extraction.actors
+        ents = list(self.doc.ents)
+        self.persons = [e for e in ents if e.label_ == "PERSON"]
+        self.groups = [e for e in ents if e.label_ in _GROUP_LABELS]
+        # earlier sources, so "he" can mean the last quoted speaker
+        self.spoken: list[tuple[int, Span]] = []
+
+    # -- public
+    def resolve(self, source: tuple[int, int] | None, token: Token | None, cue_at: int) -> Speaker:
+        if source is None or token is None:
+            return Speaker()
+        mention = self._mention(source, token, cue_at)
+        if mention is None:
+            # "the President": the entities extractor may know the description as an alias
+            if self.resolve_mention is not None:
+                actor_id = self.resolve_mention(self.parsed, source[0], source[1])
+                actor = next((a for a in self.actors if a.id == actor_id), None)
+                if actor is not None:
+                    return Speaker(name=actor.name, actor_id=actor.id)
+            return Speaker(name=self._role_name(source))
+        self.spoken.append((source[0], mention))
+        return Speaker(name=self._full_name(mention), actor_id=self._actor(mention))
+
+    # -- mention finding
+    def _mention(self, source: tuple[int, int], token: Token, cue_at: int) -> Span | None:
+        named = self._named_in(source, token)
+        if named is not None:
+            return named
+        lower = token.lower_
+        if lower in _RELATIVE and token.head.dep_ == "relcl":
+            noun = token.head.head
+            return self._named_in((noun.left_edge.idx, noun.idx + len(noun)), noun)
+        if lower in _PERSON_PRONOUNS:
+            return self._antecedent(source[0], self.persons)
+        if lower in _GROUP_PRONOUNS:
+            return self._antecedent(source[0], self.groups) or self._antecedent(
+                source[0], self.persons)
+        if token.pos_ == "NOUN":
+            return self._described(source, token)
+        return None
+
+    def _named_in(self, span: tuple[int, int], head: Token) -> Span | None:
+        """The name the phrase's head belongs to: "a State Department official" names the
+        department but is not it, so an entity away from the head does not count."""
+        inside = [e for e in self.persons + self.groups
+                  if span[0] <= e.start_char and e.end_char <= span[1]]
+        for ent in inside:
+            if ent.start <= head.i < ent.end:
+                return ent
+        # "official James Jeffrey": the head is a title compounded onto the name
+        for ent in inside:
+            if ent.label_ == "PERSON" and ent.root.head.i == head.i and ent.root.dep_ in (
+                    "compound", "appos"):
+                return ent
+        return None
+
+    def _antecedent(self, before: int, pool: list[Span]) -> Span | None:
+        best: Span | None = None
+        for ent in pool:
+            if ent.end_char > before:
+                break
+            if ent.root.dep_ in _SUBJ or any(ent.start_char == s for s, _ in self._sources()):
+                best = ent
+        for start, mention in self.spoken:
+            if start < before and mention in pool and (best is None or start > best.start_char):
+                best = mention
+        return best
+
+    def _sources(self) -> list[tuple[int, Span]]:
+        return self.spoken
+
+    def _described(self, source: tuple[int, int], head: Token) -> Span | None:
+        role = self._role_name(source)
+        if role:
+            for actor in self.actors:
+                if any(role.lower() in r.lower() or r.lower() in role.lower()
+                       for r in actor.roles):
+                    return self.doc.char_span(actor.start, actor.end, alignment_mode="expand")
+        if head.lemma_ in ("people", "source", "report", "poll", "study", "survey"):
+            return None
+        # lede convention: the official described here is named as a subject just after
+        sent = head.sent
+        after = [s for s in self.doc.sents if s.start >= sent.end][:2]
+        for s in after:
+            for ent in self.persons:
+                if s.start <= ent.start < s.end and ent.root.dep_ in _SUBJ:
+                    return ent
+        return None
+
+    def _role_name(self, source: tuple[int, int]) -> str | None:
+        text = self.text[source[0]:source[1]]
+        words = text.split()
+        if words and words[0].lower() in ("a", "an", "the"):
+            words = words[1:]
+        return " ".join(words) or None
+
+    # -- naming
+    def _full_name(self, mention: Span) -> str:
+        text = _strip_possessive(mention.text)
+        if mention.label_ != "PERSON":
+            # "Syrian Democratic Forces (SDF)": the acronym's spelled-out name
+            before = self.text[max(0, mention.start_char - 2):mention.start_char]
+            if before.endswith("(") or before.endswith("( "):
+                for ent in self.groups:
+                    if 0 <= mention.start_char - ent.end_char <= 2:
+                        return _strip_possessive(ent.text)
+            return text
+        last = text.split()[-1]
+        names = [_strip_possessive(e.text) for e in self.persons
+                 if _strip_possessive(e.text).split()[-1] == last]
+        return max(names, key=len) if names else text
+
+    def _actor(self, mention: Span) -> str | None:
+        if self.resolve_mention is not None:
+            actor_id = self.resolve_mention(self.parsed, mention.start_char, mention.end_char)
+            if actor_id:
+                return actor_id
+        name = self._full_name(mention).lower()
+        surname = name.split()[-1] if name.split() else name
+        short = _strip_possessive(mention.text).lower()
+        for actor in self.actors:
+            names = [actor.name.lower(), *(a.lower() for a in actor.aliases)]
+            if name in names or short in names:
+                return actor.id
+        for actor in self.actors:
+            if actor.type == "PERSON" and actor.name.lower().split()[-1:] == [surname]:
+                return actor.id
+        return None
+
+
+def _strip_possessive(name: str) -> str:
+    for suffix in ("’s", "'s", "’", "'"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name

@@ -1,0 +1,215 @@
+"""The quotes extractor (who said what) and the ``quotes`` evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pressgraph.evaluate.quotes import DEFAULT_GOLD, evaluate, load_gold, match_attributions
+from pressgraph.evaluate.quotes import Attribution as A
+from pressgraph.extract import ParsedDocument
+from pressgraph.extract.quotes import extract
+from pressgraph.extract.quotes.marks import find_quotes
+from pressgraph.model import Article, Extraction, Quote, article_id_for
+from pressgraph.pipeline import PipelineConfig, prepare
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "isis-prisoners-escape.txt"
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    from pressgraph.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+def _parse(nlp, text: str, *, raw: bool = True) -> ParsedDocument:  # type: ignore[no-untyped-def]
+    from pressgraph.evaluate.quotes import _with_entities
+
+    article = prepare(Article(id=article_id_for(text), text=text, raw_text=text),
+                      PipelineConfig(raw=raw, published="2019-10-23"))
+    parsed = ParsedDocument(article=article, doc=nlp(article.text),
+                            extraction=Extraction(article=article))
+    return _with_entities(parsed)
+
+
+def _quotes(nlp, text: str, *, raw: bool = True) -> tuple[ParsedDocument, list[Quote]]:  # type: ignore[no-untyped-def]
+    parsed = _parse(nlp, text, raw=raw)
+    quotes = [q for q in extract(parsed)["quotes"] if isinstance(q, Quote)]
+    return parsed, quotes
+
+
+def _find(quotes: list[Quote], fragment: str) -> Quote:
+    hits = [q for q in quotes if fragment in q.content]
+    assert hits, f"no quote with {fragment!r}: {[q.content for q in quotes]}"
+    return hits[0]
+
+
+# --------------------------------------------------------------------------- sample article
+
+@pytest.fixture(scope="module")
+def sample(nlp):  # type: ignore[no-untyped-def]
+    return _quotes(nlp, SAMPLE.read_text(encoding="utf-8"), raw=False)
+
+
+def _check_speaker(parsed: ParsedDocument, q: Quote, name: str) -> None:
+    assert q.speaker_text == name
+    actors = [a for a in parsed.extraction.actors if a.name == name]
+    if actors:  # the entities extractor is there: the speaker is its actor
+        assert q.speaker_actor_id == actors[0].id
+
+
+def test_offsets_index_the_text(sample) -> None:  # type: ignore[no-untyped-def]
+    parsed, quotes = sample
+    text = parsed.text
+    assert quotes
+    for q in quotes:
+        assert text[q.cue_start:q.cue_end] == q.cue
+        assert q.source_start is not None and q.source_end is not None
+        assert text[q.source_start:q.source_end] == q.source_text
+        assert q.content.split()[0] in text[q.start:q.end]
+        assert q.extractor == "quotes@1" and q.kind in ("direct", "indirect", "mixed")
+
+
+def test_sample_jeffrey_mixed_and_direct(sample) -> None:  # type: ignore[no-untyped-def]
+    parsed, quotes = sample
+    q = _find(quotes, "‘now over 100’")
+    assert q.content == "the number is ‘now over 100’" and q.kind == "mixed" and q.cue == "said"
+    assert q.source_text is not None and q.source_text.startswith("James Jeffrey")
+    _check_speaker(parsed, q, "James Jeffrey")
+    q = _find(quotes, "We do not know")
+    assert q.content == "‘We do not know where they are’" and q.kind == "direct"
+    assert q.cue == "said:"  # PolNeAR keeps the colon that introduces a quotation
+    _check_speaker(parsed, q, "James Jeffrey")
+
+
+def test_sample_official_told_congress(sample) -> None:  # type: ignore[no-untyped-def]
+    parsed, quotes = sample
+    q = _find(quotes, "More than 100 ISIS prisoners have escaped")
+    assert q.kind == "indirect"
+    assert q.source_text == "a top U.S. State Department official"
+    # PolNeAR keeps the recipient out of the cue: "told", not "told Congress"
+    assert q.cue == "told" and parsed.text[q.cue_start:q.cue_end + 9] == "told Congress"
+    assert q.content.endswith("since Turkey’s invasion")
+    _check_speaker(parsed, q, "James Jeffrey")
+
+
+def test_sample_he_estimated(sample) -> None:  # type: ignore[no-untyped-def]
+    parsed, quotes = sample
+    q = _find(quotes, "in the low hundreds")
+    assert q.source_text == "He" and q.cue == "estimated" and q.kind == "mixed"
+    assert q.content.startswith("that the number of Kurdish victims")
+    assert q.content.endswith("‘in the low hundreds.’")
+    _check_speaker(parsed, q, "James Jeffrey")
+
+
+def test_sample_senate_panel_quotes(sample) -> None:  # type: ignore[no-untyped-def]
+    parsed, quotes = sample
+    first = _find(quotes, "Both Turkey and the SDF")
+    assert first.content == "‘Both Turkey and the SDF have fought against ISIS,’"
+    assert first.cue == "told" and first.source_text == "he" and first.kind == "direct"
+    second = _find(quotes, "If they are not forced")
+    assert second.cue == "said" and second.content.endswith("against ISIS,’")
+    # a quoted paragraph with no cue of its own: the previous quote's speaker; We’ve must not
+    # close the quotation
+    third = _find(quotes, "We’ve done a pretty good job")
+    assert third.content.endswith("all that much from this.’") and third.kind == "direct"
+    assert third.cue_start == second.cue_start
+    for q in (first, second, third):
+        _check_speaker(parsed, q, "James Jeffrey")
+
+
+def test_sample_nominal_and_group_cues(sample) -> None:  # type: ignore[no-untyped-def]
+    parsed, quotes = sample
+    q = _find(quotes, "captured ISIS prisoners had been ‘secured’")
+    assert q.cue == "assertion" and q.source_text == "Donald Trump’s" and q.kind == "mixed"
+    assert q.content.startswith("that captured") and q.content.endswith("Russia and Turkey")
+    _check_speaker(parsed, q, "Donald Trump")
+    q = _find(quotes, "would not be able to spare")
+    assert q.cue == "warned"
+    assert q.source_text == "The Kurdish-led Syrian Democratic Forces (SDF)"
+    _check_speaker(parsed, q, "Syrian Democratic Forces")
+    q = _find(quotes, "to attack the camps")
+    assert q.cue == "called on" and q.content == "to attack the camps and set the detainees free"
+    _check_speaker(parsed, q, "Abu Bakr al-Baghdadi")
+    q = _find(quotes, "the U.S. was counting on")
+    assert q.source_text == "Jeffrey" and q.content.startswith("that the U.S.")
+    _check_speaker(parsed, q, "James Jeffrey")
+
+
+# --------------------------------------------------------------------------- edge cases
+
+def test_quote_marks_apostrophes_nesting_paragraphs() -> None:
+    text = ("She said ‘we’ve won, and they don’t know it’ today.\n\n"
+            "“The first paragraph runs on\n\n“and ends here,” he said. "
+            "The voters’ choice was \"plain 'and' simple\".")
+    spans = [text[s:e] for s, e in find_quotes(text)]
+    assert spans == [
+        "‘we’ve won, and they don’t know it’",
+        "“The first paragraph runs on\n\n“and ends here,”",
+        "\"plain 'and' simple\"",
+    ]
+
+
+def test_split_quote_is_one_record(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("Maria Lopez, the mayor of Riverton, spoke on Monday.\n\n"
+            "“We have rebuilt the bridge,” Lopez said, “and the school will open in May.”\n")
+    parsed, quotes = _quotes(nlp, text)
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert q.content == "“We have rebuilt the bridge,” “and the school will open in May.”"
+    assert parsed.text[q.start:q.end].startswith("“We have") and q.end == text.rindex("”") + 1
+    assert q.cue == "said" and q.source_text == "Lopez" and q.speaker_text == "Maria Lopez"
+
+
+def test_according_to_and_she(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("Turnout rose to 64 percent, according to the Election Commission.\n\n"
+            "Anna Berg, the commission's chair, spoke in Oslo. "
+            "She warned that the count could take a week.\n")
+    _, quotes = _quotes(nlp, text)
+    q = _find(quotes, "Turnout rose")
+    assert q.cue == "according to" and q.source_text == "the Election Commission"
+    assert q.content == "Turnout rose to 64 percent" and q.kind == "indirect"
+    q = _find(quotes, "the count could take a week")
+    assert q.cue == "warned" and q.content == "that the count could take a week"
+    assert q.speaker_text == "Anna Berg"
+
+
+def test_cue_inside_a_quotation_is_not_a_cue(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "“They said the dam would hold, and it did not,” the engineer told reporters.\n"
+    _, quotes = _quotes(nlp, text)
+    assert [q.cue for q in quotes] == ["told"]
+    assert quotes[0].content.startswith("“They said") and quotes[0].kind == "direct"
+
+
+# --------------------------------------------------------------------------- evaluation
+
+def test_gold_loader_first_annotator_and_extent(tmp_path: Path) -> None:
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    text = "“Yes,” he said, “we will.”"
+    (tmp_path / "text" / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "attributions" / "a_bbbb.ann").write_text("", encoding="utf-8")
+    (tmp_path / "attributions" / "a_aaaa.ann").write_text(
+        "T1\tSource 7 9\the\nT2\tCue 10 14\tsaid\nT3\tContent 0 6;16 26\t“Yes,” “we will.”\n"
+        "T4\tAttribution 10 14\tsaid\nE1\tAttribution:T4 Source:T1 Cue:T2 Content:T3\n",
+        encoding="utf-8")
+    docs = list(load_gold(tmp_path))
+    assert len(docs) == 1 and docs[0].annotation == "a_aaaa.ann"
+    assert docs[0].attributions == (A(cue=(10, 14), content=(0, 26), source=(7, 9)),)
+
+
+def test_match_attributions() -> None:
+    gold = [A(cue=(10, 14), content=(0, 26), source=(7, 9)), A(cue=(40, 44), content=(50, 60))]
+    pred = [A(cue=(10, 14), content=(0, 25), source=(7, 9)), A(cue=(40, 44), content=(50, 60))]
+    assert match_attributions(gold, pred, exact=True).tp == 1
+    assert match_attributions(gold, pred, exact=False).tp == 2
+
+
+@pytest.mark.skipif(not DEFAULT_GOLD.exists(), reason="PolNeAR dev not available")
+def test_evaluate_runs_on_dev(nlp) -> None:  # type: ignore[no-untyped-def]
+    report = evaluate(limit=3)
+    assert report.counts["documents"] == 3
+    assert report.metrics["content_overlap_p"] > 50
+    assert report.metrics["cue_exact_p"] > 50
