@@ -128,6 +128,7 @@ class Quote(Record):
     source_start: int | None = None
     source_end: int | None = None
     speaker_actor_id: str | None = None
+    speaker_text: str | None = None  # the speaker's name when resolved ("He" -> "James Jeffrey")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -182,6 +183,7 @@ class Place(Record):
     bbox: tuple[float, float, float, float] | None = None
     is_metonym: bool = False
     is_focus: bool = False
+    mention_type: str | None = None  # name | demonym | abbrev | metonym | direction
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -53,7 +53,8 @@ CREATE TABLE quotes (
     id TEXT PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, extractor TEXT NOT NULL,
     content TEXT NOT NULL, kind TEXT NOT NULL, cue TEXT, cue_start INTEGER, cue_end INTEGER,
-    source_text TEXT, source_start INTEGER, source_end INTEGER, speaker_actor_id TEXT
+    source_text TEXT, source_start INTEGER, source_end INTEGER, speaker_actor_id TEXT,
+    speaker_text TEXT
 );
 CREATE INDEX quotes_article ON quotes(article_id);
 CREATE INDEX quotes_speaker ON quotes(speaker_actor_id);
@@ -81,7 +82,7 @@ CREATE TABLE places (
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, extractor TEXT NOT NULL,
     text TEXT NOT NULL, name TEXT, geonameid INTEGER, lat REAL, lon REAL, feature TEXT,
     feature_code TEXT, country_code TEXT, admin1 TEXT, precision TEXT, bbox TEXT,
-    is_metonym INTEGER, is_focus INTEGER
+    is_metonym INTEGER, is_focus INTEGER, mention_type TEXT
 );
 CREATE INDEX places_article ON places(article_id);
 CREATE INDEX places_geonameid ON places(geonameid);
