@@ -282,7 +282,9 @@ def export(
 
 @app.command()
 def evaluate(
-    task: Annotated[str, typer.Argument(help="entities, quotes, quantities, time, geo, events, link")],
+    task: Annotated[
+        str, typer.Argument(help="entities, quotes, quantities, time, geo, events, link")
+    ],
     gold: Annotated[Path | None, typer.Option(help="Gold data (default: the task's own).")] = None,
     model: ModelOption = None,
     limit: Annotated[int | None, typer.Option(help="Score only the first N documents.")] = None,
@@ -306,7 +308,9 @@ def evaluate(
 
 @app.command()
 def quotes(
-    actor: Annotated[str | None, typer.Option(help="Only quotes by actors matching this name.")] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Only quotes by actors matching this name.")
+    ] = None,
     db: DbOption = Path(DEFAULT_DB),
     limit: Annotated[int, typer.Option()] = 50,
 ) -> None:
@@ -317,7 +321,9 @@ def quotes(
 
 @app.command()
 def events(
-    event_type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT")] = None,
+    event_type: Annotated[
+        str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT")
+    ] = None,
     place: Annotated[str | None, typer.Option(help="Place name or country code.")] = None,
     since: Annotated[str | None, typer.Option(help="Earliest event date.")] = None,
     until: Annotated[str | None, typer.Option(help="Latest event date.")] = None,
@@ -333,7 +339,9 @@ def events(
 
 @app.command()
 def claims(
-    about: Annotated[str | None, typer.Option(help="Text the claim's subject must contain.")] = None,
+    about: Annotated[
+        str | None, typer.Option(help="Text the claim's subject must contain.")
+    ] = None,
     db: DbOption = Path(DEFAULT_DB),
     limit: Annotated[int, typer.Option()] = 50,
 ) -> None:
@@ -372,12 +380,16 @@ def gazetteer_build(
     target: Annotated[Path | None, typer.Option("--to", help="Gazetteer SQLite path.")] = None,
 ) -> None:
     """Build the offline gazetteer (from the bundled GeoNames data, or a dump you have)."""
-    from pressgraph.extract.places.gazetteer import build_gazetteer, default_gazetteer_path
+    from pressgraph.extract.places.gazetteer import build_gazetteer, default_path
 
     if source is not None and not source.exists():
         raise fail(f"{source}: no such file")
-    stats = build_gazetteer(source, target or default_gazetteer_path())
-    console.print(stats)
+    stats = build_gazetteer(source, target or default_path())
+    console.print(
+        f"gazetteer {stats.path}: {stats.places:,} places, {stats.aliases:,} aliases, "
+        f"{stats.countries} countries, {stats.admin1:,} admin1 regions, "
+        f"{stats.bytes / 1e6:.0f} MB, built in {stats.seconds:.1f} s", highlight=False,
+    )
 
 
 def main() -> None:

@@ -60,7 +60,7 @@ def export_geojson(store: Store, path: Path) -> tuple[Path, int]:
         "SELECT p.*, a.title, a.published FROM places p JOIN articles a ON a.id = p.article_id"
         " WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL"
     ):
-        props = {k: row[k] for k in row.keys() if k not in ("lat", "lon")}
+        props = {k: v for k, v in dict(row).items() if k not in ("lat", "lon")}
         props["is_metonym"] = bool(props.get("is_metonym"))
         props["is_focus"] = bool(props.get("is_focus"))
         features.append({

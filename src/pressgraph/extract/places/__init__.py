@@ -1,0 +1,483 @@
+"""Places: toponyms recognised, resolved against an offline GeoNames gazetteer, flagged.
+
+Each ``Place`` carries the GeoNames id, point, feature kind and the precision we really have:
+an unresolved name keeps ``geonameid``/``precision`` None rather than falling back to a
+country centroid.  ``is_metonym`` marks a place standing for its government ("Washington's
+special envoy"); ``is_focus`` marks the article's focus country/admin1/city (see :func:`focus`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pressgraph.extract import ParsedDocument
+from pressgraph.extract.places.gazetteer import (
+    BuildStats,
+    Entry,
+    Gazetteer,
+    build_gazetteer,
+    default_path,
+    fold,
+    get_gazetteer,
+)
+from pressgraph.extract.places.resolve import (
+    AGENT_NOUNS,
+    BORDER,
+    DIRECTION_OF_COUNTRY,
+    HELD_DIRECTION,
+    KIND_TO_FEATURE,
+    NESTED_LABELS,
+    NESTED_STOP,
+    PLACE_LABELS,
+    SPEECH_VERBS,
+    Mention,
+    border_box,
+    choose,
+    country_evidence,
+    lookup,
+    region_box,
+    score_candidates,
+    trim,
+)
+from pressgraph.model import Place, Record, stable_id
+
+EXTRACTOR = "places@1"
+PRECISION = {
+    "country": "country",
+    "admin1": "admin1",
+    "city": "city",
+    "site": "site",
+    "continent": "region",
+    "region": "region",
+    "county": "admin1",
+}  # a county is placed at its state's centroid
+# Inside an organisation's name only well-known places count ("Paris Police Department",
+# "University of Pennsylvania"), not every village that shares a word with it.
+_NESTED_MIN_POP = 50_000
+_PERSON_MIN_POP = 300_000
+# "West Nile virus", "Reston ebolavirus", "Rift Valley fever": named after a place, not one.
+_DISEASE_AFTER = re.compile(
+    r"\s+(?:virus|ebolavirus|fever|flu|disease|strain|encephalitis|variant|outbreak strain)\b",
+    re.IGNORECASE,
+)
+_CAP_WORD = re.compile(r"[A-Z][\w’'.-]*")
+
+__all__ = [
+    "BuildStats",
+    "Gazetteer",
+    "build_gazetteer",
+    "default_path",
+    "extract",
+    "focus",
+    "get_gazetteer",
+    "place_mentions",
+    "resolve_mentions",
+]
+
+
+def _ents(parsed: ParsedDocument) -> list[tuple[int, int, str]]:
+    ents = parsed.extraction.entities
+    if ents:
+        return [(e.start, e.end, e.label) for e in ents]
+    return [(e.start_char, e.end_char, e.label_) for e in parsed.doc.ents]
+
+
+def _nested(gaz: Gazetteer, text: str, start: int, end: int) -> list[Mention]:
+    """Place names inside an organisation's or facility's name."""
+    words = [(m.start() + start, m.end() + start) for m in _CAP_WORD.finditer(text[start:end])]
+    found: list[Mention] = []
+    i = 0
+    while i < len(words):
+        hit = None
+        for j in range(min(len(words), i + 3), i, -1):
+            s, e = words[i][0], words[j - 1][1]
+            s, e = trim(text, s, e)
+            if re.search(r"[^\w\s.’'-]", text[s:e]):
+                continue
+            if len(text[s:e]) < 3 or (text[s:e].isupper() and "." not in text[s:e]):
+                continue
+            if fold(text[s:e]) in NESTED_STOP:
+                continue  # acronyms ("SDF") collide with airport codes and abbreviations
+            cands = tuple(
+                c
+                for c in gaz.lookup(text[s:e])
+                if c.kind in ("country", "admin1", "continent")
+                or (c.alias_is_name and c.population >= _NESTED_MIN_POP)
+            )
+            if cands:
+                hit = Mention(
+                    start=s, end=e, text=text[s:e], label="NESTED", candidates=cands, nested=True
+                )
+                i = j
+                break
+        if hit:
+            found.append(hit)
+        else:
+            i += 1
+    return found
+
+
+def _people_plural(gaz: Gazetteer, name: str) -> bool:
+    if not name.endswith("s") or len(name) < 4:
+        return False
+    singular = gaz.lookup(name[:-1])
+    return any(c.mention_type == "demonym" for c in singular)
+
+
+def place_mentions(parsed: ParsedDocument, gaz: Gazetteer) -> list[Mention]:
+    """Candidate toponyms with their gazetteer candidates (recognition)."""
+    text = parsed.text
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, label in sorted(_ents(parsed)):
+        if label in PLACE_LABELS:
+            s, e = trim(text, start, end)
+            if e <= s or _DISEASE_AFTER.match(text, e):
+                continue
+            cands, hint = lookup(gaz, text[s:e])
+            if not cands and "," in text[s:e]:
+                # "Alexandria, Louisiana" as one entity: the first part is the place.
+                head = text[s:e].split(",")[0]
+                cands, hint = lookup(gaz, head)
+                e = s + len(head)
+            if not cands and label in ("NORP", "FAC"):
+                if label == "FAC":
+                    for nm in _nested(gaz, text, s, e):
+                        mentions.append(nm)
+                        taken.append((nm.start, nm.end))
+                continue
+            if label == "NORP":
+                if _people_plural(gaz, text[s:e]):
+                    continue  # "Americans" are people; "American" troops are the country's
+                cands = (
+                    tuple(
+                        c
+                        for c in cands
+                        if c.mention_type == "demonym" or c.kind in ("country", "continent")
+                    )
+                    or cands
+                )
+            mt = (
+                "demonym" if cands and all(c.mention_type == "demonym" for c in cands) else ("name")
+            )
+            mentions.append(
+                Mention(
+                    start=s,
+                    end=e,
+                    text=text[s:e],
+                    label=label,
+                    candidates=cands,
+                    kind_hint=hint,
+                    mention_type=mt,
+                )
+            )
+            taken.append((s, e))
+        elif label == "PERSON":
+            # spaCy often tags a lone city as a person ("Aleppo"): accept the whole span when
+            # it names a country, a region or a big city.
+            s, e = trim(text, start, end)
+            cands = tuple(
+                c
+                for c in gaz.lookup(text[s:e])
+                if c.alias_is_name
+                and (
+                    c.kind in ("country", "admin1", "continent") or c.population >= _PERSON_MIN_POP
+                )
+            )
+            if cands and not text[s:e].isupper():
+                mentions.append(
+                    Mention(start=s, end=e, text=text[s:e], label=label, candidates=cands)
+                )
+                taken.append((s, e))
+        elif label in NESTED_LABELS:
+            for nm in _nested(gaz, text, start, end):
+                if nm.candidates[0].mention_type == "demonym":
+                    nm.mention_type = "demonym"
+                mentions.append(nm)
+                taken.append((nm.start, nm.end))
+    # Skeleton fallback for transliteration variants, within countries the article is about.
+    countries = country_evidence(mentions)
+    for m in mentions:
+        if m.nested and m.mention_type != "demonym":
+            # A town inside an organisation's name ("Franklin Elementary") counts only
+            # where the article is already about its country.
+            m.candidates = tuple(
+                c
+                for c in m.candidates
+                if c.kind in ("country", "admin1", "continent") or countries.get(c.country_code)
+            )
+    mentions = [m for m in mentions if not m.nested or m.candidates]
+    for m in mentions:
+        if not m.candidates and m.label in ("GPE", "LOC", "FAC"):
+            m.candidates = tuple(
+                c for c in gaz.lookup_skeleton(m.text) if countries.get(c.country_code)
+            )
+    return mentions
+
+
+def _metonym(parsed: ParsedDocument, m: Mention, entry: Entry | None) -> bool:
+    """A country or capital standing for its government: "Washington's special envoy",
+    "Turkey said"."""
+    if entry is None or not (
+        entry.kind == "country" or entry.feature_code == "PPLC" or m.mention_type == "abbrev"
+    ):
+        return False
+    if m.mention_type == "demonym":
+        return False
+    if _agent_context(parsed, m):
+        return True
+    span = parsed.doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is not None:
+        root = span.root
+        if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in SPEECH_VERBS:
+            return True
+    return False
+
+
+def _agent_context(parsed: ParsedDocument, m: Mention) -> bool:
+    """A possessive followed by a government's agent: "Washington's special envoy"."""
+    tail = parsed.text[m.end : m.end + 60]
+    if re.match(r"['’]s?\s", tail):
+        words = re.findall(r"[A-Za-z]+", tail[2:])[:3]
+        return any(w.lower() in AGENT_NOUNS for w in words)
+    return False
+
+
+def _country_names(gaz: Gazetteer, cc: str) -> set[str]:
+    out = {cc.lower()}
+    country = gaz.country(cc)
+    if country:
+        out.add(fold(country.name))
+    return out
+
+
+@functools.cache
+def _demonym_country(gaz: Gazetteer, word: str) -> str | None:
+    for e in gaz.lookup(word):
+        if e.kind == "country":
+            return e.country_code
+    return None
+
+
+def _regions(parsed: ParsedDocument, gaz: Gazetteer, focus_cc: str | None) -> list[Mention]:
+    """Direction phrases: "north-eastern Syria", "the Kurdish-held north", borders."""
+    text = parsed.text
+    out: list[Mention] = []
+    for rm in DIRECTION_OF_COUNTRY.finditer(text):
+        if rm.start() > 0 and text[rm.start() - 1].isalpha():
+            continue
+        cc = _demonym_country(gaz, rm.group("name"))
+        if cc is None:
+            continue
+        box = region_box(gaz, cc, rm.group("dir").lower())
+        if box:
+            out.append(
+                Mention(
+                    start=rm.start(),
+                    end=rm.end(),
+                    text=rm.group(0),
+                    label="REGION",
+                    mention_type="direction",
+                    region=box,
+                    region_cc=cc,
+                )
+            )
+    for rm in HELD_DIRECTION.finditer(text):
+        cc = focus_cc
+        if cc is None:
+            continue
+        s = rm.start("who")
+        box = region_box(gaz, cc, rm.group("dir").lower())
+        if box:
+            out.append(
+                Mention(
+                    start=s,
+                    end=rm.end(),
+                    text=text[s : rm.end()],
+                    label="REGION",
+                    mention_type="direction",
+                    region=box,
+                    region_cc=cc,
+                )
+            )
+    for rm in BORDER.finditer(text):
+        a, b = _demonym_country(gaz, rm.group("a")), _demonym_country(gaz, rm.group("b"))
+        if a is None or b is None or a == b:
+            continue
+        box = border_box(gaz, a, b)
+        if box:
+            s = rm.start() + (4 if text[rm.start() : rm.start() + 4].lower() == "the " else 0)
+            out.append(
+                Mention(
+                    start=s,
+                    end=rm.end(),
+                    text=text[s : rm.end()],
+                    label="REGION",
+                    mention_type="border",
+                    region=box,
+                    region_cc=a,
+                )
+            )
+    return out
+
+
+def resolve_mentions(
+    parsed: ParsedDocument, gaz: Gazetteer, extra: Sequence[Mention] = ()
+) -> list[Mention]:
+    """Recognise and resolve; ``extra`` mentions (e.g. gold spans) replace any recognised
+    mention they overlap and are resolved in the same context."""
+    mentions = place_mentions(parsed, gaz)
+    if extra:
+        mentions = [
+            m for m in mentions if not any(m.start < x.end and x.start < m.end for x in extra)
+        ]
+        mentions = sorted([*mentions, *extra], key=lambda m: (m.start, m.end))
+    countries = country_evidence(mentions)
+    focus_cc = max(countries, key=lambda cc: countries[cc]) if countries else None
+    text = parsed.text
+    names = {cc: frozenset(_country_names(gaz, cc)) for cc in countries}
+    score_candidates(mentions, text, countries, focus_cc, (), names)
+    for m in mentions:
+        m.choice = choose(m)
+    # Second round: places resolved with confidence anchor the ambiguous ones.
+    anchors = [
+        m.choice
+        for m in mentions
+        if m.choice is not None and m.choice.kind in ("city", "site") and len(m.candidates) == 1
+    ]
+    admins = Counter(
+        (m.choice.country_code, m.choice.admin1)
+        for m in mentions
+        if m.choice is not None and m.choice.kind == "admin1"
+    )
+    # Ambiguous first-round choices do not vote for their own country: "London" alone
+    # must not make the article British.
+    score_candidates(mentions, text, countries, focus_cc, anchors, names, admins)
+    for m in mentions:
+        if _agent_context(parsed, m):
+            for c in m.candidates:
+                if c.kind == "country" or c.feature_code == "PPLC":
+                    m.scores[c.key] = m.scores.get(c.key, 0.0) + 4.0
+    # One sense per article: every "Santa Ana" takes the reading its best-placed mention
+    # ("Santa Ana, California") supports, unless its own context says otherwise.
+    best: dict[str, dict[int, float]] = {}
+    for m in mentions:
+        group = best.setdefault(fold(m.text), {})
+        for key, score in m.scores.items():
+            group[key] = max(group.get(key, score), score)
+    for m in mentions:
+        group = best.get(fold(m.text), {})
+        for key in m.scores:
+            m.scores[key] = (m.scores[key] + group.get(key, m.scores[key])) / 2
+        m.choice = choose(m)
+        m.is_metonym = _metonym(parsed, m, m.choice)
+        if m.is_metonym:
+            m.mention_type = "metonym"
+    final = Counter(
+        m.choice.country_code for m in mentions if m.choice is not None and m.choice.country_code
+    )
+    focus_cc = final.most_common(1)[0][0] if final else focus_cc
+    return mentions + _regions(parsed, gaz, focus_cc)
+
+
+def _to_place(parsed: ParsedDocument, m: Mention, gaz: Gazetteer) -> Place:
+    art = parsed.article
+    common: dict[str, Any] = dict(
+        id=stable_id(art.id, "place", m.start, m.end),
+        article_id=art.id,
+        start=m.start,
+        end=m.end,
+        extractor=EXTRACTOR,
+        text=parsed.text[m.start : m.end],
+        mention_type=m.mention_type,
+    )
+    if m.region is not None and m.region_cc:
+        lat, lon, region_bbox = m.region
+        return Place(
+            **common,
+            name=m.text,
+            lat=round(lat, 5),
+            lon=round(lon, 5),
+            feature="region",
+            feature_code="RGN",
+            country_code=m.region_cc,
+            precision="region",
+            bbox=region_bbox,
+        )
+    e = m.choice
+    if e is None:
+        return Place(**common)
+    bbox = gaz.country_bbox(e.country_code) if e.kind == "country" else None
+    return Place(
+        **common,
+        name=e.name,
+        geonameid=e.geonameid,
+        lat=round(e.lat, 5),
+        lon=round(e.lon, 5),
+        feature=KIND_TO_FEATURE.get(e.kind, e.kind),
+        feature_code=e.feature_code,
+        country_code=e.country_code or None,
+        admin1=e.admin1_name or None,
+        precision=PRECISION.get(e.kind),
+        bbox=bbox,
+        is_metonym=m.is_metonym,
+    )
+
+
+def focus(places: Iterable[Place]) -> dict[str, Any]:
+    """The article's focus (CLIFF's sense): the most-mentioned country, and within it the
+    most-mentioned admin1 and city (each needs two mentions).  Metonyms count: they still
+    say which country the story is about."""
+    places = list(places)
+    countries: Counter[str] = Counter(p.country_code for p in places if p.country_code)
+    if not countries:
+        return {"country_code": None, "country": None, "admin1": None, "city": None}
+    cc, _ = countries.most_common(1)[0]
+    admin: Counter[str] = Counter(
+        p.admin1
+        for p in places
+        if p.country_code == cc and p.admin1 and p.feature in ("admin1", "city", "site")
+    )
+    cities: Counter[int] = Counter(
+        p.geonameid
+        for p in places
+        if p.country_code == cc and p.feature == "city" and p.geonameid is not None
+    )
+    country = next((p for p in places if p.country_code == cc and p.feature == "country"), None)
+    admin1 = admin.most_common(1)[0][0] if admin and admin.most_common(1)[0][1] >= 2 else None
+    city_id = cities.most_common(1)[0][0] if cities and cities.most_common(1)[0][1] >= 2 else None
+    city = next((p for p in places if p.geonameid == city_id and p.feature == "city"), None)
+    return {"country_code": cc, "country": country, "admin1": admin1, "city": city}
+
+
+def _mark_focus(places: list[Place]) -> list[Place]:
+    import dataclasses
+
+    f = focus(places)
+    cc, admin1, city = f["country_code"], f["admin1"], f["city"]
+    out = []
+    for p in places:
+        is_focus = p.country_code == cc and (
+            p.feature == "country"
+            or (p.feature == "admin1" and p.admin1 == admin1)
+            or (p.feature == "city" and city is not None and p.geonameid == city.geonameid)
+        )
+        out.append(dataclasses.replace(p, is_focus=True) if is_focus and cc else p)
+    return out
+
+
+def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
+    gaz = get_gazetteer()
+    mentions = resolve_mentions(parsed, gaz)
+    seen: set[tuple[int, int]] = set()
+    places: list[Place] = []
+    for m in sorted(mentions, key=lambda m: (m.start, m.end)):
+        if (m.start, m.end) in seen:
+            continue
+        seen.add((m.start, m.end))
+        places.append(_to_place(parsed, m, gaz))
+    return {"places": _mark_focus(places)}
