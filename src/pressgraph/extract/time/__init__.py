@@ -1,0 +1,342 @@
+"""Temporal expressions resolved against the publication date (TIMEX3-style values).
+
+Candidates are spaCy's DATE/TIME entities plus a few patterns spaCy misses (present/past
+references, clock times, "since <event>"); ``resolve.resolve`` turns each into a value, a
+date range and a granularity.  The anchor is ``article.published``; without one, a dateline
+("CITY, March 3, 2019 (Agency) -") at the top of the text; without either (or when the
+dateline has no year), relative expressions stay unresolved — never guessed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from spacy.tokens import Doc, Span
+
+from pressgraph.extract import ParsedDocument
+from pressgraph.extract.time.resolve import MONTH_RE, WEEKDAY_RE, Resolution, resolve
+from pressgraph.model import Record, TimeExpression, stable_id
+
+EXTRACTOR = "time@1"
+__all__ = ["EXTRACTOR", "anchor_date", "extract", "extract_from_doc", "resolve"]
+
+DATELINE_RE = re.compile(
+    r"^\s*[A-Z][A-Za-z .'\-]{1,40},(?:\s+[A-Z][A-Za-z.]+,)?\s+(?:" + WEEKDAY_RE + r",?\s+)?"
+    + MONTH_RE + r"\s+(\d{1,2})(?:,?\s+(\d{4}))?\s*(?:\([^)]{1,40}\))?\s*[-–—]",
+    re.I,
+)
+EXTRA_RE = re.compile(
+    r"\b(?:recently|currently|the (?:near )?future|in the past|annually|"
+    r"(?:earlier|later) (?:this|last) (?:week|month|year)|"
+    r"(?:early|mid|late)-" + MONTH_RE + r"|"
+    r"\d{1,2}:\d{2}(?:\s?(?:a\.m\.|p\.m\.|am|pm))?(?:\s(?:UTC|GMT))?|"
+    r"(?:(?:last|this|next)\s)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"(?:\s(?:morning|afternoon|evening|night))?|"
+    r"today|yesterday|tomorrow|tonight|overnight|year[- ]on[- ]year|[01]\d[0-5]\d (?:UTC|GMT)|"
+    r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})\b",
+    re.I,
+)
+YEAR_RE = re.compile(r"(?:19|20)\d\d")
+# approximators and prepositions TIMEX3 leaves out of the expression
+LEADING_RE = re.compile(r"^(?:about|around|approximately|roughly|some|nearly|almost|up to|"
+                        r"at|before|after|by|until|till|from|on|in|since|during|through|"
+                        r"shortly before|shortly after|just before|just after)\s+", re.I)
+# dateline separator: "June 14 - Airstrikes" is a date and the start of the story
+DASH_SPLIT_RE = re.compile(r"\s+[-–—]\s+")
+CONJ_SPLIT_RE = re.compile(r"\s+(?:and|or|to|through|until)\s+|(?<=[a-z])\s*[-–]\s*(?=[A-Z])")
+AGE_RE = re.compile(r"^\w+[- ]years?[- ]old$|^\d{1,2}$", re.I)
+# words that make an unresolvable span still a temporal expression
+TEMPORAL_WORD_RE = re.compile(
+    r"\b(?:day|week|month|year|decade|century|hour|minute|morning|night|season|era|period|"
+    r"time|ago|since|today|yesterday|tomorrow|tonight|" + MONTH_RE + r"|" + WEEKDAY_RE
+    + r"|\d{4})", re.I,
+)
+CASE_SENSITIVE_WORDS = re.compile(r"^(?:may|march|sun|sat|wed|mon|fri)$")
+FUTURE_RE = re.compile(r"\b(?:will|won't|shall|'ll|going to|plans? to|scheduled|due to|"
+                       r"expected to|next|upcoming|coming)\b", re.I)
+# "since Turkey's invasion" is dated when the article says when the event happened
+EVENT_STEMS = {"invasion": "invad", "offensive": "offensiv", "attack": "attack",
+               "election": "elect", "war": "war", "incursion": "incursion",
+               "operation": "operation", "withdrawal": "withdr", "announcement": "announc",
+               "ceasefire": "ceasefire", "coup": "coup", "deal": "deal", "agreement": "agree",
+               "strike": "strike", "uprising": "uprising", "takeover": "took over"}
+
+
+def anchor_date(published: str | None, text: str) -> date | None:
+    """The publication date, or the date of a dateline that carries its year."""
+    if published:
+        try:
+            return datetime.fromisoformat(published.strip().replace("Z", "+00:00")).date()
+        except ValueError:
+            try:
+                return date.fromisoformat(published.strip()[:10])
+            except ValueError:
+                pass
+    m = DATELINE_RE.match(text[:300])
+    if m and m.group(4):
+        res = resolve(f"{m.group(2)} {m.group(3)}, {m.group(4)}", None)
+        if res is not None and res.range_start is not None:
+            return res.range_start
+    return None
+
+
+def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = [
+        (e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")
+    ]
+    for m in EXTRA_RE.finditer(text):
+        word = m.group(0)
+        if CASE_SENSITIVE_WORDS.match(word):
+            continue
+        spans.append((m.start(), m.end()))
+    for tok in doc:
+        # bare years spaCy leaves out ("a 2022 report", "in 2023"), unless counting ("2000 troops")
+        if YEAR_RE.fullmatch(tok.text) and not (
+            tok.dep_ == "nummod" and tok.head.tag_ == "NNS"
+        ) and not (tok.i + 1 < len(doc) and doc[tok.i + 1].text in ("%", "percent")) and not (
+            tok.i > 0 and doc[tok.i - 1].text in ("$", "£", "€", "#", "No.")
+        ):
+            spans.append((tok.idx, tok.idx + len(tok.text)))
+        # "$20 million a day": a rate is a SET
+        if tok.lower_ in ("a", "per") and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in (
+            "day", "week", "month", "year"
+        ) and tok.i > 0 and (doc[tok.i - 1].like_num or doc[tok.i - 1].lower_ in (
+            "million", "billion", "shillings", "dollars", "euros", "pounds", "percent", "hours",
+            "times", "days")):
+            spans.append((tok.idx, doc[tok.i + 1].idx + len(doc[tok.i + 1].text)))
+    # longest first, then drop anything overlapping an already chosen span
+    spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+    chosen: list[tuple[int, int]] = []
+    for s, e in spans:
+        if all(e <= a or s >= b for a, b in chosen):
+            chosen.append((s, e))
+    return sorted(chosen)
+
+
+YEAR_RANGE_RE = re.compile(r"(?:from |between )?(?:19|20)\d\d ?(?:to|and|-|–) ?(?:19|20)\d\d")
+RATE_RE = re.compile(r"^[$£€]?[\d.,]+(?: (?:million|billion|thousand))? (?=(?:a|per|each) )")
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    m = RATE_RE.match(text[s:e])
+    if m:
+        s += m.end()  # "$15 a year": the amount is not part of the frequency
+    while e > s and (text[e - 1] in ",.;:’'\"" or text[e - 1].isspace()) and not text[
+        s:e
+    ].lower().endswith(
+        ("a.m.", "p.m.")
+    ):
+        e -= 1
+    if text[s:e].lower().endswith(("’s", "'s")):
+        e -= 2
+    while s < e and (text[s] in "‘'\"(" or text[s].isspace()):
+        s += 1
+    return s, e
+
+
+def _split_conjoined(text: str, s: int, e: int, anchor: date | None
+                     ) -> list[tuple[int, int]]:
+    m = CONJ_SPLIT_RE.search(text[s:e])
+    if m and not YEAR_RANGE_RE.fullmatch(text[s:e]):
+        left, right = (s, s + m.start()), (s + m.end(), e)
+        lres = resolve(text[left[0]:left[1]], anchor)
+        rres = resolve(text[right[0]:right[1]], anchor)
+        if lres is not None and rres is not None and lres.value and rres.value and not (
+            lres.value.startswith("P")
+        ):
+            return [left, right]
+    return [(s, e)]
+
+
+def _strip_leading(text: str, s: int, e: int) -> tuple[int, int]:
+    while True:
+        m = LEADING_RE.match(text[s:e])
+        if not m or m.end() >= e - s:
+            return s, e
+        s += m.end()
+
+
+def _extend(text: str, s: int, e: int) -> tuple[int, int]:
+    """Take in the words TIMEX3 counts as part of the expression that spaCy leaves out:
+    "late on Tuesday", "early today", "yesterday evening", "every Monday"."""
+    before = text[max(0, s - 12):s].lower()
+    m = re.search(r"(?:^|[\s\"'‘“(])((?:late|early) on |late |early |every |each )$", before)
+    if m:
+        s -= len(m.group(1))
+    after = text[e:e + 12].lower()
+    m = re.match(r" (morning|afternoon|evening|night)\b", after)
+    if m and re.search(r"(?:today|yesterday|tomorrow|day)$", text[s:e].lower()):
+        e += m.end()
+    return s, e
+
+
+def _date_times(doc: Doc, text: str, found: list[tuple[int, int, Resolution]]
+                ) -> list[tuple[int, int, Resolution]]:
+    """A clock time takes its day from a day expression in the same sentence ("yesterday at
+    9 a.m."), else from the last day the story named before it, else the publication date."""
+    out = []
+    sents = list(doc.sents)
+    starts = [sent.start for sent in sents]
+    for s, e, res in found:
+        if res.type == "TIME" and res.granularity == "time" and res.value and not re.search(
+            r"(?:today|yesterday|tomorrow|day|" + WEEKDAY_RE + ")", text[s:e], re.I
+        ):
+            span = doc.char_span(s, e, alignment_mode="expand")
+            if span is not None:
+                sent = sents[bisect.bisect_right(starts, span.start) - 1]
+                dated = [(s2, r2) for s2, _, r2 in found
+                         if r2 is not res and r2.granularity == "day"
+                         and r2.range_start is not None and r2.value and r2.type == "DATE"]
+                same = [(abs(s2 - s), r2) for s2, r2 in dated
+                        if sent.start_char <= s2 < sent.end_char]
+                # else the day the story last named (TempEval's reference time)
+                before = [(s - s2, r2) for s2, r2 in dated if s2 < s]
+                if same or before:
+                    day = min(same or before, key=lambda x: x[0])[1]
+                    assert day.range_start is not None
+                    res = Resolution("TIME", day.range_start.isoformat() + res.value[10:],
+                                     day.range_start, day.range_end, "time", True)
+        out.append((s, e, res))
+    return out
+
+
+def _tense(span: Span, prev: str = "") -> bool | None:
+    """True when the clause the expression belongs to speaks of the future ("will meet on
+    Tuesday"), False when of the past ("met on Tuesday"), None when it does not say."""
+    if re.search(r"\b(?:next|coming|upcoming)\b", span.text, re.I):
+        return True
+    tok = span.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+            break
+        tok = tok.head
+    # "results are expected by Thursday", "called a rally for Saturday", "a strike from Sunday"
+    if (prev in ("by", "until", "till", "for") or (prev == "from" and tok.tag_ != "VBD")) and (
+        tok.tag_ != "VBD" or prev != "from"
+    ) and not any(c.lower_ == "had" for c in tok.children):
+        return True
+    tok = span.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+            break
+        tok = tok.head
+    if tok.pos_ not in ("VERB", "AUX"):
+        return None
+    auxes = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    if any(a in ("will", "'ll", "shall", "wo", "’ll", "would") for a in auxes):
+        return True
+    if "had" in auxes:
+        return False
+    if tok.lemma_ in ("expect", "schedule", "plan", "due", "set") or any(
+        c.lemma_ in ("expect", "schedule", "plan", "due") for c in tok.children
+    ):
+        return True
+    if tok.head.lower_ == "going" and any(c.lower_ == "to" for c in tok.children):
+        return True
+    if any(a in ("to", "should", "may", "might", "could", "would", "must", "can", "shall")
+           for a in auxes):
+        return None if any(a in ("could", "might") for a in auxes) else True
+    if tok.tag_ == "VBD" or any(a in ("had", "was", "were", "did") for a in auxes):
+        return False
+    return None
+
+
+def _event_date(doc: Doc, head_lemma: str, times: list[tuple[int, Resolution]]
+                ) -> date | None:
+    stem = EVENT_STEMS.get(head_lemma, head_lemma[:5])
+    for sent in doc.sents:
+        low = sent.text.lower()
+        if stem not in low:
+            continue
+        for start, res in times:
+            if sent.start_char <= start < sent.end_char and res.granularity == "day" and (
+                res.range_start is not None
+            ):
+                return res.range_start
+    return None
+
+
+def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[TimeExpression]:
+    text = doc.text
+    anchor = anchor_date(published, text)
+    anchor_iso = anchor.isoformat() if anchor else None
+    found: list[tuple[int, int, Resolution]] = []
+    pieces: list[tuple[int, int]] = []
+    for s0, e0 in _candidates(doc, text):
+        s, e = _trim(text, s0, e0)
+        m = DASH_SPLIT_RE.search(text[s:e])
+        if m:
+            e = s + m.start()
+        # "Saturday and Sunday", "June to September": two expressions
+        parts = _split_conjoined(text, s, e, anchor)
+        pieces.extend(parts)
+    for s, e in pieces:
+        s, e = _extend(text, *_strip_leading(text, s, e))
+        if e <= s or AGE_RE.match(text[s:e]):
+            continue
+        span = doc.char_span(s, e, alignment_mode="expand")
+        prev_tok = doc[span.start - 1].text if span is not None and span.start > 0 else ""
+        prev_lower = prev_tok.lower()
+        if prev_lower == "since":
+            future: bool | None = False
+        elif span is not None:
+            future = _tense(span, prev_lower)
+        else:
+            future = True if FUTURE_RE.search(text[s:e]) else None
+        if text[s:e].lower() in ("march", "may") and not text[s].isupper():
+            continue  # "joined the march"
+        res = resolve(text[s:e], anchor, future=future, preceded_by=prev_tok)
+        if res is None and anchor is None and TEMPORAL_WORD_RE.search(text[s:e]):
+            # relative to a publication date we do not have: kept, never guessed
+            res = Resolution("DATE", None, None, None, None, False)
+        elif res is None or (res.value is None and not res.resolved):
+            continue  # "its third month", "the season": no time the reader can place
+        if res.type in ("DATE", "TIME") and prev_lower == "for" and res.value and (
+            res.value.startswith("P")
+        ):
+            res = Resolution("DURATION", res.value, None, None, res.granularity, True)
+        found.append((s, e, res))
+    found = _date_times(doc, text, found)
+    # "since <event>": an open range from the event (when the article dates it) to publication
+    dated = [(s, r) for s, _, r in found]
+    for tok in doc:
+        if tok.lower_ != "since" or tok.dep_ != "prep":
+            continue
+        pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        if pobj is None or pobj.pos_ not in ("NOUN", "PROPN") or pobj.ent_type_ in ("DATE",
+                                                                                   "TIME"):
+            continue
+        s, e = tok.idx, pobj.idx + len(pobj.text)
+        if any(a < e and s < b for a, b, _ in found):
+            continue
+        start = _event_date(doc, pobj.lemma_.lower(), dated)
+        if start is not None and anchor is not None:
+            res = Resolution("DATE", start.isoformat(), start, anchor, "day", True)
+        else:
+            res = Resolution("DATE", None, None, anchor, None, False)
+        found.append((s, e, res))
+    out: list[TimeExpression] = []
+    for s, e, res in sorted(found, key=lambda x: x[0]):
+        out.append(TimeExpression(
+            id=stable_id(article_id, "time", s, e),
+            article_id=article_id,
+            start=s,
+            end=e,
+            extractor=EXTRACTOR,
+            text=text[s:e],
+            type=res.type,
+            value=res.value,
+            range_start=res.range_start.isoformat() if res.range_start else None,
+            range_end=res.range_end.isoformat() if res.range_end else None,
+            granularity=res.granularity,
+            anchor=anchor_iso,
+            resolved=res.resolved,
+        ))
+    return out
+
+
+def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
+    return {"times": extract_from_doc(parsed.doc, parsed.article.id, parsed.article.published)}
