@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pressgraph.model import Article, Extraction, Record
 
@@ -34,8 +34,10 @@ class ParsedDocument:
         return self.article.text
 
     def with_records(self, records: Mapping[str, Sequence[Record]]) -> ParsedDocument:
-        updates = {kind: tuple(getattr(self.extraction, kind)) + tuple(recs)
-                   for kind, recs in records.items()}
+        updates: dict[str, Any] = {
+            kind: tuple(getattr(self.extraction, kind)) + tuple(recs)
+            for kind, recs in records.items()
+        }
         return dataclasses.replace(self, extraction=dataclasses.replace(self.extraction, **updates))
 
 
@@ -58,6 +60,22 @@ class ExtractorSpec:
 # Order matters: an extractor may read what the ones before it produced.
 EXTRACTORS: tuple[ExtractorSpec, ...] = (
     ExtractorSpec("entities", "pressgraph.extract.entities:extract", ("entities", "actors")),
+    ExtractorSpec("time", "pressgraph.extract.time:extract", ("times",)),
+    ExtractorSpec("quantities", "pressgraph.extract.quantities:extract", ("quantities",)),
+    ExtractorSpec("places", "pressgraph.extract.places:extract", ("places",), ("entities",)),
+    ExtractorSpec("quotes", "pressgraph.extract.quotes:extract", ("quotes",), ("entities",)),
+    ExtractorSpec(
+        "events",
+        "pressgraph.extract.events:extract",
+        ("events",),
+        ("entities", "time", "quantities", "places"),
+    ),
+    ExtractorSpec(
+        "claims",
+        "pressgraph.extract.claims:extract",
+        ("claims",),
+        ("entities", "quotes", "quantities", "events"),
+    ),
 )
 
 

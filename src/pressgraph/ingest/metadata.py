@@ -11,6 +11,7 @@ import csv
 import dataclasses
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pressgraph.ingest._common import iso_date
 from pressgraph.model import Article
@@ -44,13 +45,18 @@ def load_manifest(path: str | Path) -> dict[str, dict[str, str]]:
     return manifest
 
 
+Item = TypeVar("Item")
+
+
 def apply_manifest(
-    items: Iterable[Article | object], manifest: dict[str, dict[str, str]]
-) -> Iterator[Article | object]:
+    items: Iterable[Article | Item], manifest: dict[str, dict[str, str]]
+) -> Iterator[Article | Item]:
     for item in items:
         if isinstance(item, Article) and item.path:
             values = manifest.get(item.path) or manifest.get(Path(item.path).name)
             if values:
-                missing = {k: v for k, v in values.items() if not getattr(item, k)}
+                missing: dict[str, Any] = {
+                    k: v for k, v in values.items() if not getattr(item, k)
+                }
                 item = dataclasses.replace(item, **missing)
         yield item

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 from pressgraph.model import RECORD_KINDS
 from pressgraph.store import RELATIONS_TABLE, Store
@@ -47,7 +48,7 @@ def export_store(store: Store, out: Path, fmt: str) -> list[tuple[Path, int]]:
     return written
 
 
-def _empty_table(columns: list[str]):  # type: ignore[no-untyped-def]
+def _empty_table(columns: list[str]) -> Any:
     import pyarrow as pa
 
     return pa.table({c: pa.array([], type=pa.string()) for c in columns})
