@@ -69,7 +69,7 @@ def test_offsets_index_the_text(sample) -> None:  # type: ignore[no-untyped-def]
         assert q.source_start is not None and q.source_end is not None
         assert text[q.source_start:q.source_end] == q.source_text
         assert q.content.split()[0] in text[q.start:q.end]
-        assert q.extractor == "quotes@1" and q.kind in ("direct", "indirect", "mixed")
+        assert q.extractor == "quotes@2" and q.kind in ("direct", "indirect", "mixed")
 
 
 def test_sample_jeffrey_mixed_and_direct(sample) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ Conventions (say them when quoting figures):
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,21 +115,29 @@ def _key(a: Attribution) -> tuple[int, int, int, int, int, int]:
 
 def predict(text: str, nlp: object | None = None) -> tuple[list[Attribution], float, float]:
     """Attributions the extractor finds in raw ``text``; also (parse seconds, extract seconds)."""
-    from pressgraph.extract import ParsedDocument
-    from pressgraph.extract.quotes import extract
-    from pressgraph.model import Article, Extraction, Quote, article_id_for
     from pressgraph.nlp import load_pipeline
 
     pipeline = nlp or load_pipeline()
-    article = Article(id=article_id_for(text), text=text, raw_text=text)
     t0 = time.perf_counter()
     doc = pipeline(text)  # type: ignore[operator]
     t1 = time.perf_counter()
-    parsed = _with_entities(
-        ParsedDocument(article=article, doc=doc, extraction=Extraction(article=article)))
-    t2 = time.perf_counter()
+    out, extract_s = predict_parsed(text, doc)
+    return out, t1 - t0, extract_s
+
+
+def predict_parsed(text: str, doc: object) -> tuple[list[Attribution], float]:
+    """Attributions from an already parsed ``doc`` of ``text`` (the entities extractor runs
+    first); also the seconds ``extract`` alone took."""
+    from pressgraph.extract import ParsedDocument
+    from pressgraph.extract.quotes import extract
+    from pressgraph.model import Article, Extraction, Quote, article_id_for
+
+    article = Article(id=article_id_for(text), text=text, raw_text=text)
+    parsed = _with_entities(ParsedDocument(article=article, doc=doc,  # type: ignore[arg-type]
+                                           extraction=Extraction(article=article)))
+    t0 = time.perf_counter()
     quotes = extract(parsed)["quotes"]
-    t3 = time.perf_counter()
+    t1 = time.perf_counter()
     out = []
     for q in quotes:
         assert isinstance(q, Quote)
@@ -137,7 +145,7 @@ def predict(text: str, nlp: object | None = None) -> tuple[list[Attribution], fl
             q.source_end is not None else None
         out.append(Attribution(cue=(q.cue_start, q.cue_end), content=(q.start, q.end),
                                source=source))
-    return out, t1 - t0, t3 - t2
+    return out, t1 - t0
 
 
 def _with_entities(parsed: ParsedDocument) -> ParsedDocument:
@@ -154,13 +162,32 @@ def _with_entities(parsed: ParsedDocument) -> ParsedDocument:
     return parsed
 
 
+def score(pairs: Iterable[tuple[Sequence[Attribution], Sequence[Attribution]]]
+          ) -> dict[str, float]:
+    """P/R/F1 metrics over (gold, predicted) attribution lists, one pair per article."""
+    parts: dict[str, list[PRF]] = {}
+    for gold, pred in pairs:
+        for role in ("source", "cue", "content"):
+            g_spans = [s for a in gold if (s := getattr(a, role)) is not None]
+            p_spans = [s for a in pred if (s := getattr(a, role)) is not None]
+            parts.setdefault(f"{role}_exact", []).append(match_exact(g_spans, p_spans))
+            parts.setdefault(f"{role}_overlap", []).append(match_overlap(g_spans, p_spans))
+        parts.setdefault("quote_exact", []).append(match_attributions(gold, pred, exact=True))
+        parts.setdefault("quote_overlap", []).append(
+            match_attributions(gold, pred, exact=False))
+    metrics: dict[str, float] = {}
+    for name, prfs in parts.items():
+        metrics.update(sum_prf(prfs).as_metrics(name))
+    return metrics
+
+
 def evaluate(gold: Path | None = None, *, model: str | None = None,
              limit: int | None = None) -> Report:
     from pressgraph.nlp import load_pipeline
 
     gold = Path(gold) if gold else DEFAULT_GOLD
     nlp = load_pipeline(model)
-    parts: dict[str, list[PRF]] = {}
+    pairs: list[tuple[Sequence[Attribution], Sequence[Attribution]]] = []
     n_docs = n_gold = n_pred = 0
     parse_s = extract_s = 0.0
     for doc in load_gold(gold, limit):
@@ -170,18 +197,8 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
         n_docs += 1
         n_gold += len(doc.attributions)
         n_pred += len(pred)
-        for role in ("source", "cue", "content"):
-            g_spans = [s for a in doc.attributions if (s := getattr(a, role)) is not None]
-            p_spans = [s for a in pred if (s := getattr(a, role)) is not None]
-            parts.setdefault(f"{role}_exact", []).append(match_exact(g_spans, p_spans))
-            parts.setdefault(f"{role}_overlap", []).append(match_overlap(g_spans, p_spans))
-        parts.setdefault("quote_exact", []).append(
-            match_attributions(doc.attributions, pred, exact=True))
-        parts.setdefault("quote_overlap", []).append(
-            match_attributions(doc.attributions, pred, exact=False))
-    metrics: dict[str, float] = {}
-    for name, prfs in parts.items():
-        metrics.update(sum_prf(prfs).as_metrics(name))
+        pairs.append((doc.attributions, pred))
+    metrics = score(pairs)
     metrics["extract_ms_per_doc"] = round(1000 * extract_s / max(n_docs, 1), 1)
     metrics["parse_ms_per_doc"] = round(1000 * parse_s / max(n_docs, 1), 1)
     metrics["extract_pct_of_parse"] = round(100 * extract_s / parse_s, 1) if parse_s else 0.0

@@ -4,7 +4,12 @@ An attribution is a source (who), a cue (said, told, according to, warned, asser
 content (what).  Cues come from a lexicon learned on the PolNeAR train split (``cues.json``)
 plus core speech verbs; source and content come from the spaCy dependency parse (subject;
 clausal complement, to-infinitive, or a quotation next to the cue) and from quotation-mark
-spans found on the text (:mod:`.marks`).
+spans found on the text (:mod:`.marks`).  A logistic-regression classifier learned on the
+same split (:mod:`.classifier`) adds the stance verbs the lexicon leaves out ("backed the
+plan", "talking about trade") and vetoes lexicon verbs it is sure are not cues.  Smaller
+constructions have their own rules: "X, he said, Y" (parenthetical), "Rubio: ..." (a headline
+or transcript line), "in a poll by X", and "is expected to" / "appears" (no source; the whole
+clause is the content).
 
 Span conventions, matched to PolNeAR so exact-span scores mean something:
 
@@ -13,8 +18,10 @@ Span conventions, matched to PolNeAR so exact-span scores mean something:
 * the source is the whole subject phrase with determiners and appositions ("a top U.S. State
   Department official", "James Jeffrey, Washington's special envoy for Syria"), the possessor
   for nominal cues ("Donald Trump’s") and the relative pronoun in "who said";
-* the cue is the verb alone, recipient excluded ("told", not "told Congress"), with a particle
-  or the preposition of "called on"/"called for", and both words of "according to".
+* the cue is the verb, recipient excluded ("told", not "told Congress"), with its auxiliaries
+  and manner adverbs ("has publicly said"; time adverbs stay out: "previously warned" gives
+  "warned"), a particle or the preposition of "called on"/"talking about", a day or "in a
+  statement" after it ("said Friday in an interview"), and both words of "according to".
 
 A quote split around its cue (‘We’ve done,’ he said, ‘a good job’) and the quoted sentences
 that follow it in the same paragraph are one record: start/end cover the whole extent (as
@@ -31,7 +38,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from pressgraph.extract import ParsedDocument
+from pressgraph.extract.quotes import classifier
 from pressgraph.extract.quotes.lexicon import (
+    CORE_VERBS,
     INFINITIVE_VERBS,
     NOUN_CUES,
     is_cue_verb,
@@ -41,13 +50,20 @@ from pressgraph.extract.quotes.marks import find_quotes
 from pressgraph.extract.quotes.speakers import SpeakerResolver
 from pressgraph.model import Quote, Record, stable_id
 
-EXTRACTOR = "quotes@1"
+EXTRACTOR = "quotes@2"
 # Tuned on PolNeAR train: verbs annotated as cues at least this often take their object as
 # content when they have no clause or quotation ("Cruz praised the ruling").
 STANCE_THRESHOLD = 0.3
+# Tuned on PolNeAR train: below this chance the classifier drops a lexicon cue.
+VETO = 0.2
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _SKIP_EDGE = frozenset(",.;:—–-()[]") | {"\n", "\n\n", " "}
 _QUOTE_CHARS = frozenset("“”‘’\"'«»")
+_WHEN = frozenset({"previously", "earlier", "later", "once", "then", "now", "first"})
+_EVIDENTIAL = frozenset({"expect", "appear", "seem"})
+_SURVEYS = frozenset({"poll", "survey", "study", "report", "analysis", "census"})
+_MEDIUM = frozenset({"statement", "interview", "speech", "tweet", "post", "email", "letter",
+                     "release", "op-ed", "video", "message", "radio", "appearance"})
 # Light verbs the learned lexicon picks up from multiword cues ("has said", "went on to say").
 _NOT_CUES = frozenset({"have", "be", "do", "go", "get", "make", "take", "put"})
 
@@ -60,6 +76,7 @@ class _Att:
     pieces: list[tuple[int, int]]
     kind: str
     source_token: Token | None = None
+    learned: bool = False
 
 
 def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
@@ -150,16 +167,84 @@ def _find_attributions(doc: Doc, text: str, quotes: list[tuple[int, int]]) -> li
     atts: list[_Att] = []
     for tok in doc:
         att: _Att | None = None
-        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+        if (tok.lower_ == "according" and tok.i + 1 < len(doc)
+                and doc[tok.i + 1].lower_ == "to") or (tok.lower_ == "in" and tok.dep_ == "prep"):
             att = _according_to(doc, text, tok, quotes)
-        elif tok.pos_ == "VERB" and tok.lemma_ not in _NOT_CUES \
-                and is_cue_verb(tok.lower_, tok.lemma_):
-            att = _verb_cue(doc, text, tok, quotes)
+        elif tok.pos_ == "VERB" and tok.lemma_ in _EVIDENTIAL:
+            att = _evidential(doc, tok, quotes)
+        elif tok.pos_ == "VERB":
+            if tok.lemma_ not in _NOT_CUES and is_cue_verb(tok.lower_, tok.lemma_):
+                att = _verb_cue(doc, text, tok, quotes)
+                if att is not None and _vetoed(tok):
+                    att = None
+            if att is None:
+                att = _learned_cue(doc, text, tok, quotes)
         elif tok.pos_ == "NOUN" and tok.lower_ in NOUN_CUES:
             att = _noun_cue(doc, tok, quotes)
+        elif tok.text == ":" and 0 < tok.i - _line_start(doc, tok.i) <= 6:
+            att = _speaker_colon(doc, tok, quotes)
         if att is not None and att.content[1] > att.content[0]:
             atts.append(att)
-    return atts
+    # a learned cue whose content holds a rule-found cue is a frame around that attribution
+    # ("His claims stand in contrast to Trump's assertion that ..."), and so is one
+    # or that shares its content with one
+    rules = [a for a in atts if not a.learned]
+    return [a for a in atts if not a.learned or not any(
+        (a.content[0] <= r.cue[0] and r.cue[1] <= a.content[1])
+        or (a.content[0] < r.content[1] and r.content[0] < a.content[1]) for r in rules)]
+
+
+def _evidential(doc: Doc, verb: Token, quotes: list[tuple[int, int]]) -> _Att | None:
+    """"Trump is expected to win", "the race appears closer": PolNeAR marks the verb as a
+    cue with no source, and the whole clause, subject included, as content."""
+    if verb.lemma_ == "expect" and not any(c.dep_ == "auxpass" for c in verb.children):
+        return None
+    if not any(c.dep_ in ("xcomp", "acomp", "oprd", "attr") for c in verb.children):
+        return None
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:
+        return None
+    cue = _cue_span(doc, verb)
+    if _quote_at(quotes, *cue):
+        return None
+    left = subj.left_edge.i
+    for i in range(subj.i - 1, left - 1, -1):
+        if "\n" in doc[i].text:
+            left = i + 1
+            break
+    content = _trim(doc, left, verb.right_edge.i, quotes)
+    if content[1] - content[0] < 3:
+        return None
+    return _Att(cue=cue, content=content, source=None, pieces=[content],
+                kind=_kind(content, quotes))
+
+
+def _line_start(doc: Doc, i: int) -> int:
+    while i > 0 and "\n" not in doc[i - 1].text:
+        i -= 1
+    return i
+
+
+def _speaker_colon(doc: Doc, colon: Token, quotes: list[tuple[int, int]]) -> _Att | None:
+    """A headline or transcript line "Rubio: I Still Believe ...": the name before the colon
+    is the source and the colon the cue."""
+    first = _line_start(doc, colon.i)
+    if doc[first].text in _QUOTE_CHARS:
+        first += 1
+    name = doc[first:colon.i]
+    if not len(name) or not name[0].is_title or not any(
+            t.ent_type_ in ("PERSON", "ORG") or t.pos_ == "PROPN" for t in name) \
+            or any(t.pos_ in ("VERB", "AUX") for t in name):
+        return None
+    last = colon.i + 1
+    while last < len(doc) and "\n" not in doc[last].text:
+        last += 1
+    content = _trim(doc, colon.i + 1, last - 1, quotes)
+    if content[1] - content[0] < 3:
+        return None
+    source = _trim(doc, first, colon.i - 1, quotes)
+    return _Att(cue=(colon.idx, colon.idx + 1), content=content, source=source,
+                pieces=[content], kind=_kind(content, quotes), source_token=name.root)
 
 
 def _subject(verb: Token) -> Token | None:
@@ -184,17 +269,40 @@ def _cue_span(doc: Doc, verb: Token) -> tuple[int, int]:
     if nxt is not None and (nxt.dep_ == "prt" or (
             verb.lemma_ == "call" and nxt.lower_ in ("on", "for", "upon"))):
         end = nxt
+    end = _cue_tail(doc, verb, end)
     if end.i + 1 < len(doc) and doc[end.i + 1].text == ":":
         end = doc[end.i + 1]
     start = verb
     while start.i > 0:
         prev = doc[start.i - 1]
+        # PolNeAR takes a manner adverb into the cue ("publicly said"); time adverbs stay
+        # out, as the sample article's "previously warned" expects
         if prev.head.i == verb.i and (prev.dep_ in ("aux", "auxpass", "neg")
-                                      or prev.lower_ == "also"):
+                                      or prev.lower_ == "also"
+                                      or (prev.dep_ == "advmod" and prev.lower_ not in _WHEN)):
             start = prev
         else:
             break
     return start.idx, end.idx + len(end)
+
+
+def _cue_tail(doc: Doc, verb: Token, end: Token) -> Token:
+    """PolNeAR's cue runs on over a day and "in a statement" ("said Friday in an
+    interview")."""
+    while end.i + 1 < len(doc):
+        nxt = doc[end.i + 1]
+        # a short phrase only: "in a statement that ..." is content, not cue
+        if nxt.head.i != verb.i or nxt.right_edge.i - nxt.i > 5 or any(
+                t.pos_ in ("VERB", "AUX") for t in nxt.subtree):
+            break
+        when = nxt.dep_ in ("npadvmod", "advmod") and (
+            nxt.ent_type_ in ("DATE", "TIME") or nxt.lower_ == "then")
+        medium = nxt.dep_ == "prep" and nxt.lower_ == "in" and any(
+            c.dep_ == "pobj" and c.lemma_ in _MEDIUM for c in nxt.children)
+        if not (when or medium):
+            break
+        end = nxt.right_edge
+    return end
 
 
 def _source_span(doc: Doc, text: str, head: Token,
@@ -230,24 +338,119 @@ def _verb_cue(doc: Doc, text: str, verb: Token, quotes: list[tuple[int, int]]) -
         comp = next((c for c in verb.children if c.dep_ in ("xcomp", "advcl")
                      and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)), None)
     if comp is not None:
-        q = _quote_at(quotes, comp.idx, comp.idx + len(comp))
-        if q is not None and not (q[0] <= verb.idx < q[1]):
-            content = q
-        else:
-            left, right = _subtree(comp)
-            content = _trim(doc, left, right, quotes)
+        content = _content_of(doc, verb, comp, quotes)
     if content is None:
         content = _adjacent_quote(text, verb, subj, quotes)
+    parenthetical = False
+    if content is None and verb.dep_ == "parataxis" and verb.lemma_ in CORE_VERBS:
+        content = _parenthetical(doc, verb, subj, quotes)
+        parenthetical = content is not None
     if content is None and is_stance_verb(verb.lower_, STANCE_THRESHOLD):
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         if obj is not None and obj.pos_ != "PRON":
-            content = _trim(doc, *_subtree(obj), quotes)
+            content = _with_adjuncts(doc, verb, obj, _trim(doc, *_subtree(obj), quotes), quotes)
+    if content is not None and content[0] < cue[1] < content[1] and content[0] >= cue[0]:
+        content = (_next_word(text, cue[1]), content[1])
     if content is None or content[1] - content[0] < 3:
         return None
-    if source[0] < content[1] and content[0] < source[1]:
+    # "which an FBI report said was careless": the relative pronoun opens the content, whose
+    # extent then holds source and cue
+    relative = content[0] < source[0] and cue[1] <= content[1] and \
+        text[content[0]:content[1]].split(" ", 1)[0].lower() in ("which", "that", "who", "what")
+    if source[0] < content[1] and content[0] < source[1] and not (parenthetical or relative):
         return None
     return _Att(cue=cue, content=content, source=source, pieces=[content],
                 kind=_kind(content, quotes), source_token=subj)
+
+
+def _vetoed(verb: Token) -> bool:
+    """The classifier overrules the lexicon where it is sure ("wants a wall", "showed")."""
+    cand = classifier.candidate(verb, _subject(verb))
+    return cand is not None and classifier.probability(cand) < VETO
+
+
+def _learned_cue(doc: Doc, text: str, verb: Token,
+                 quotes: list[tuple[int, int]]) -> _Att | None:
+    """A verb the classifier takes for a cue ("backed the plan", "talking about trade")."""
+    subj = _subject(verb)
+    cand = classifier.candidate(verb, subj)
+    if cand is None or subj is None or not classifier.accepts(cand):
+        return None
+    cue = _cue_span(doc, verb)
+    if cand.prep is not None:
+        cue = (cue[0], max(cue[1], cand.prep.idx + len(cand.prep)))
+    if _quote_at(quotes, *cue):
+        return None
+    content = _content_of(doc, verb, cand.content, quotes)
+    if cand.ctype == "dobj" or cand.ctype.startswith("prep"):
+        content = _with_adjuncts(doc, verb, cand.content, content, quotes)
+    if content[0] < cue[1] < content[1] and content[0] >= cue[0]:
+        content = (_next_word(text, cue[1]), content[1])
+    source = _source_span(doc, text, subj, quotes)
+    if content[1] - content[0] < 3 or (source[0] < content[1] and content[0] < source[1]):
+        return None
+    return _Att(cue=cue, content=content, source=source, pieces=[content],
+                kind=_kind(content, quotes), source_token=subj, learned=True)
+
+
+def _next_word(text: str, at: int) -> int:
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at
+
+
+def _parenthetical(doc: Doc, verb: Token, subj: Token,
+                   quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """"The plan, a source said, is to ...": the content is the clause the cue interrupts,
+    scored by its extent (cue and source inside it); "Trump won, he said" stops before."""
+    head = verb.head
+    lo, hi = _subtree(head)
+    inner_lo = min(subj.left_edge.i, verb.i)
+    inner_hi = max(subj.right_edge.i, verb.right_edge.i)
+    if inner_lo <= lo:
+        return None
+    if inner_hi >= hi:
+        hi = inner_lo - 1
+    span = _trim(doc, lo, hi, quotes)
+    return span if span[1] - span[0] >= 3 else None
+
+
+def _content_of(doc: Doc, verb: Token, head: Token,
+                quotes: list[tuple[int, int]]) -> tuple[int, int]:
+    """The complement's phrase; the whole quotation when the phrase lies inside one (the
+    parser hangs a quoted sentence's verb on the cue), and the phrase around it when it
+    only starts or ends in one ("that “ethanol people” need ...")."""
+    sub = _trim(doc, *_subtree(head), quotes)
+    q = _quote_at(quotes, head.idx, head.idx + len(head))
+    if q is not None and not (q[0] <= verb.idx < q[1]) and q[0] <= sub[0] + 1 \
+            and sub[1] <= q[1] + 1:
+        return _with_that(doc, verb, q)
+    return sub
+
+
+def _with_adjuncts(doc: Doc, verb: Token, head: Token, content: tuple[int, int],
+                   quotes: list[tuple[int, int]]) -> tuple[int, int]:
+    """A nominal content runs on over the verb's later modifiers ("showed them with heavy
+    weapons"), not over a following clause."""
+    right = head.right_edge.i
+    for c in verb.rights:
+        if c.i <= right:
+            continue
+        if c.dep_ not in ("prep", "advmod", "npadvmod", "dative", "oprd", "acomp") \
+                or c.i != right + 1:
+            break
+        right = c.right_edge.i
+    if right == head.right_edge.i:
+        return content
+    return (content[0], max(content[1], _trim(doc, head.left_edge.i, right, quotes)[1]))
+
+
+def _with_that(doc: Doc, verb: Token, q: tuple[int, int]) -> tuple[int, int]:
+    """PolNeAR starts content at "that" in "said that “...”"."""
+    span = doc.char_span(q[0], q[1], alignment_mode="expand")
+    if span is not None and span.start > verb.i + 1 and doc[span.start - 1].lower_ == "that":
+        return (doc[span.start - 1].idx, q[1])
+    return q
 
 
 def _adjacent_quote(text: str, verb: Token, subj: Token,
@@ -266,9 +469,11 @@ def _adjacent_quote(text: str, verb: Token, subj: Token,
 
 def _according_to(doc: Doc, text: str, tok: Token,
                   quotes: list[tuple[int, int]]) -> _Att | None:
-    to = doc[tok.i + 1]
+    """"according to X" and "in a poll by X": the rest of the sentence is the content."""
+    to = doc[tok.i + 1] if tok.lower_ == "according" else tok
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
-    if pobj is None:
+    if pobj is None or (tok is to and (pobj.lemma_.lower() not in _SURVEYS
+                                       or tok.head.pos_ not in ("VERB", "AUX"))):
         return None
     source = _source_span(doc, text, pobj, quotes)
     cue = (tok.idx, to.idx + len(to))

@@ -6,7 +6,8 @@ and before a non-space; a ’ or ' only closes before a non-letter, so a letter-
 never closes a quote.  Only top-level quotes are returned: inside “...”, ‘...’ is nested and
 inside ‘...’ only ’ can close.  A paragraph that ends inside a quote continues it when the next
 paragraph opens with the same mark (the news convention for a quote running over several
-paragraphs); otherwise the quote is closed at the end of its paragraph.
+paragraphs); otherwise the quote is closed at the end of its paragraph.  Two apostrophes
+(''...'', a typewriter convention some wires keep) are one mark.
 """
 
 from __future__ import annotations
@@ -15,8 +16,14 @@ CLOSERS = {"“": "”", "‘": "’", '"': '"', "'": "'", "«": "»"}
 _OPEN_BEFORE = " \t\n([{—–-/:;“‘\"'"
 
 
-def _can_open(text: str, i: int) -> bool:
-    if i + 1 >= len(text) or text[i + 1].isspace():
+_DOUBLE = "''"
+
+
+def _can_open(text: str, i: int, width: int = 1) -> bool:
+    if i + width >= len(text) or text[i + width].isspace():
+        return False
+    # ‘08 and '90s are years, not quotations
+    if width == 1 and text[i] in "‘'" and text[i + 1].isdigit():
         return False
     return i == 0 or text[i - 1] in _OPEN_BEFORE or text[i - 1] == "\xa0"
 
@@ -39,14 +46,19 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     while i < n:
         ch = text[i]
         if start is None:
+            if text.startswith(_DOUBLE, i) and _can_open(text, i, 2):
+                start, closer = i, _DOUBLE
+                i += 2
+                continue
             if ch in CLOSERS and _can_open(text, i):
                 start, closer = i, CLOSERS[ch]
         elif ch == "\n":
             j = i
             while j < n and text[j].isspace():
                 j += 1
-            if j < n and text[j] == text[start] and _can_open(text, j):
-                i = j + 1  # the quote runs on into the next paragraph
+            if j < n and text.startswith(closer if closer == _DOUBLE else text[start], j) \
+                    and _can_open(text, j, len(closer)):
+                i = j + len(closer)  # the quote runs on into the next paragraph
                 continue
             end = i
             while end > start and text[end - 1].isspace():
@@ -56,6 +68,11 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             start = None
             i = j
             continue
+        elif closer == _DOUBLE:
+            if text.startswith(_DOUBLE, i) and not text[i - 1].isspace():
+                spans.append((start, i + 2))
+                start = None
+                i += 1
         elif _can_close(text, i, closer):
             spans.append((start, i + 1))
             start = None

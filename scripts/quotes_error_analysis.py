@@ -1,0 +1,140 @@
+"""Error analysis for the ``quotes`` extractor on a fixed subset of the PolNeAR TRAIN split.
+
+Parses every fifth train article (150 of them) once and caches the spaCy docs, so each later
+run only re-runs the extractors (seconds).  Prints the scores, then the missed gold
+attributions bucketed by cue (and by the construction around the cue), the false positive
+cues, and boundary errors on content and source where the cue was found.  Dev is never read.
+
+    PYTHONPATH=src .venv/bin/python scripts/quotes_error_analysis.py [--examples N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from spacy.tokens import Doc, DocBin
+
+from pressgraph.evaluate import SHARED
+from pressgraph.evaluate.quotes import Attribution, GoldDoc, load_gold, predict_parsed, score
+from pressgraph.nlp import load_pipeline
+
+TRAIN = SHARED / "eval/quotes/polnear/train"
+CACHE = Path("/tmp/pressgraph-quotes-cache")
+
+
+def subset(step: int = 5, size: int = 150) -> list[GoldDoc]:
+    return list(load_gold(TRAIN))[::step][:size]
+
+
+def parsed_docs(docs: list[GoldDoc]) -> list[Doc]:
+    nlp = load_pipeline()
+    path = CACHE / f"train-{len(docs)}-{docs[0].name[:20]}.spacy"
+    if path.exists():
+        return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    out = list(nlp.pipe((d.text for d in docs), batch_size=8))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    DocBin(docs=out, store_user_data=True).to_disk(path)
+    return out
+
+
+def _ov(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def _construction(doc: Doc, cue: tuple[int, int]) -> str:
+    """A coarse label of the gold cue's syntax: what the extractor would need to handle."""
+    span = doc.char_span(*cue, alignment_mode="expand")
+    if span is None or not len(span):
+        return "?"
+    if span.text.strip() in (":", "―", "—", "-"):
+        return "punct"
+    heads = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head == t]
+    root = heads[0] if heads else span.root
+    deps = sorted({c.dep_ for c in root.children if c.dep_ in (
+        "ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "prep", "advcl", "poss")})
+    return f"{root.pos_}/{root.dep_}[{','.join(deps)}]"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--examples", type=int, default=0, help="examples shown per bucket")
+    ap.add_argument("--top", type=int, default=25)
+    args = ap.parse_args()
+
+    gold_docs = subset()
+    docs = parsed_docs(gold_docs)
+    pairs: list[tuple[tuple[Attribution, ...], list[Attribution]]] = []
+    missed: Counter[str] = Counter()
+    missed_con: Counter[str] = Counter()
+    fps: Counter[str] = Counter()
+    bad_content: Counter[str] = Counter()
+    bad_source: Counter[str] = Counter()
+    examples: dict[str, list[str]] = defaultdict(list)
+    for g, doc in zip(gold_docs, docs, strict=True):
+        pred, _ = predict_parsed(g.text, doc)
+        pairs.append((g.attributions, pred))
+        text = g.text
+        for a in g.attributions:
+            cue = text[a.cue[0]:a.cue[1]].lower()
+            hit = [p for p in pred if _ov(p.cue, a.cue)]
+            if not hit:
+                missed[cue] += 1
+                missed_con[_construction(doc, a.cue)] += 1
+                examples["miss " + cue].append(
+                    f"  [{text[a.source[0]:a.source[1]] if a.source else '-'}] <{cue}> "
+                    f"{text[a.content[0]:a.content[1]][:140]!r}")
+                continue
+            p = hit[0]
+            if p.content != a.content:
+                kind = ("long" if p.content[0] <= a.content[0] and p.content[1] >= a.content[1]
+                        else "short" if a.content[0] <= p.content[0] and
+                        p.content[1] <= a.content[1] else "shifted")
+                kind += "" if _ov(p.content, a.content) else "-disjoint"
+                bad_content[kind] += 1
+                examples["content " + kind].append(
+                    f"  G {text[a.content[0]:a.content[1]][:160]!r}\n"
+                    f"  P {text[p.content[0]:p.content[1]][:160]!r}")
+            if p.source != a.source:
+                kind = "none-pred" if p.source is None else "none-gold" if a.source is None \
+                    else "overlap" if _ov(p.source, a.source) else "disjoint"
+                bad_source[kind] += 1
+                examples["source " + kind].append(
+                    f"  G {text[a.source[0]:a.source[1]] if a.source else None!r} "
+                    f"P {text[p.source[0]:p.source[1]] if p.source else None!r}")
+        for p in pred:
+            if not any(_ov(p.cue, a.cue) for a in g.attributions):
+                cue = text[p.cue[0]:p.cue[1]].lower()
+                fps[cue] += 1
+                examples["fp " + cue].append(
+                    f"  [{text[p.source[0]:p.source[1]] if p.source else '-'}] <{cue}> "
+                    f"{text[p.content[0]:p.content[1]][:140]!r}")
+
+    m = score(pairs)
+    print(f"train subset: {len(gold_docs)} articles, "
+          f"{sum(len(g) for g, _ in pairs)} gold, {sum(len(p) for _, p in pairs)} predicted")
+    for part in ("source", "cue", "content", "quote"):
+        print(f"  {part:8s} exact P/R/F1 {m[f'{part}_exact_p']:5.1f} {m[f'{part}_exact_r']:5.1f} "
+              f"{m[f'{part}_exact_f1']:5.1f}   overlap {m[f'{part}_overlap_p']:5.1f} "
+              f"{m[f'{part}_overlap_r']:5.1f} {m[f'{part}_overlap_f1']:5.1f}")
+    rng = random.Random(0)
+
+    def show(title: str, counter: Counter[str], prefix: str) -> None:
+        print(f"\n{title} ({sum(counter.values())})")
+        for key, n in counter.most_common(args.top):
+            print(f"{n:5d}  {key}")
+            ex = examples.get(prefix + key, [])
+            for line in rng.sample(ex, min(args.examples, len(ex))):
+                print(line)
+
+    show("missed gold cues", missed, "miss ")
+    show("missed by construction", missed_con, "")
+    show("false positive cues", fps, "fp ")
+    show("content boundary errors (cue found)", bad_content, "content ")
+    show("source errors (cue found)", bad_source, "source ")
+
+
+if __name__ == "__main__":
+    main()
