@@ -133,7 +133,7 @@ def test_records_are_well_formed(sample_places: list[Place]) -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     assert sample_places
     for p in sample_places:
-        assert p.extractor == "places@1" and p.end > p.start
+        assert p.extractor == "places@2" and p.end > p.start
         assert p.text.strip() == p.text
     assert len({p.id for p in sample_places}) == len(sample_places)
     assert "Syria" in text
@@ -188,3 +188,30 @@ def test_geo_evaluation_runs() -> None:
     assert report.counts["articles"] == 2
     assert report.metrics["recognition_overlap_f1"] > 50
     assert report.metrics["gold_spans_acc161"] > 60
+
+
+def test_dateline_hierarchy_and_county(parse) -> None:
+    places = parse(
+        "COLUMBIA, Ky. (WXYZ) - A man was arrested on Friday. Deputies from the Metcalfe "
+        "County Sheriff's Office said he lives in Wainwright, Alta., and drove south."
+    )
+    by_text = {p.text: p for p in places}
+    columbia = by_text["COLUMBIA"]
+    assert columbia.admin1 == "Kentucky" and columbia.feature == "city"
+    wainwright = by_text["Wainwright"]
+    assert wainwright.country_code == "CA" and wainwright.admin1 == "Alberta"
+    county = by_text["Metcalfe County"]
+    # Placed at its towns, not at Kentucky's centre (37.5 N, 85.25 W).
+    assert county.lat is not None and county.lon is not None
+    assert abs(county.lat - 36.99) < 0.3 and abs(county.lon + 85.63) < 0.3
+
+
+def test_context_supported_names(parse) -> None:
+    places = parse(
+        "Snow fell across Alberta on Monday. The Innisfail skater trained in Red Deer, "
+        "and the Innisfail Town Council praised her. Brent Smith, a coach, agreed."
+    )
+    texts = {p.text for p in places}
+    assert "Innisfail" in texts
+    assert all(p.country_code == "CA" for p in places if p.text == "Innisfail")
+    assert "Brent" not in texts  # a first name, not the London borough

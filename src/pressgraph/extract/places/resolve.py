@@ -195,6 +195,7 @@ class Mention:
     region: tuple[float, float, tuple[float, float, float, float]] | None = None
     region_cc: str | None = None
     scores: dict[int, float] = field(default_factory=dict)
+    dateline: bool = False  # the place a story was filed from ("OTTAWA –")
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -233,7 +234,7 @@ def lookup(gaz: Gazetteer, name: str) -> tuple[tuple[Entry, ...], str | None]:
     return (), None
 
 
-def _kind_word_near(text: str, start: int, end: int) -> str | None:
+def kind_word_near(text: str, start: int, end: int) -> str | None:
     after = re.match(r"\s+(?:refugee\s+)?([a-z]+)", text[end : end + 30])
     if after and after.group(1) in _KIND_WORDS:
         return _KIND_WORDS[after.group(1)]
@@ -253,7 +254,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _base_score(entry: Entry) -> float:
+def base_score(entry: Entry) -> float:
     pop = math.log10(entry.population + 1)
     if entry.kind == "country":
         return 9.0
@@ -288,10 +289,10 @@ def score_candidates(
         qual_key = fold(qualifier.group(1)) if qualifier else ""
         if qual_key == fold(m.text):
             qual_key = ""  # "Santa Ana, Santa Ana ..." qualifies nothing
-        hint = m.kind_hint or _kind_word_near(text, m.start, m.end)
+        hint = m.kind_hint or kind_word_near(text, m.start, m.end)
         m.scores = {}
         for e in m.candidates:
-            s = _base_score(e)
+            s = base_score(e)
             if e.alias_is_name:
                 s += 0.8
             if e.mention_type == "abbrev":
@@ -303,7 +304,10 @@ def score_candidates(
                 and m.choice.kind == "admin1"
                 and (m.choice.country_code, m.choice.admin1) == (e.country_code, e.admin1)
             )
-            if e.kind in ("city", "site", "county") and admins.get(
+            if m.dateline and e.kind == "city":
+                # Datelines name cities big enough to file from.
+                s += 0.5 * math.log10(e.population + 1)
+            elif e.kind in ("city", "site", "county") and admins.get(
                 (e.country_code, e.admin1), 0
             ) > int(own):
                 s += 2.5
@@ -317,12 +321,18 @@ def score_candidates(
                 else:
                     if qual_key in country_names.get(e.country_code, ()):
                         s += 5.0
-            if anchors and e.kind in ("city", "site"):
+            if anchors and e.kind in ("city", "site", "county"):
                 near = min(haversine_km(e.lat, e.lon, a.lat, a.lon) for a in anchors)
                 if near < 50:
                     s += 2.0
                 elif near < 300:
                     s += 1.0
+            elif e.kind == "admin1" and any(
+                (a.country_code, a.admin1) == (e.country_code, e.admin1) for a in anchors
+            ):
+                # A town placed with confidence supports the region holding it as much as
+                # the region's namesake city ("Quebec" after "Montreal").
+                s += 1.5
             m.scores[e.key] = s
 
 
@@ -339,7 +349,7 @@ def country_evidence(mentions: Sequence[Mention]) -> dict[str, float]:
         if not m.candidates:
             continue
         ccs = {e.country_code for e in m.candidates if e.country_code}
-        top = max(m.candidates, key=_base_score)
+        top = max(m.candidates, key=base_score)
         if len(ccs) == 1:
             counts[next(iter(ccs))] += 1.0 if top.kind in ("country", "admin1") else 0.7
         elif top.kind in ("country", "admin1"):
