@@ -69,7 +69,7 @@ def test_offsets_index_the_text(sample) -> None:  # type: ignore[no-untyped-def]
         assert q.source_start is not None and q.source_end is not None
         assert text[q.source_start:q.source_end] == q.source_text
         assert q.content.split()[0] in text[q.start:q.end]
-        assert q.extractor == "quotes@2" and q.kind in ("direct", "indirect", "mixed")
+        assert q.extractor == "quotes@3" and q.kind in ("direct", "indirect", "mixed")
 
 
 def test_sample_jeffrey_mixed_and_direct(sample) -> None:  # type: ignore[no-untyped-def]
@@ -151,6 +151,13 @@ def test_quote_marks_apostrophes_nesting_paragraphs() -> None:
         "\"plain 'and' simple\"",
     ]
 
+
+
+def test_mixed_double_quote_styles_close() -> None:
+    text = ("\"We will win,” said Ana Ruiz. “They know it,\" she added. "
+            "“It is late,“ he said. He wrote “yes” and “no”.")
+    spans = [text[s:e] for s, e in find_quotes(text)]
+    assert spans == ["\"We will win,”", "“They know it,\"", "“It is late,“", "“yes”", "“no”"]
 
 def test_split_quote_is_one_record(nlp) -> None:  # type: ignore[no-untyped-def]
     text = ("Maria Lopez, the mayor of Riverton, spoke on Monday.\n\n"

@@ -12,7 +12,9 @@ paragraphs); otherwise the quote is closed at the end of its paragraph.  Two apo
 
 from __future__ import annotations
 
-CLOSERS = {"“": "”", "‘": "’", '"': '"', "'": "'", "«": "»"}
+# Double quotes close on either style, and on a misprinted “ after a word: wire copy mixes
+# them ('"We won,” he said', '“We won," he said', '“We won,“ he said').
+CLOSERS = {"“": "”\"“", "‘": "’", '"': '"”“', "'": "'", "«": "»"}
 _OPEN_BEFORE = " \t\n([{—–-/:;“‘\"'"
 
 
@@ -29,10 +31,11 @@ def _can_open(text: str, i: int, width: int = 1) -> bool:
 
 
 def _can_close(text: str, i: int, closer: str) -> bool:
-    if text[i] != closer or i == 0 or text[i - 1].isspace():
+    ch = text[i]
+    if ch not in closer or i == 0 or text[i - 1].isspace():
         return False
-    if closer in "’'":
-        nxt = text[i + 1] if i + 1 < len(text) else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if ch in "’'“":
         return not nxt.isalnum()
     return True
 
@@ -56,9 +59,9 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             j = i
             while j < n and text[j].isspace():
                 j += 1
-            if j < n and text.startswith(closer if closer == _DOUBLE else text[start], j) \
-                    and _can_open(text, j, len(closer)):
-                i = j + len(closer)  # the quote runs on into the next paragraph
+            mark = closer if closer == _DOUBLE else text[start]
+            if j < n and text.startswith(mark, j) and _can_open(text, j, len(mark)):
+                i = j + len(mark)  # the quote runs on into the next paragraph
                 continue
             end = i
             while end > start and text[end - 1].isspace():
