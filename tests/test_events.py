@@ -132,7 +132,7 @@ def test_sample_records_are_well_formed(sample: ParsedDocument) -> None:
         assert sample.text[event.trigger_start:event.trigger_end] == event.trigger
         assert event.acled_event_type is None or event.acled_event_type in ACLED_TYPES
         assert event.factuality in {"asserted", "negated", "hypothetical", "future"}
-        assert event.extractor == "events@1"
+        assert event.extractor == "events@2"
 
 
 # --- sentences written for these tests ----------------------------------------------------
@@ -180,3 +180,64 @@ def test_most_confident_event_is_the_main_clause(nlp: Language) -> None:
 
 def test_no_event_in_plain_reporting(nlp: Language) -> None:
     assert code(nlp, "The envoy told reporters the figure was now over 100.") == []
+
+
+# --- modes and recipients (round two) -------------------------------------------------------
+
+def test_instrument_sets_assault_mode(nlp: Language) -> None:
+    tanks = by_trigger(code(nlp, "Government tanks fired on the rebel positions near Dorvik."),
+                       "fired")
+    assert tanks.event_type == "ASSAULT" and tanks.mode == "heavy-weapons"
+    bomb = by_trigger(code(nlp, "Two police officers were killed in a roadside bomb attack."),
+                      "killed")
+    assert bomb.mode == "explosives"
+    blade = by_trigger(code(nlp, "Raiders armed with machetes attacked the village at dawn."),
+                       "attacked")
+    assert blade.mode == "primitive"
+
+
+def test_act_mode_is_kept_over_instrument(nlp: Language) -> None:
+    kidnap = by_trigger(code(nlp, "Gunmen kidnapped three engineers at the dam."), "kidnapped")
+    assert kidnap.mode == "abduct"
+
+
+def test_killing_a_leader_is_targeted_even_when_attempted(nlp: Language) -> None:
+    hit = by_trigger(code(nlp, "Militants killed the deputy governor of the province."),
+                     "killed")
+    assert hit.mode == "targeted"
+    tried = by_trigger(code(nlp, "Rebels tried to assassinate the defence minister on Friday."),
+                       "assassinate")
+    assert tried.event_type == "ASSAULT" and tried.mode == "targeted"
+
+
+def test_hunger_strike_mode(nlp: Language) -> None:
+    events = code(nlp, "Forty detainees began a hunger strike to protest their conditions.")
+    assert by_trigger(events, "strike").mode == "hunger"
+
+
+def test_eased_curfew_is_a_concession_not_a_coercion(nlp: Language) -> None:
+    events = code(nlp, "The governor shortened the curfew imposed after the riots.")
+    assert [e.event_type for e in events] == ["CONCEDE"]
+
+
+def test_ordered_closure_is_coercion(nlp: Language) -> None:
+    order = by_trigger(code(nlp, "The junta ordered the weekly paper to suspend publication."),
+                       "ordered")
+    assert order.event_type == "COERCE" and order.mode == "censor"
+
+
+def test_place_acted_on_is_the_recipient(nlp: Language) -> None:
+    pull = by_trigger(code(nlp, "Ruritania will withdraw its troops from Borduria next month."),
+                      "withdraw")
+    assert pull.recipient_text == "Borduria"  # not "its troops": the actor's own forces
+
+
+def test_meeting_place_is_not_a_recipient(nlp: Language) -> None:
+    meet = by_trigger(code(nlp, "The two foreign ministers met in Geneva on Tuesday."), "met")
+    assert meet.recipient_text is None
+
+
+def test_rejected_proposal_names_its_author(nlp: Language) -> None:
+    reject = by_trigger(code(nlp, "Greece rejected a Turkish proposal for joint patrols."),
+                        "rejected")
+    assert reject.event_type == "REJECT" and reject.recipient_text == "Turkish"

@@ -147,13 +147,19 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
         "actor_match": pct(src_ok, len(with_src)),
         "recipient_match": pct(tgt_ok, len(with_tgt)),
     }
-    # Rules were refined looking only at errors on even-numbered records; the odd half is the
-    # check that the refinements generalise.
+    # Rules (types, mode cues, recipient rules) were refined looking only at errors on
+    # even-numbered records; the odd half is the check that the refinements generalise.
     for name, parity in (("tune", 0), ("heldout", 1)):
         half = [(p, r) for i, (p, r) in enumerate(zip(preds, records, strict=True))
                 if i % 2 == parity]
         metrics[f"type_accuracy_{name}_half"] = pct(sum(p["type"] == r["event"]
                                                         for p, r in half), len(half))
+        half_mode = [(p, r) for p, r in half if r["mode"]]
+        metrics[f"mode_accuracy_{name}_half"] = pct(sum(p["mode"] == r["mode"]
+                                                        for p, r in half_mode), len(half_mode))
+        half_tgt = [(p, r) for p, r in half if r["target"]]
+        metrics[f"recipient_match_{name}_half"] = pct(sum(
+            _overlap(r["target"], p["recipient"]) for p, r in half_tgt), len(half_tgt))
     for etype, prf in per_type.items():
         metrics[f"f1_{etype}"] = round(100 * prf.f1, 1)
     confusions = Counter((r["event"], p["type"]) for p, r in zip(preds, records, strict=True)

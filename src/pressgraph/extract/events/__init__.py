@@ -24,7 +24,7 @@ from pressgraph.extract.events.coder import (
 )
 from pressgraph.model import Actor, Event, Quantity, Record, stable_id
 
-EXTRACTOR = "events@1"
+EXTRACTOR = "events@2"
 
 # ACLED actor type codes (field-reference.md) for the actor categories the entities
 # extractor assigns.
@@ -254,8 +254,9 @@ def scored_events(parsed: ParsedDocument) -> list[tuple[Event, float]]:
                 r_start, r_end = _span_chars(cand.recipient)
                 recipient_text = parsed.text[r_start:r_end]
                 recipient_id = _actor_id(parsed, r_start, r_end, cand.recipient[-1])
-                spans.append((r_start, r_end))
-                spans.append(_full(cand.recipient))
+                if not cand.recipient_is_place:
+                    spans.append((r_start, r_end))
+                    spans.append(_full(cand.recipient))
             place = _nearest(sent, cand, parsed.extraction.places, spans, need_pobj=True)
             dead, injured, size = _magnitudes(sent, cand, parsed, spans)
             acled, acled_sub = acled_type(cand)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from pressgraph.extract.events.lexicon import Entry, contexts, lexicon
+from pressgraph.extract.events.lexicon import Entry, contexts, lexicon, mode_cues
 
 # Verbs that only carry an event through their object noun ("launched an offensive",
 # "imposed a curfew", "held talks"): the noun is the event, the verb's subject its actor.
@@ -22,12 +22,15 @@ LIGHT_VERBS = frozenset({
     "launch", "carry", "conduct", "mount", "issue", "hold", "stage", "declare", "impose",
     "announce", "begin", "start", "resume", "continue", "reach", "voice", "make", "wage",
     "lead", "open", "give", "express", "take", "file", "lodge", "intensify", "escalate",
+    "order",  # "ordered patrols", "ordered an investigation": an authority's order enacts them
 })
 # Frames whose complement is planned, wanted or attempted, not (yet) done.
 FUTURE_FRAMES = frozenset({
-    "plan", "intend", "prepare", "aim", "hope", "expect", "decide", "want", "try", "attempt",
-    "seek", "wish", "mean", "propose", "threaten", "vow", "promise", "pledge", "agree", "offer",
+    "plan", "intend", "prepare", "aim", "hope", "expect", "decide", "want", "seek", "wish",
+    "mean", "propose", "threaten", "vow", "promise", "pledge", "agree", "offer",
 })
+# "Tried to hack", "attempted to assassinate": the attempt is the act (manual, ASSAULT/targeted
+# counts successful and attempted assassinations), so try/attempt is no future frame.
 NEGATING_FRAMES = frozenset({"fail", "refuse", "decline", "avoid"})
 # Nouns that put what depends on them in the realm of the possible ("fears of a breakout").
 HYPOTHETICAL_NOUNS = frozenset({
@@ -88,6 +91,7 @@ class Candidate:
     actor: tuple[Token, ...] = ()
     recipient: tuple[Token, ...] = ()
     factuality: str = "asserted"
+    recipient_is_place: bool = False  # the place acted on: it stays the event's place too
 
 
 def _children(token: Token, *deps: str) -> list[Token]:
@@ -250,11 +254,14 @@ def _recipient(verb: Token, passive_subject: Token | None, entry: Entry) -> Toke
         return passive_subject
     options: list[Token] = _children(verb, "dative")
     options += _pobjs(verb, RECIPIENT_PREPS)
-    options += _children(verb, "dobj")
+    # "withdraw its troops": what the actor owns is not what it acts on
+    options += [o for o in _children(verb, "dobj") if not any(
+        c.dep_ == "poss" and c.pos_ == "PRON" for c in o.children)]
     for comp in _children(verb, "ccomp", "xcomp"):
         options += _children(comp, "nsubj", "nsubjpass")
     for obj in _children(verb, "dobj", "nsubjpass"):
-        options += _children(obj, "poss")
+        # a possessive pronoun ("its troops") mostly points back at the actor
+        options += [p for p in _children(obj, "poss") if p.pos_ != "PRON"]
         options += _pobjs(obj, RECIPIENT_PREPS_ALL)
     for tok in options:
         if tok.pos_ in ("NOUN", "PROPN", "PRON") and is_actorish(tok):
@@ -413,12 +420,14 @@ def code_sentence(sent: Span) -> list[Candidate]:
             cand.content.append(other)
         cand.content.sort(key=lambda c: _depth(c.token))
 
+    _drop_eased(found)
     _drop_protest_topics(found)
     for cand in found.values():
         _fill_roles(cand)
         cand.factuality = factuality(cand.token)
         _object_dependent(cand)
         _fold_modality(cand)
+        _refine_mode(cand)
     return sorted(found.values(), key=lambda c: c.token.i)
 
 
@@ -448,6 +457,59 @@ def _object_dependent(cand: Candidate) -> None:
         cand.event_type, cand.mode = "RETREAT", "withdraw"  # CAMEO 085/0872: easing in force
     if lemma == "accept" and set(objs) & DEMAND_NOUNS:
         cand.event_type = "CONCEDE"  # CAMEO 083: accede to demands
+
+
+KILL_VERBS = frozenset({"kill", "assassinate", "murder", "execute", "slay", "behead", "shoot"})
+# Victims whose killing is a targeted one (manual, ASSAULT/targeted: assassinations).
+LEADER_NOUNS = frozenset({
+    "leader", "chief", "commander", "minister", "president", "premier", "governor", "mayor",
+    "general", "head", "official", "politician", "judge", "lawmaker", "deputy", "ambassador",
+    "chairman", "mp", "senator", "prosecutor",
+})
+
+
+def _mode_scope(token: Token) -> set[str]:
+    """Lemmas that describe how the act was done: its own phrase, not clauses it embeds."""
+    skip: set[int] = set()
+    for tok in token.subtree:
+        if tok.i != token.i and (tok.dep_ in ("ccomp", "relcl") or (
+                tok.dep_ == "advcl" and _children(tok, "mark"))):
+            skip |= {t.i for t in tok.subtree}
+    lemmas = {t.lemma_.lower() for t in token.subtree if t.i not in skip}
+    lemmas |= {t.lower_ for t in token.subtree if t.i not in skip}
+    if token.dep_ in ("dobj", "pobj") and token.head.pos_ in ("VERB", "ADP"):
+        verb = token.head if token.head.pos_ == "VERB" else token.head.head
+        for subj in _children(verb, "nsubj"):  # "Israeli tanks fired shells": the subject's arms
+            lemmas |= {t.lemma_.lower() for t in subj.subtree}
+    return lemmas
+
+
+def _targeted(cand: Candidate) -> bool:
+    if cand.token.lemma_.lower() not in KILL_VERBS:
+        return False
+    for obj in _children(cand.token, "dobj", "nsubjpass"):
+        obj = _of_head(obj)
+        if obj.ent_type_ == "PERSON" or obj.lemma_.lower() in LEADER_NOUNS:
+            return True
+    return False
+
+
+def _refine_mode(cand: Candidate) -> None:
+    """Modes the trigger alone cannot give: the instrument, target or topic named around it."""
+    if cand.event_type == "ASSAULT" and (cand.mode is None or cand.mode in {
+            "firearms", "heavy-weapons", "explosives", "aerial", "drone"}) and _targeted(cand):
+        cand.mode = "targeted"
+        return
+    cues = mode_cues().get(cand.event_type)
+    if not cues:
+        return
+    scope = _mode_scope(cand.token)
+    for cue in cues:
+        if cand.mode is not None and cand.mode not in cue.replaces:
+            continue
+        if scope & cue.words or any(a in scope and b in scope for a, b in cue.pairs):
+            cand.mode = cue.mode
+            return
 
 
 def _fold_modality(cand: Candidate) -> None:
@@ -508,6 +570,26 @@ def _under_clause(token: Token) -> bool:
     return False
 
 
+EASE_VERBS = frozenset({"lift", "ease", "relax", "shorten", "loosen", "end", "rescind", "revoke"})
+RESTRICTIONS = frozenset({
+    "curfew", "ban", "restriction", "emergency", "law", "blockade", "siege", "sanction",
+    "embargo", "closure", "limit", "control",
+})
+
+
+def _drop_eased(found: dict[int, Candidate]) -> None:
+    """"Shortened the curfew imposed after the coup": the restriction is what is eased, not
+    a new coercion (manual, CONCEDE: lifting a curfew is a concession)."""
+    for cand in list(found.values()):
+        if cand.token.lemma_.lower() not in EASE_VERBS:
+            continue
+        objs = [o for o in _children(cand.token, "dobj", "nsubjpass")
+                if o.lemma_.lower() in RESTRICTIONS]
+        for inner in _subtree_ids(objs):
+            if inner in found and inner != cand.token.i:
+                found[inner].suppressed = True
+
+
 def _drop_protest_topics(found: dict[int, Candidate]) -> None:
     """The demand a protest makes is its topic, not a separate event (manual, PROTEST)."""
     protests = [c for c in found.values() if c.event_type == "PROTEST"]
@@ -542,6 +624,10 @@ def _resolve_frame(cand: Candidate, inner: list[Candidate]) -> None:
     if lemma == "order" and _orders_out(verb, inner):
         cand.event_type, cand.mode = "RETREAT", "withdraw"
         return
+    if lemma == "order" and first is not None and first.token.lemma_.lower() in CLOSING_VERBS:
+        # "ordered the newspaper to suspend publication": an imposed restriction (COERCE)
+        cand.event_type, cand.mode = "COERCE", "restrict"
+        return
     if lemma == "warn":
         # A warning is a threat only when it announces harm the warner could do.
         ok = first is not None and first.event_type in VIOLENT and factuality(
@@ -560,6 +646,10 @@ def _resolve_frame(cand: Candidate, inner: list[Candidate]) -> None:
             "RETREAT": "yield", "CONCEDE": "yield", "CONSULT": "meet", "AGREE": "meet",
             "AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist",
         }.get(first.event_type, cand.mode)
+
+
+CLOSING_VERBS = frozenset({"suspend", "close", "shut", "stop", "halt", "cease", "disband",
+                           "dissolve"})
 
 
 def _via_advcl(token: Token, frame: Token) -> bool:
@@ -611,12 +701,56 @@ def _fill_roles(cand: Candidate) -> None:
         cand.actor = phrase(actor)
     if recipient is not None and recipient.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
         cand.recipient = phrase(recipient)
+    no_target = "escape" in cand.entry.flags or (
+        cand.event_type == "RETREAT" and tok.lemma_.lower() == "order")
+    if not cand.recipient and not no_target:
+        fallback = _fallback_recipient(cand)
+        if fallback is not None:
+            cand.recipient = phrase(fallback)
+            cand.recipient_is_place = fallback.dep_ == "pobj"
     if not cand.recipient and cand.content:
         # "threatened to cut off electricity to Nakhichevan": the content's target is the act's
         inner = cand.content[0]
         if not inner.recipient:
             _fill_roles(inner)
         cand.recipient = inner.recipient
+
+
+NAMED = ("PERSON", "NORP", "GPE", "ORG")
+PLACE_PREPS = frozenset({"from", "to", "in", "into", "on", "at", "against", "with", "toward",
+                         "towards", "inside"})
+# Types whose target can be a place (the town attacked, the country withdrawn from or aided);
+# a meeting's or a protest's place is only where it happened.
+PLACE_TARGETS = frozenset({"RETREAT", "AID", "MOBILIZE", "ASSAULT", "COERCE", "SUPPORT",
+                           "THREATEN", "SANCTION", "CONCEDE", "COOPERATE", "AGREE"})
+
+
+def _fallback_recipient(cand: Candidate) -> Token | None:
+    """When no entity is acted on directly: whose proposal is rejected ("an Indian proposal"),
+    who gets what a light verb gives ("gave the Ivory Coast aid"), or the place acted on."""
+    tok = cand.token
+    holders = [tok]
+    if cand.entry.pos == "NOUN" and tok.dep_ in ("dobj", "attr") and tok.head.pos_ == "VERB":
+        holders.append(tok.head)  # the light verb: its dative and its phrases
+    actor_ids = {t.i for t in cand.actor}
+    objs = [o for h in holders for o in _children(h, "dobj", "nsubjpass", "dative")]
+    if cand.entry.pos == "VERB":
+        for obj in objs:
+            for mod in obj.children:
+                if mod.i not in actor_ids and ((mod.dep_ == "poss" and mod.pos_ == "PROPN") or (
+                        mod.dep_ in ("amod", "compound", "poss") and mod.ent_type_ in NAMED)):
+                    return mod
+    for h in holders:
+        for d in _children(h, "dative"):
+            if d.ent_type_ in NAMED and d.i not in actor_ids:
+                return d
+    if cand.event_type not in PLACE_TARGETS:
+        return None
+    for h in holders + objs:
+        for place in _pobjs(h, PLACE_PREPS):
+            if place.ent_type_ in ("GPE", "LOC") and place.i not in actor_ids:
+                return place
+    return None
 
 
 def sentence_contexts(sent: Span) -> tuple[str, ...]:

@@ -51,6 +51,29 @@ def lexicon() -> dict[tuple[str, str], tuple[Entry, ...]]:
             for key, entries in table.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class ModeCue:
+    event_type: str
+    mode: str
+    words: frozenset[str]  # single lemmas
+    pairs: tuple[tuple[str, str], ...]  # "tear_gas": both lemmas must occur
+    replaces: frozenset[str]  # lexicon modes this cue may overwrite
+
+
+@functools.cache
+def mode_cues() -> dict[str, tuple[ModeCue, ...]]:
+    """PLOVER type -> its mode cues, in priority order (modes.tsv)."""
+    table: dict[str, list[ModeCue]] = {}
+    for cols in _read("modes.tsv"):
+        etype, mode, cues = cols[0], cols[1], cols[2].split()
+        over = cols[3].removeprefix("over=") if len(cols) > 3 else ""
+        words = frozenset(c for c in cues if "_" not in c)
+        pairs = tuple((a, b) for a, _, b in (c.partition("_") for c in cues if "_" in c))
+        table.setdefault(etype, []).append(ModeCue(
+            etype, mode, words, pairs, frozenset(o for o in over.split(",") if o)))
+    return {etype: tuple(cues) for etype, cues in table.items()}
+
+
 @functools.cache
 def contexts() -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple((cols[0], frozenset(cols[1].split())) for cols in _read("contexts.tsv"))
