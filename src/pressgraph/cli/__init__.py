@@ -205,9 +205,7 @@ def extract(
         else:
             results.append(result)
     if not extractors or "claims" in extractors:
-        from pressgraph.link import link_corpus
-
-        results = list(link_corpus(results).extractions)
+        results = _linked(results)
     single = len(paths) == 1 and len(results) == 1 and output_format == "json"
     for extraction in results:
         data = extraction.to_dict()
@@ -217,6 +215,21 @@ def extract(
             sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     if failures:
         raise typer.Exit(1)
+
+
+def _linked(extractions: list[Any]) -> list[Any]:
+    """Link the articles of one ``extract`` call and attach each claim relation to both ends."""
+    import dataclasses
+
+    from pressgraph.link import link_corpus
+
+    result = link_corpus(extractions)
+    by_article: dict[str, list[Any]] = {}
+    for rel in result.relations:
+        for article_id in dict.fromkeys((rel.article_a, rel.article_b)):
+            by_article.setdefault(article_id, []).append(rel)
+    return [dataclasses.replace(ext, conflicts=tuple(by_article.get(ext.article.id, ())))
+            for ext in result.extractions]
 
 
 @app.command()

@@ -73,7 +73,7 @@ EXTRACTORS: tuple[ExtractorSpec, ...] = (
     ExtractorSpec(
         "claims",
         "pressgraph.extract.claims:extract",
-        ("claims",),
+        ("claims", "conflicts"),
         ("entities", "quotes", "quantities", "events"),
     ),
 )

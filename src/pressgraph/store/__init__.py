@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -152,11 +152,12 @@ class Store:
                 ),
             )
             for kind in RECORD_KINDS:
-                self._insert(kind, getattr(extraction, kind))
-            self._insert(RELATIONS_TABLE, extraction.conflicts)
+                self.insert_records(kind, getattr(extraction, kind))
+            self.insert_records(RELATIONS_TABLE, extraction.conflicts)
         return True
 
-    def _insert(self, table: str, records: Sequence[Record | ClaimRelation]) -> None:
+    def insert_records(self, table: str, records: Sequence[Record | ClaimRelation]) -> None:
+        """Insert dataclass records into ``table`` (call inside a transaction)."""
         if not records:
             return
         columns = self.columns(table)
@@ -168,21 +169,6 @@ class Store:
             [tuple(_to_sql(getattr(r, n)) for n in names) for r in records],
         )
 
-    def replace_relations(self, relations: Iterable[ClaimRelation]) -> None:
-        """Cross-article results are recomputed as a whole; swap them in atomically."""
-        relations = list(relations)
-        with self.conn:
-            self.conn.execute(f"DELETE FROM {RELATIONS_TABLE}")
-            self._insert(RELATIONS_TABLE, relations)
-
-    def update_column(self, table: str, column: str, values: dict[str, Any]) -> None:
-        if column not in self.columns(table):
-            raise ValueError(f"{table} has no column {column}")
-        with self.conn:
-            self.conn.executemany(
-                f'UPDATE "{table}" SET "{column}" = ? WHERE id = ?',
-                [(_to_sql(v), k) for k, v in values.items()],
-            )
 
     # -- reading --------------------------------------------------------------------------
     def article_ids(self, since: str | None = None) -> list[str]:

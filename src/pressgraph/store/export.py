@@ -11,7 +11,10 @@ from pressgraph.model import RECORD_KINDS
 from pressgraph.store import RELATIONS_TABLE, Store
 
 FORMATS = ("jsonl", "csv", "parquet", "geojson")
-TABLES = ("articles", *RECORD_KINDS, RELATIONS_TABLE, "canonical_actors", "event_clusters")
+TABLES = (
+    "articles", *RECORD_KINDS, RELATIONS_TABLE, "canonical_actors", "event_clusters",
+    "article_clusters",
+)
 
 
 def export_store(store: Store, out: Path, fmt: str) -> list[tuple[Path, int]]:

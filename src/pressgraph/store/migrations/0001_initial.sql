@@ -119,12 +119,20 @@ CREATE TABLE conflicts (
 );
 CREATE INDEX conflicts_relation ON conflicts(relation);
 
+-- roles: JSON [[role, first publication date it was seen], ...]; members: per-article actor ids.
 CREATE TABLE canonical_actors (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT, category TEXT,
-    aliases TEXT, roles TEXT, article_count INTEGER, first_seen TEXT, last_seen TEXT
+    aliases TEXT, roles TEXT, members TEXT, article_count INTEGER
 );
 
 CREATE TABLE event_clusters (
-    id TEXT PRIMARY KEY, event_type TEXT, label TEXT, place TEXT, first_date TEXT,
-    last_date TEXT, mention_count INTEGER, article_count INTEGER
+    id TEXT PRIMARY KEY, event_type TEXT, label TEXT, places TEXT, date_start TEXT,
+    date_end TEXT, event_ids TEXT, article_ids TEXT, mention_count INTEGER, article_count INTEGER
 );
+
+-- Stories: articles reporting the same real-world event (near-duplicates included).
+CREATE TABLE article_clusters (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    cluster_id TEXT NOT NULL
+);
+CREATE INDEX article_clusters_cluster ON article_clusters(cluster_id);

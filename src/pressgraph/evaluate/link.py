@@ -1,0 +1,187 @@
+"""Evaluate cross-article linking: story clusters and claim relations.
+
+Gold (``eval/gold/link/``): ``articles/NN.txt``, ``articles.jsonl`` ({file, outlet, published,
+event}), ``claims.jsonl`` ({claim_id, file, claimant, subject, predicate, value_low,
+value_high, polarity, evidence}) and ``relations.jsonl`` ({a, b, relation, why}).
+
+Every article goes through the full pipeline (cleaned, with its publication date), then
+:func:`pressgraph.link.link_corpus`.  Metrics:
+
+* article clustering: B-cubed precision/recall/F1 of the predicted story clusters against
+  the gold ``event`` labels (each article weighted equally);
+* claims: share of gold claims whose evidence a predicted claim overlaps
+  (``claim_evidence_r``), and of those with the same state family (``claim_family_r``);
+* claim relations, per type (conflict, agreement, refinement): a predicted relation matches a
+  gold one of the same type when its two claims' evidence spans overlap the two gold claims'
+  evidence spans, in the right articles, in either order (one-to-one, greedy).  ``relation``
+  scores all three types together.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from pressgraph.evaluate import PRF, REPO_ROOT, Report
+from pressgraph.model import Article, Claim, ClaimRelation, article_id_for
+
+DEFAULT_GOLD = REPO_ROOT / "eval" / "gold" / "link"
+RELATIONS = ("conflict", "agreement", "refinement")
+
+Span = tuple[int, int]
+
+
+def _read_jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def b_cubed(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 (Bagga & Baldwin 1998) over the gold items."""
+    items = [i for i in gold if i in pred]
+    if not items:
+        return 0.0, 0.0, 0.0
+    by_gold: dict[str, set[str]] = defaultdict(set)
+    by_pred: dict[str, set[str]] = defaultdict(set)
+    for i in items:
+        by_gold[gold[i]].add(i)
+        by_pred[pred[i]].add(i)
+    p = r = 0.0
+    for i in items:
+        g, c = by_gold[gold[i]], by_pred[pred[i]]
+        both = len(g & c)
+        p += both / len(c)
+        r += both / len(g)
+    p, r = p / len(items), r / len(items)
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def _locate(text: str, evidence: str) -> Span | None:
+    start = text.find(evidence)
+    if start < 0:
+        # Cleaning may have folded whitespace; match on a shorter head of the evidence.
+        head = evidence[:40]
+        start = text.find(head)
+        if start < 0:
+            return None
+        return start, start + len(evidence)
+    return start, start + len(evidence)
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def match_relations(
+    gold: Sequence[tuple[str, Span, str, Span, str]],
+    pred: Sequence[tuple[str, Span, str, Span, str]],
+) -> PRF:
+    """Greedy one-to-one matching of (article_a, span_a, article_b, span_b, relation)."""
+    used: set[int] = set()
+    tp = 0
+    for pa, ps, pb, qs, prel in pred:
+        for i, (ga, gs, gb, hs, grel) in enumerate(gold):
+            if i in used or grel != prel:
+                continue
+            forward = pa == ga and pb == gb and _overlap(ps, gs) and _overlap(qs, hs)
+            backward = pa == gb and pb == ga and _overlap(ps, hs) and _overlap(qs, gs)
+            if forward or backward:
+                used.add(i)
+                tp += 1
+                break
+    return PRF(tp=tp, n_pred=len(pred), n_gold=len(gold))
+
+
+def evaluate(gold: Path | None = None, *, model: str | None = None,
+             limit: int | None = None) -> Report:
+    from pressgraph.link import link_corpus
+    from pressgraph.pipeline import PipelineConfig, run
+
+    root = Path(gold) if gold else DEFAULT_GOLD
+    rows = _read_jsonl(root / "articles.jsonl")
+    if limit:
+        rows = rows[:limit]
+    articles = []
+    for row in rows:
+        text = (root / "articles" / str(row["file"])).read_text("utf-8")
+        articles.append(Article(id=article_id_for(text), text=text, raw_text=text,
+                                path=str(row["file"]), source=str(row.get("outlet") or ""),
+                                published=str(row["published"])))
+    extractions = list(run(articles, PipelineConfig(model=model)))
+    result = link_corpus(extractions)
+
+    file_of = {ext.article.id: str(ext.article.path) for ext in extractions}
+    text_of = {str(ext.article.path): ext.article.text for ext in extractions}
+    gold_cluster = {str(r["file"]): str(r["event"]) for r in rows}
+    pred_cluster = {}
+    for ext in extractions:
+        cluster = result.article_cluster_of(ext.article.id)
+        pred_cluster[file_of[ext.article.id]] = cluster or ext.article.id
+    bp, br, bf = b_cubed(gold_cluster, pred_cluster)
+
+    files = set(gold_cluster)
+    gold_claims = {str(c["claim_id"]): c for c in _read_jsonl(root / "claims.jsonl")
+                   if str(c["file"]) in files}
+    spans: dict[str, Span] = {}
+    unlocated = 0
+    for cid, claim in gold_claims.items():
+        span = _locate(text_of[str(claim["file"])], str(claim["evidence"]))
+        if span is None:
+            unlocated += 1
+        else:
+            spans[cid] = span
+    gold_rel: dict[str, list[tuple[str, Span, str, Span, str]]] = defaultdict(list)
+    for rel in _read_jsonl(root / "relations.jsonl"):
+        a, b = str(rel["a"]), str(rel["b"])
+        if a in spans and b in spans:
+            gold_rel[str(rel["relation"])].append(
+                (str(gold_claims[a]["file"]), spans[a], str(gold_claims[b]["file"]), spans[b],
+                 str(rel["relation"])))
+
+    claims: dict[str, Claim] = {c.id: c for ext in extractions for c in ext.claims}
+    from pressgraph.extract.claims.vocab import claim_family
+
+    found = same_family = 0
+    for cid, gclaim in gold_claims.items():
+        if cid not in spans:
+            continue
+        hits = [c for c in claims.values() if file_of[c.article_id] == gclaim["file"]
+                and _overlap((c.start, c.end), spans[cid])]
+        found += bool(hits)
+        gold_family = claim_family(str(gclaim["predicate"]), str(gclaim["subject"]))
+        same_family += any(claim_family(c.predicate, c.subject, c.value_low is not None)
+                           == gold_family for c in hits)
+    pred_rel: dict[str, list[tuple[str, Span, str, Span, str]]] = defaultdict(list)
+    for relation in result.relations:
+        pred_rel[relation.relation].append(_as_tuple(relation, claims, file_of))
+
+    metrics = {"article_bcubed_p": round(100 * bp, 1), "article_bcubed_r": round(100 * br, 1),
+               "article_bcubed_f1": round(100 * bf, 1)}
+    if gold_claims:
+        metrics["claim_evidence_r"] = round(100 * found / len(gold_claims), 1)
+        metrics["claim_family_r"] = round(100 * same_family / len(gold_claims), 1)
+    for kind in RELATIONS:
+        metrics.update(match_relations(gold_rel[kind], pred_rel[kind]).as_metrics(kind))
+    everything = match_relations([t for k in RELATIONS for t in gold_rel[k]],
+                                 [t for k in RELATIONS for t in pred_rel[k]])
+    metrics.update(everything.as_metrics("relation"))
+    counts = {
+        "articles": len(extractions),
+        "gold_clusters": len(set(gold_cluster.values())),
+        "pred_clusters": len(set(pred_cluster.values())),
+        "gold_claims": len(gold_claims),
+        "pred_claims": len(claims),
+        "gold_claims_unlocated": unlocated,
+        **{f"gold_{k}": len(gold_rel[k]) for k in RELATIONS},
+        **{f"pred_{k}": len(pred_rel[k]) for k in RELATIONS},
+    }
+    return Report(task="link", gold=str(root), metrics=metrics, counts=counts)
+
+
+def _as_tuple(relation: ClaimRelation, claims: dict[str, Claim], file_of: dict[str, str]
+              ) -> tuple[str, Span, str, Span, str]:
+    a, b = claims[relation.claim_a], claims[relation.claim_b]
+    return (file_of[a.article_id], (a.start, a.end), file_of[b.article_id], (b.start, b.end),
+            relation.relation)

@@ -1,0 +1,440 @@
+"""Claims: one record per proposition an actor (or the publication itself) asserts.
+
+A claim is anchored on a predicate token of the parse and built from what earlier extractors
+found around it:
+
+* quantities with a predicate ("more than 100 ISIS prisoners have escaped"): subject = the
+  thing counted, predicate = the verb's lemma, value_low/value_high = the interval.  A count
+  whose subject is anaphoric ("the number is now over 100") takes subject and predicate from
+  the latest earlier count whose interval it can refer to;
+* events: the trigger's lemma;
+* state predicates from a small vocabulary (``vocab.json``: escaped / at large / whereabouts
+  unknown vs secured / recaptured / in custody, killed vs alive, ...), so that a claim such as
+  "prisoners had been secured" exists even when no count or coded event covers it.
+
+The claimant is the speaker of the quote whose content holds the anchor, else the publication.
+Polarity is ``denied`` under negation or a denial cue ("deny"), ``uncertain`` under a modal or
+"do not know whether"; hedges ("believed", "reportedly", the quantity's own hedge) go in
+``hedge``.  The evidence span is the anchor's sentence.  Claims within the article are then
+compared (``pressgraph.link.compare``) and returned as ``conflicts``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pressgraph.extract import ParsedDocument
+from pressgraph.extract.claims.vocab import fold, subject_head, vocab
+from pressgraph.model import Actor, Claim, Event, Quantity, Quote, stable_id
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+EXTRACTOR = "claims@1"
+PUBLICATION = "the publication"
+
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "this",
+                       "that", "these", "those", "who", "which", "one"})
+_ZERO = frozenset({"nobody", "none", "noone"})  # "nobody died", "no civilians were harmed"
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+_QUANT_WORDS = frozenset({"more", "than", "over", "about", "some", "at", "least", "nearly",
+                          "almost", "up", "to", "around", "roughly", "approximately", "fewer",
+                          "less", "under", "the", "a", "an", "of", "dozens", "hundreds",
+                          "thousands", "tens", "scores", "few", "several", "many"})
+_NOUN_MODS = ("compound", "amod", "nmod", "poss", "npadvmod")
+_COLLECTIVE = frozenset({"ten", "hundred", "thousand", "million", "dozen", "score", "number",
+                         "group", "handful", "most", "majority", "many", "some", "all", "rest",
+                         "bulk", "half", "none", "few", "dozens", "hundreds", "thousands"})
+
+
+@dataclass
+class _Draft:
+    anchor: int  # token index of the predicate (or of the count when there is no verb)
+    claimant_id: str | None
+    claimant: str
+    subject: str
+    predicate: str
+    low: float | None = None
+    high: float | None = None
+    polarity: str = "asserted"
+    hedge: str | None = None
+    quote_id: str | None = None
+    quantity_id: str | None = None
+    event_id: str | None = None
+    anaphoric: bool = False
+
+
+def _span(doc: Doc, start: int, end: int) -> Span | None:
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def _governing_verb(token: Token) -> Token | None:
+    node = token
+    for _ in range(6):
+        if node.pos_ in ("VERB", "AUX") or node.dep_ == "ROOT":
+            return node
+        if node.head is node:
+            return None
+        node = node.head
+    return None
+
+
+def _subject_token(verb: Token) -> Token | None:
+    for child in verb.children:
+        # spaCy sometimes labels the complementiser "that" as a subject; it never is one.
+        if child.dep_ in _SUBJECT_DEPS and child.pos_ != "SCONJ":
+            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return verb.head
+            return child
+    for aux in verb.children:
+        # The parser sometimes hangs the subject on an auxiliary ("prisoners had been").
+        if aux.dep_ in ("aux", "auxpass"):
+            for child in aux.children:
+                if child.dep_ in _SUBJECT_DEPS and child.pos_ != "SCONJ":
+                    return child
+    # A conjoined verb ("escaped and fled") or an auxiliary chain shares its head's subject.
+    if verb.dep_ in ("conj", "xcomp", "aux", "auxpass") and verb.head is not verb:
+        return _subject_token(verb.head)
+    return None
+
+
+_DATELINE = re.compile(r"^.*?\s[-–—]\s+")
+
+
+def strip_dateline(text: str) -> str:
+    """'Feb 20 - Nine oil workers' -> 'Nine oil workers' (a dateline the parser glued on)."""
+    return _DATELINE.sub("", text) if re.search(r"\s[-–—]\s", text) else text
+
+
+def _noun_phrase(noun: Token) -> str:
+    """The noun with its compound/adjective modifiers, without determiners or numbers."""
+    if noun.lemma_.lower() in _COLLECTIVE:
+        # "tens of thousands of women": the thing counted is the object of "of".
+        of = [c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"]
+        objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+        if objs:
+            noun = objs[0]
+    left = [t for t in noun.lefts if t.dep_ in _NOUN_MODS]
+    start = min([t.left_edge.i for t in left] + [noun.i])
+    while start < noun.i and (noun.doc[start].like_num or noun.doc[start].pos_ in ("DET", "PUNCT")
+                              or noun.doc[start].lower_ in _QUANT_WORDS):
+        start += 1
+    end = noun.i + 1
+    conj = [c for c in noun.children if c.dep_ == "conj"]
+    if conj:
+        end = conj[-1].i + 1  # "women and children"
+    return strip_dateline(noun.doc[start:end].text)
+
+
+def _hypothetical(verb: Token) -> bool:
+    """An infinitive or modal chain ("to guard", "set them free"): no proposition is made,
+    unless a hedge verb governs it ("are believed to be holding")."""
+    node = verb
+    for _ in range(4):
+        aux = [c for c in node.children if c.dep_ == "aux"]
+        if any(c.lower_ == "to" for c in aux):
+            return node.head.lemma_.lower() not in vocab().hedges
+        if any(c.lower_ in ("would", "should", "will") for c in aux):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
+            return True
+        has_subject = any(c.dep_ in _SUBJECT_DEPS for c in node.children)
+        if has_subject or node.head is node or node.dep_ in ("relcl", "ccomp", "ROOT"):
+            return False
+        node = node.head
+    return False
+
+
+def _lemma_in_sentence(sent: Span, word: str) -> str:
+    lowered = word.lower().split()[0] if word.split() else word.lower()
+    for tok in sent:
+        if tok.lower_ == lowered:
+            return str(tok.lemma_).lower()
+    return lowered
+
+
+def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
+    v = vocab()
+    hedge: str | None = None
+    polarity = "asserted"
+    if quote_cue and quote_cue.lower() in v.denial_cues:
+        polarity = "denied"
+    for child in anchor.children:
+        if child.dep_ == "neg":
+            polarity = "denied"
+        elif child.dep_ == "aux" and child.lower_ in v.uncertain_cues:
+            polarity = "uncertain"
+        elif child.lemma_.lower() in v.hedges or child.lower_ in v.hedges:
+            hedge = child.text
+    for ancestor in anchor.ancestors:
+        lemma = ancestor.lemma_.lower()
+        if lemma in v.denial_cues:
+            polarity = "denied"
+        elif lemma == "know" and any(c.dep_ == "neg" for c in ancestor.children) and any(
+            c.lower_ in ("whether", "if") for c in anchor.subtree
+        ):
+            polarity = "uncertain"
+        elif lemma in v.hedges or ancestor.lower_ in v.hedges:
+            hedge = hedge or ancestor.text
+    return polarity, hedge
+
+
+class _Context:
+    def __init__(self, parsed: ParsedDocument) -> None:
+        ext = parsed.extraction
+        self.doc = parsed.doc
+        self.text = parsed.text
+        self.actors: dict[str, Actor] = {a.id: a for a in ext.actors}
+        self.quotes: list[Quote] = sorted(ext.quotes, key=lambda q: q.start)
+        self.publication = parsed.article.source or PUBLICATION
+        self._speakers: dict[str, tuple[str | None, str]] = {}
+        last: tuple[str | None, str] | None = None
+        for quote in self.quotes:
+            speaker = self._resolve_speaker(quote, last)
+            self._speakers[quote.id] = speaker
+            if speaker[0] is not None:
+                last = speaker
+
+    def _resolve_speaker(
+        self, quote: Quote, last: tuple[str | None, str] | None
+    ) -> tuple[str | None, str]:
+        source = strip_dateline((quote.source_text or "").strip())
+        actor = self.actors.get(quote.speaker_actor_id or "")
+        # A place never speaks: a dateline city picked up as the speaker is a parse slip.
+        if actor is not None and actor.type not in ("GPE", "LOC"):
+            return actor.id, actor.name
+        # A pronoun source the quotes extractor left unresolved: the latest named speaker.
+        if source.lower() in _PRONOUNS and last is not None:
+            return last
+        return None, source or self.publication
+
+    def quote_at(self, offset: int) -> Quote | None:
+        best = None
+        for quote in self.quotes:
+            if quote.start <= offset < quote.end and (
+                best is None or quote.end - quote.start < best.end - best.start
+            ):
+                best = quote
+        return best
+
+    def claimant(self, offset: int) -> tuple[str | None, str, Quote | None]:
+        quote = self.quote_at(offset)
+        if quote is None:
+            return None, self.publication, None
+        cid, name = self._speakers[quote.id]
+        return cid, name, quote
+
+
+def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
+    span = _span(ctx.doc, q.start, q.end)
+    if span is None:
+        return None
+    root = span.root
+    noun = root.head if root.dep_ in ("nummod", "quantmod", "amod") and root.head.pos_ in (
+        "NOUN", "PROPN") else None
+    if noun is None and root.pos_ in ("NOUN", "PROPN") and not root.like_num:
+        noun = root  # "dozens of prisoners" style spans: the head is the noun
+    if noun is not None and noun.lemma_.lower() in _COLLECTIVE and not any(
+            c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
+        noun = None  # a bare "hundreds": the thing counted is elsewhere
+    if noun is not None and noun.dep_ == "pobj":
+        noun = None if noun.head.head.pos_ not in ("NOUN", "PROPN") else noun
+    verb = _governing_verb(noun if noun is not None else root)
+    sent = root.sent
+    predicate = _lemma_in_sentence(sent, q.predicate) if q.predicate else None
+    if predicate is None and verb is not None and verb.lemma_.lower() != "be":
+        predicate = verb.lemma_.lower()
+    if verb is not None and any(c.lower_ == "dead" for c in verb.children):
+        predicate = "kill"  # "two were shot dead"
+    subject = q.object_text or (_noun_phrase(noun) if noun is not None else "")
+    anaphoric = False
+    if not subject or subject_head(subject) in vocab().anaphoric:
+        anaphoric = True
+        if verb is not None:
+            subj = _subject_token(verb)
+            subject = _noun_phrase(subj) if subj is not None else subject
+    if predicate in (None, "be", "have") and not anaphoric:
+        return None
+    low = q.low if q.low is not None else q.value
+    high = q.high if q.high is not None else (q.value if q.low is None else None)
+    anchor = verb if verb is not None else root
+    cid, name, quote = ctx.claimant(root.idx)
+    polarity, hedge = _polarity(anchor, quote.cue if quote else None)
+    if span.start > 0 and ctx.doc[span.start - 1].lower_ in ("not", "never", "nor"):
+        polarity = "denied"  # "a few dozen, not hundreds"
+    return _Draft(anchor=anchor.i, claimant_id=cid, claimant=name, subject=subject,
+                  predicate=predicate or "", low=low, high=high, polarity=polarity,
+                  hedge=q.hedge or hedge, quote_id=quote.id if quote else None,
+                  quantity_id=q.id, anaphoric=anaphoric)
+
+
+def _state_draft(ctx: _Context, anchor: Token, predicate: str, event: Event | None) -> _Draft:
+    subj = _subject_token(anchor)
+    if subj is None and anchor.dep_ in ("acomp", "prep", "pobj", "attr", "advmod"):
+        head_verb = _governing_verb(anchor.head)
+        subj = _subject_token(head_verb) if head_verb is not None else None
+    subject = _noun_phrase(subj) if subj is not None else ""
+    zero = subj is not None and (subj.lower_ in _ZERO or any(
+        c.dep_ == "det" and c.lower_ == "no" for c in subj.children))
+    if not subject and event is not None:
+        subject = event.recipient_text or event.actor_text or ""
+    cid, name, quote = ctx.claimant(anchor.idx)
+    polarity, hedge = _polarity(anchor, quote.cue if quote else None)
+    anaphoric = bool(subject) and (fold(subject) in _PRONOUNS or subject_head(subject) in (
+        vocab().anaphoric))
+    return _Draft(anchor=anchor.i, claimant_id=cid, claimant=name, subject=subject,
+                  predicate=predicate, polarity=polarity, hedge=hedge,
+                  low=0.0 if zero else None, high=0.0 if zero else None,
+                  quote_id=quote.id if quote else None,
+                  event_id=event.id if event else None, anaphoric=anaphoric)
+
+
+def _phrase_drafts(ctx: _Context, taken: set[int]) -> list[_Draft]:
+    """State phrases ("we do not know where they are", "remains at large")."""
+    drafts: list[_Draft] = []
+    lowered = ctx.text.lower().replace("’", "'")
+    for phrase, state in vocab().state_phrases.items():
+        for match in re.finditer(r"\b" + re.escape(phrase) + r"\b", lowered):
+            span = _span(ctx.doc, match.start(), match.end())
+            if span is None:
+                continue
+            sent = span.sent
+            # The state's subject: a subject right after the phrase ("where THEY are"),
+            # else the subject of the verb the phrase hangs from ("who remains at large").
+            after = [t for t in ctx.doc[span.end:sent.end] if t.dep_ in _SUBJECT_DEPS][:1]
+            anchor = after[0].head if after else _governing_verb(span.root) or span.root
+            if anchor.i in taken:
+                continue
+            taken.add(anchor.i)
+            draft = _state_draft(ctx, anchor, state, None)
+            if state == "whereabouts unknown" and draft.polarity == "denied":
+                draft.polarity = "asserted"  # the negation is part of the phrase itself
+            drafts.append(draft)
+    return drafts
+
+
+def _resolve_anaphora(drafts: list[_Draft]) -> list[_Draft]:
+    """Give 'the number' / 'they' the subject (and predicate) of the claim they refer to."""
+    out: list[_Draft] = []
+    for draft in drafts:
+        if draft.anaphoric:
+            earlier = [d for d in out if not d.anaphoric and d.subject]
+            antecedent = None
+            if draft.low is not None or draft.high is not None:
+                counts = [d for d in earlier if d.low is not None or d.high is not None]
+                antecedent = next((d for d in reversed(counts) if _overlaps(d, draft)), None)
+            if antecedent is None and earlier:
+                same = [d for d in earlier if d.claimant == draft.claimant]
+                antecedent = (same or earlier)[-1]
+            if antecedent is None:
+                continue
+            draft.subject = antecedent.subject
+            # "We are talking about a few dozen": the verb of a bare figure says nothing; the
+            # proposition is the antecedent's ("escaped").
+            if (draft.quantity_id and draft.predicate not in vocab().family_of) or (
+                    draft.predicate in ("", "be")):
+                draft.predicate = antecedent.predicate
+            draft.anaphoric = False
+        if draft.subject and draft.predicate:
+            out.append(draft)
+    return out
+
+
+def _overlaps(a: _Draft, b: _Draft) -> bool:
+    lo = max(a.low if a.low is not None else float("-inf"),
+             b.low if b.low is not None else float("-inf"))
+    hi = min(a.high if a.high is not None else float("inf"),
+             b.high if b.high is not None else float("inf"))
+    return lo <= hi
+
+
+def _sentence_context(parsed: ParsedDocument, start: int, end: int) -> tuple[str | None,
+                                                                             str | None]:
+    ext = parsed.extraction
+    time = next((t.value for t in ext.times if start <= t.start < end and t.value), None)
+    place = next((p.name or p.text for p in ext.places if start <= p.start < end), None)
+    if time is None and parsed.article.published:
+        time = parsed.article.published[:10]
+    return time, place
+
+
+def extract_claims(parsed: ParsedDocument) -> list[Claim]:
+    ctx = _Context(parsed)
+    doc = ctx.doc
+    ext = parsed.extraction
+    drafts: list[_Draft] = []
+    taken: set[int] = set()
+    for q in sorted(ext.quantities, key=lambda r: r.start):
+        draft = _quantity_draft(ctx, q)
+        if draft is not None:
+            drafts.append(draft)
+            taken.add(draft.anchor)
+    family_of = vocab().family_of
+    for event in ext.events:
+        t_start = event.trigger_start if event.trigger_start is not None else event.start
+        t_end = event.trigger_end if event.trigger_end is not None else event.end
+        span = _span(doc, t_start, t_end)
+        if span is None:
+            continue
+        anchor = span.root
+        if anchor.pos_ not in ("VERB", "ADJ") or _hypothetical(anchor):
+            continue  # "the invasion", "a deal": nominal events carry no asserted proposition
+        if anchor.i in taken:
+            for d in drafts:
+                if d.anchor == anchor.i and d.event_id is None:
+                    d.event_id = event.id
+            continue
+        taken.add(anchor.i)
+        drafts.append(_state_draft(ctx, anchor, anchor.lemma_.lower(), event))
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.i in taken or lemma not in family_of:
+            continue
+        if token.pos_ not in ("VERB", "ADJ") or token.dep_ in ("amod", "compound"):
+            continue  # "captured ISIS prisoners": a modifier, not a proposition
+        if _hypothetical(token):
+            continue
+        taken.add(token.i)
+        drafts.append(_state_draft(ctx, token, lemma, None))
+    drafts.extend(_phrase_drafts(ctx, taken))
+    drafts.sort(key=lambda d: d.anchor)
+    drafts = _resolve_anaphora(drafts)
+
+    claims: list[Claim] = []
+    seen: set[tuple[Any, ...]] = set()
+    aid = parsed.article.id
+    for d in drafts:
+        sent = doc[d.anchor].sent
+        start, end = sent.start_char, sent.end_char
+        end = start + len(ctx.text[start:end].rstrip())  # no trailing paragraph break
+        key = (d.anchor, d.predicate, d.low, d.high)
+        if key in seen:
+            continue
+        seen.add(key)
+        time, place = _sentence_context(parsed, start, end)
+        claims.append(Claim(
+            id=stable_id(aid, "claim", start, end, doc[d.anchor].idx, d.predicate, d.low,
+                         d.high),
+            article_id=aid, start=start, end=end, extractor=EXTRACTOR,
+            claimant_actor_id=d.claimant_id, claimant_text=d.claimant,
+            subject=d.subject, predicate=d.predicate, value_low=d.low, value_high=d.high,
+            polarity=d.polarity, hedge=d.hedge, time=time, place=place,
+            quote_id=d.quote_id, quantity_id=d.quantity_id, event_id=d.event_id,
+        ))
+    return claims
+
+
+def extract(parsed: ParsedDocument) -> dict[str, Sequence[Any]]:
+    from pressgraph.link.compare import compare_claims
+
+    claims = extract_claims(parsed)
+    article = parsed.article
+    relations = compare_claims(claims, {article.id: article}, within_article=True)
+    return {"claims": claims, "conflicts": relations}
+
+
+__all__ = ["EXTRACTOR", "extract", "extract_claims"]

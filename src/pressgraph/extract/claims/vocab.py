@@ -1,0 +1,112 @@
+"""The small vocabulary claims are normalised with: state families, subject synonyms, cues.
+
+Kept in ``vocab.json`` beside this module so analysts can extend it without touching code.
+The link stage compares claims with the same families, so both import from here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class Vocab:
+    family_of: dict[str, str]  # predicate lemma or phrase -> state family
+    opposites: frozenset[frozenset[str]]
+    state_phrases: dict[str, str]
+    subject_head: dict[str, str]  # synonym -> canonical head
+    anaphoric: frozenset[str]
+    denial_cues: frozenset[str]
+    uncertain_cues: frozenset[str]
+    hedges: frozenset[str]
+    generic_heads: frozenset[str]
+    death_heads: frozenset[str]
+
+
+@cache
+def vocab() -> Vocab:
+    data = json.loads(
+        resources.files("pressgraph.extract.claims").joinpath("vocab.json").read_text("utf-8")
+    )
+    family_of = {word: fam for fam, words in data["states"].items() for word in words}
+    subject_head = {w: head for head, words in data["subject_synonyms"].items() for w in words}
+    return Vocab(
+        family_of=family_of,
+        opposites=frozenset(frozenset(pair) for pair in data["opposites"]),
+        state_phrases=dict(data["state_phrases"]),
+        subject_head=subject_head,
+        anaphoric=frozenset(data["anaphoric_heads"]),
+        denial_cues=frozenset(data["denial_cues"]),
+        uncertain_cues=frozenset(data["uncertain_cues"]),
+        hedges=frozenset(data["hedges"]),
+        generic_heads=frozenset(data["generic_heads"]),
+        death_heads=frozenset(data["death_heads"]),
+    )
+
+
+def predicate_family(predicate: str) -> str:
+    """The state family of a predicate ('escape' -> 'free'), or the predicate itself."""
+    p = predicate.lower().strip()
+    return vocab().family_of.get(p, p)
+
+
+def claim_family(predicate: str, subject: str, counted: bool = False) -> str:
+    """A claim's state family; a count of "bodies recovered" or "deaths" is about the dead."""
+    family = predicate_family(predicate)
+    raw = singular(subject.lower().split()[-1]) if subject.split() else ""
+    if counted and raw in vocab().death_heads and not known_family(family):
+        return "dead"
+    return family
+
+
+def known_family(family: str) -> bool:
+    return family in vocab().family_of.values()
+
+
+def compatible_subjects(head_a: str, head_b: str) -> bool:
+    """Same head, or one is a generic word for people ("people", "bodies", "victims")."""
+    generic = vocab().generic_heads
+    if "nobody" in (head_a, head_b):
+        return True  # "nobody died" speaks of everyone the other claim counts
+    return head_a == head_b or (head_a in generic and head_b in generic)
+
+
+def opposite(family_a: str, family_b: str) -> bool:
+    return frozenset((family_a, family_b)) in vocab().opposites
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_DROP = frozenset({"the", "a", "an", "some", "all", "those", "these", "of", "their", "its", "his",
+                   "her", "our", "more", "than", "over", "about", "around", "at", "least"})
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics: the form names and subjects are compared in."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("people"):
+        return "person"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def subject_head(subject: str) -> str:
+    """The normalised head noun of a subject: 'captured ISIS prisoners' -> 'prisoner'."""
+    words = [w for w in _WORD.findall(fold(subject)) if w not in _DROP and not w.isdigit()]
+    if not words:
+        return ""
+    head = singular(words[-1])
+    return vocab().subject_head.get(head, head)

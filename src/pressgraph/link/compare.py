@@ -1,0 +1,288 @@
+"""Comparing claims about the same subject: conflict, agreement or refinement.
+
+Two claims are compared only when their state families can relate (same family, or opposite
+ones), their subjects share a normalised head ("captured ISIS prisoners" and "detainees" both
+-> "prisoner", or two generic words for people: "people", "bodies", "victims") and the caller
+says they are about the same thing (same article or same story cluster: ``block_of``).  Then:
+
+* one denies what the other asserts (same state family) -> conflict;
+* opposite state families (escaped / at large / whereabouts unknown vs secured / recaptured /
+  in custody; killed vs alive) -> conflict, unless both carry counts (152 escaped and 800
+  held can both be true);
+* same family with counts: disjoint intervals -> conflict, a figure inside an open-ended one
+  ("127" in "more than 100") -> refinement, otherwise overlapping -> agreement; same known
+  family without counts on both sides -> agreement.
+
+Uncertain claims ("may have escaped") neither support nor contradict anything.  A claimant is
+never compared with itself inside one article: restating is not corroboration.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from itertools import combinations
+
+from pressgraph.extract.claims.vocab import (
+    claim_family,
+    compatible_subjects,
+    fold,
+    known_family,
+    opposite,
+    subject_head,
+    vocab,
+)
+from pressgraph.model import Article, Claim, ClaimRelation, stable_id
+
+INF = float("inf")
+MAX_GROUP = 60  # claims per (subject, block) group compared all-pairs; beyond, a time window
+
+_IRREGULAR = {"flee": "fled", "break": "broke out", "hold": "held", "keep": "kept",
+              "die": "died", "slay": "slain", "let go": "let go", "free": "freed",
+              "round": "rounded up", "hurt": "hurt", "live": "lived"}
+_PASSIVE = frozenset({"secure", "recapture", "capture", "detain", "hold", "guard", "jail",
+                      "imprison", "arrest", "kill", "execute", "slay", "release", "free",
+                      "rescue", "injure", "wound", "displace", "evacuate", "keep", "contain",
+                      "round", "pardon", "repatriate", "hurt", "uproot"})
+_STATE_PHRASE = {"whereabouts unknown": "of unknown whereabouts"}
+
+
+def _past(lemma: str) -> str:
+    if lemma in _IRREGULAR:
+        return _IRREGULAR[lemma]
+    if lemma.endswith("e"):
+        return lemma + "d"
+    if lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ied"
+    return lemma + "ed"
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
+
+
+def value_text(claim: Claim) -> str:
+    lo, hi = claim.value_low, claim.value_high
+    if lo is None and hi is None:
+        return ""
+    if lo is not None and hi is not None:
+        return _number(lo) if lo == hi else f"{_number(lo)}-{_number(hi)}"
+    if lo is not None:
+        return f"more than {_number(lo)}"
+    assert hi is not None
+    return f"at most {_number(hi)}"
+
+
+def describe(claim: Claim, *, pronoun: bool = False) -> str:
+    """'more than 100 ISIS prisoners escaped', 'they were secured'."""
+    subject = "they" if pronoun else claim.subject
+    amount = value_text(claim)
+    if amount and not pronoun:
+        subject = f"{amount} {subject}"
+    pred = claim.predicate
+    if " " in pred or pred in ("dead", "alive", "missing", "unaccounted"):
+        body = f"{subject} are {_STATE_PHRASE.get(pred, pred)}"
+    elif pred in _PASSIVE:
+        body = f"{subject} were {_past(pred)}"
+    else:
+        body = f"{subject} {_past(pred)}"
+    if claim.polarity == "denied":
+        return f"it is not true that {body}"
+    if claim.polarity == "uncertain":
+        return f"{body}, perhaps"
+    return body
+
+
+def _interval(claim: Claim) -> tuple[float, float] | None:
+    if claim.value_low is None and claim.value_high is None:
+        return None
+    lo = claim.value_low if claim.value_low is not None else 0.0
+    hi = claim.value_high if claim.value_high is not None else INF
+    if claim.hedge and lo == hi:
+        # A hedged point figure ("about 130") stands for a small range around it.
+        lo, hi = lo * 0.9, hi * 1.1
+    return lo, hi
+
+
+_STOP = frozenset({"the", "a", "an", "of", "in", "at", "on", "some", "all", "more", "than",
+                   "about", "over", "least", "their", "its", "his", "her", "our", "those",
+                   "these", "who", "which", "that", "and", "to", "from", "by", "with"})
+
+
+def _modifiers(subject: str) -> frozenset[str]:
+    """The words qualifying a subject's head: which part of a population is counted."""
+    words = [w for w in re.findall(r"[a-z]+", fold(subject)) if w not in _STOP]
+    return frozenset(words[:-1])
+
+
+def family(claim: Claim) -> str:
+    counted = claim.value_low is not None or claim.value_high is not None
+    return claim_family(claim.predicate, claim.subject, counted)
+
+
+def axis(fam: str) -> str:
+    """Families that can contradict each other share an axis (free and custody, ...)."""
+    for pair in vocab().opposites:
+        if fam in pair:
+            return "|".join(sorted(pair))
+    return fam
+
+
+def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
+    """(relation, reason) for two claims about the same subject, or None."""
+    if "uncertain" in (a.polarity, b.polarity):
+        return None
+    fa, fb = family(a), family(b)
+    ia, ib = _interval(a), _interval(b)
+    if fa == fb and a.polarity != b.polarity:
+        if ia is None and ib is None:
+            return "conflict", "denial vs assertion"
+        # A denied count ("not hundreds") contradicts only counts that fall in its range.
+        if ia is not None and ib is not None and ia[0] <= ib[1] and ib[0] <= ia[1]:
+            return "conflict", "denial vs assertion of the count"
+        return None
+    if a.polarity == "denied" or b.polarity == "denied":
+        return None
+    if opposite(fa, fb):
+        # "152 escaped" and "800 are held" can both be true of different people.
+        return None if ia is not None and ib is not None else ("conflict", "opposite states")
+    if fa != fb:
+        return None
+    if ia is None or ib is None:
+        # Outside the state vocabulary ("searched", "arrived") sameness says little.
+        return ("agreement", "same state") if known_family(fa) else None
+    ma, mb = _modifiers(a.subject), _modifiers(b.subject)
+    if not (ma <= mb or mb <= ma):
+        return None  # "2,000 foreign fighters" is a part of "10,000 suspected ISIS fighters"
+    if ia[1] < ib[0] or ib[1] < ia[0]:
+        return "conflict", f"counts {value_text(a)} and {value_text(b)} cannot both hold"
+    if ia == ib:
+        return "agreement", "same count"
+    for wide, narrow, wide_claim, narrow_claim in ((ia, ib, a, b), (ib, ia, b, a)):
+        open_ended = wide[1] == INF or wide[0] == 0.0
+        if open_ended and narrow[0] >= wide[0] and narrow[1] <= wide[1]:
+            # Only an open-ended figure ("more than 100") is narrowed; a hedged one ("some
+            # 5,000") that holds the other figure agrees with it.
+            return "refinement", (f"{value_text(narrow_claim)} narrows "
+                                   f"{value_text(wide_claim)}")
+    return "agreement", "overlapping counts"
+
+
+def _where(claim: Claim, other: Claim | None, articles: Mapping[str, Article]) -> str:
+    if other is not None and other.article_id == claim.article_id:
+        return "same article"
+    article = articles.get(claim.article_id)
+    date = (article.published or "")[:10] if article else ""
+    label = f"article {claim.article_id[:4]}…"
+    return f"{label}, {date}" if date else label
+
+
+def explain(a: Claim, b: Claim, reason: str, articles: Mapping[str, Article],
+            names: Mapping[str, str] | None = None) -> str:
+    names = names or {}
+
+    def who(c: Claim) -> str:
+        return names.get(c.claimant_actor_id or "", c.claimant_text) or c.claimant_text
+
+    same_subject = subject_head(a.subject) == subject_head(b.subject) and (
+        b.value_low is None and b.value_high is None)
+    return (f"{who(a)} ({_where(a, None, articles)}) says {describe(a)}; "
+            f"{who(b)} ({_where(b, a, articles)}) says {describe(b, pronoun=same_subject)}"
+            f" — {reason}")
+
+
+def _sort_key(claim: Claim, articles: Mapping[str, Article]) -> tuple[str, str, int]:
+    article = articles.get(claim.article_id)
+    return ((article.published or "") if article else "", claim.article_id, claim.start)
+
+
+def _same_voice(a: Claim, b: Claim, canonical: Mapping[str, str]) -> bool:
+    """One claimant restating itself inside one article corroborates nothing (across
+    articles a restatement is reported as agreement: the claim still stands a day later)."""
+    if a.article_id != b.article_id:
+        return False
+    if a.claimant_actor_id and a.claimant_actor_id == b.claimant_actor_id:
+        return True
+    return fold(a.claimant_text) == fold(b.claimant_text)
+
+
+def compare_claims(
+    claims: Iterable[Claim],
+    articles: Mapping[str, Article],
+    *,
+    within_article: bool = False,
+    block_of: Callable[[Claim], Hashable | None] | None = None,
+    names: Mapping[str, str] | None = None,
+    only_new: Callable[[Claim, Claim], bool] | None = None,
+    canonical: Mapping[str, str] | None = None,
+) -> list[ClaimRelation]:
+    """Relations between claims with the same subject head in the same block.
+
+    ``block_of`` says which claims may be about the same thing (an article- or event-cluster
+    id; None keeps a claim out of every comparison); ``within_article`` blocks by article.
+    ``only_new`` (incremental linking) skips pairs already compared in an earlier batch;
+    ``canonical`` maps per-article actor ids to canonical ids (one voice across articles).
+    """
+    if within_article:
+        def block_of(c: Claim) -> Hashable | None:
+            return c.article_id
+    groups: dict[tuple[str, Hashable], list[Claim]] = defaultdict(list)
+    restated: set[tuple[object, ...]] = set()
+    canon = canonical or {}
+    for claim in claims:
+        block = block_of(claim) if block_of else "all"
+        head = subject_head(claim.subject)
+        if block is None or not head:
+            continue
+        # The same voice saying the same thing twice in one article is compared once.
+        voice = canon.get(claim.claimant_actor_id or "") or claim.claimant_actor_id or fold(
+            claim.claimant_text)
+        fam = family(claim)
+        key = (claim.article_id, voice, head, fam, claim.value_low, claim.value_high,
+               claim.polarity)
+        if key in restated:
+            continue
+        restated.add(key)
+        groups[(axis(fam), block)].append(claim)
+    relations: dict[str, ClaimRelation] = {}
+    said: set[tuple[object, ...]] = set()
+    for group in groups.values():
+        group.sort(key=lambda c: _sort_key(c, articles))
+        for a, b in _pairs(group):
+            if _same_voice(a, b, canon) or not compatible_subjects(
+                    subject_head(a.subject), subject_head(b.subject)):
+                continue
+            if only_new is not None and not only_new(a, b):
+                continue
+            found = relate(a, b)
+            if found is None:
+                continue
+            relation, reason = found
+            # Two readings of one sentence pair ("12 died" and "dozens died" in the same
+            # sentence) make one relation, not two.
+            pair = (a.article_id, a.start, b.article_id, b.start, relation, axis(family(a)))
+            if pair in said:
+                continue
+            said.add(pair)
+            if relation != "conflict" and a.article_id == b.article_id and (
+                    a.claimant_actor_id is None or b.claimant_actor_id is None):
+                continue  # a reporter restating its source is not independent support
+            rid = stable_id("relation", a.id, b.id, relation)
+            relations[rid] = ClaimRelation(
+                id=rid, relation=relation, claim_a=a.id, claim_b=b.id,
+                article_a=a.article_id, article_b=b.article_id,
+                explanation=explain(a, b, reason, articles, names),
+            )
+    return list(relations.values())
+
+
+def _pairs(group: Sequence[Claim]) -> Iterable[tuple[Claim, Claim]]:
+    if len(group) <= MAX_GROUP:
+        yield from combinations(group, 2)
+        return
+    # A very large group (a common subject in a long-running story): compare each claim with
+    # its MAX_GROUP successors in time only, which keeps the cost linear in the group size.
+    for i, a in enumerate(group):
+        for b in group[i + 1:i + 1 + MAX_GROUP]:
+            yield a, b

