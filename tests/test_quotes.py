@@ -66,10 +66,20 @@ def test_offsets_index_the_text(sample) -> None:  # type: ignore[no-untyped-def]
     assert quotes
     for q in quotes:
         assert text[q.cue_start:q.cue_end] == q.cue
-        assert q.source_start is not None and q.source_end is not None
-        assert text[q.source_start:q.source_end] == q.source_text
+        if q.source_text is not None:
+            assert q.source_start is not None and q.source_end is not None
+            assert text[q.source_start:q.source_end] == q.source_text
         assert q.content.split()[0] in text[q.start:q.end]
-        assert q.extractor == "quotes@3" and q.kind in ("direct", "indirect", "mixed")
+        assert q.extractor == "quotes@4" and q.kind in ("direct", "indirect", "mixed")
+    # Only the passive "are believed to be holding" has no source: nobody is named.
+    assert [q.cue for q in quotes if q.source_text is None] == ["are believed"]
+
+
+def test_passive_belief_has_no_source(sample) -> None:  # type: ignore[no-untyped-def]
+    _, quotes = sample
+    q = _find(quotes, "more than 10,000 militants")
+    assert q.cue == "are believed" and q.source_text is None and q.speaker_actor_id is None
+    assert q.content.startswith("Detention camps in Syria")
 
 
 def test_sample_jeffrey_mixed_and_direct(sample) -> None:  # type: ignore[no-untyped-def]

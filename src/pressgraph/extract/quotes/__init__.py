@@ -50,7 +50,7 @@ from pressgraph.extract.quotes.marks import find_quotes
 from pressgraph.extract.quotes.speakers import SpeakerResolver
 from pressgraph.model import Quote, Record, stable_id
 
-EXTRACTOR = "quotes@3"
+EXTRACTOR = "quotes@4"
 # Tuned on PolNeAR train: verbs annotated as cues at least this often take their object as
 # content when they have no clause or quotation ("Cruz praised the ruling").
 STANCE_THRESHOLD = 0.3
@@ -61,6 +61,12 @@ _SKIP_EDGE = frozenset(",.;:—–-()[]") | {"\n", "\n\n", " "}
 _QUOTE_CHARS = frozenset("“”‘’\"'«»")
 _WHEN = frozenset({"previously", "earlier", "later", "once", "then", "now", "first"})
 _EVIDENTIAL = frozenset({"expect", "appear", "seem"})
+# "Camps are believed to be holding ...": the passive subject is what the belief is about,
+# not who holds it, so these read like "is expected to" (no source, the clause as content).
+_PASSIVE_RAISING = frozenset({
+    "believe", "think", "say", "report", "allege", "know", "understand", "estimate",
+    "consider", "suspect", "fear", "rumor", "rumour", "presume", "feel",
+})
 _SURVEYS = frozenset({"poll", "survey", "study", "report", "analysis", "census"})
 _MEDIUM = frozenset({"statement", "interview", "speech", "tweet", "post", "email", "letter",
                      "release", "op-ed", "video", "message", "radio", "appearance"})
@@ -170,7 +176,7 @@ def _find_attributions(doc: Doc, text: str, quotes: list[tuple[int, int]]) -> li
         if (tok.lower_ == "according" and tok.i + 1 < len(doc)
                 and doc[tok.i + 1].lower_ == "to") or (tok.lower_ == "in" and tok.dep_ == "prep"):
             att = _according_to(doc, text, tok, quotes)
-        elif tok.pos_ == "VERB" and tok.lemma_ in _EVIDENTIAL:
+        elif tok.pos_ == "VERB" and (tok.lemma_ in _EVIDENTIAL or _passive_raising(tok)):
             att = _evidential(doc, tok, quotes)
         elif tok.pos_ == "VERB":
             if tok.lemma_ not in _NOT_CUES and is_cue_verb(tok.lower_, tok.lemma_):
@@ -192,6 +198,13 @@ def _find_attributions(doc: Doc, text: str, quotes: list[tuple[int, int]]) -> li
     return [a for a in atts if not a.learned or not any(
         (a.content[0] <= r.cue[0] and r.cue[1] <= a.content[1])
         or (a.content[0] < r.content[1] and r.content[0] < a.content[1]) for r in rules)]
+
+
+def _passive_raising(verb: Token) -> bool:
+    return (verb.lemma_ in _PASSIVE_RAISING
+            and any(c.dep_ == "auxpass" for c in verb.children)
+            and any(c.dep_ == "xcomp" for c in verb.children)
+            and not any(c.dep_ == "agent" for c in verb.children))
 
 
 def _evidential(doc: Doc, verb: Token, quotes: list[tuple[int, int]]) -> _Att | None:
