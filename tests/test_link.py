@@ -78,6 +78,12 @@ def test_relations_between_counts_and_states():
     assert rel(killed, claim(A, "Q", "bodies", "recover", 30, None, start=1)) == "conflict"
     assert rel(claim(A, "P", "people", "displace", 4500, 5500),
                claim(A, "Q", "people", "displace", 5000, 5000, start=1)) == "agreement"
+    # Custody counts of different kinds count different people: no conflict either way.
+    recaptured = claim(A, "Prison service", "inmates", "recapture", 9, 9)
+    held = claim(A, "Amnesty", "inmates", "hold", 400, 400, start=1)
+    assert rel(recaptured, held) is None
+    assert rel(claim(A, "Police", "protesters", "arrest", 48, 48),
+               claim(A, "Organisers", "protesters", "detain", 100, None, start=1)) == "conflict"
 
 
 def test_actors_across_articles_and_surnames():

@@ -27,6 +27,7 @@ from itertools import combinations
 from pressgraph.extract.claims.vocab import (
     claim_family,
     compatible_subjects,
+    count_group,
     fold,
     known_family,
     opposite,
@@ -152,6 +153,9 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
     if ia is None or ib is None:
         # Outside the state vocabulary ("searched", "arrived") sameness says little.
         return ("agreement", "same state") if known_family(fa) else None
+    ga, gb = count_group(a.predicate), count_group(b.predicate)
+    if ga and gb and ga != gb:
+        return None  # "9 were recaptured" and "400 are held" count different people
     ma, mb = _modifiers(a.subject), _modifiers(b.subject)
     if not (ma <= mb or mb <= ma):
         return None  # "2,000 foreign fighters" is a part of "10,000 suspected ISIS fighters"

@@ -26,6 +26,7 @@ class Vocab:
     hedges: frozenset[str]
     generic_heads: frozenset[str]
     death_heads: frozenset[str]
+    count_group: dict[str, str]  # predicate -> which count within its family it gives
 
 
 @cache
@@ -35,6 +36,8 @@ def vocab() -> Vocab:
     )
     family_of = {word: fam for fam, words in data["states"].items() for word in words}
     subject_head = {w: head for head, words in data["subject_synonyms"].items() for w in words}
+    count_group = {w: group for group, words in data["count_groups"].items()
+                   if not group.startswith("_") for w in words}
     return Vocab(
         family_of=family_of,
         opposites=frozenset(frozenset(pair) for pair in data["opposites"]),
@@ -46,7 +49,13 @@ def vocab() -> Vocab:
         hedges=frozenset(data["hedges"]),
         generic_heads=frozenset(data["generic_heads"]),
         death_heads=frozenset(data["death_heads"]),
+        count_group=count_group,
     )
+
+
+def count_group(predicate: str) -> str | None:
+    """Which count a predicate gives within its family ('recapture' -> 'taken'), if known."""
+    return vocab().count_group.get(predicate.lower().strip())
 
 
 def predicate_family(predicate: str) -> str:
