@@ -145,3 +145,17 @@ def test_armed_group_ruler_and_categories() -> None:
     assert cats.get("Boko Haram") == "armed_group"
     assert cats.get("Hezbollah") == "armed_group"
     assert cats.get("NATO") == "intergovernmental"
+
+
+def test_dateline_place_and_agency_are_not_people() -> None:
+    parsed = _parse(
+        "KASESE, Uganda, May 2 (Newsline) - Floods swept through three villages near "
+        "Kasese on Thursday, district official Mary Atuhaire told Newsline. Atuhaire said "
+        "rescuers had reached Kasese by noon."
+    )
+    by_name = {a.name.lower(): a for a in parsed.extraction.actors}
+    assert by_name["kasese"].type == "GPE"
+    assert "newsline" not in by_name or by_name["newsline"].type == "ORG"
+    assert not any(a.type == "PERSON" and a.name.isupper() for a in parsed.extraction.actors)
+    assert _actor(parsed, "Mary Atuhaire").roles == ("district official",)
+    assert all(r.lower().find("newsline") < 0 for a in parsed.extraction.actors for r in a.roles)

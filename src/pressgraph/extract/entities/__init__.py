@@ -10,6 +10,7 @@ Other extractors map any span to an actor with :func:`resolve_mention` (see ``re
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -86,6 +87,22 @@ class _Mention:
     words: tuple[str, ...] = field(default_factory=tuple)
 
 
+# "GOMA, Democratic Republic of Congo, Feb 12 (Wire) -": the place a story was filed from,
+# in capitals, then the agency. The model reads the capitals as a PERSON or an ORG.
+_DATELINE = re.compile(
+    r"\A\s*(?P<place>[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3})"
+    r"(?P<rest>,[^\n()]{0,80}?)?\s*(?:\((?P<agency>[^()\n]{1,40})\)\s*)?[-–—]"
+)
+
+
+def _dateline(doc: Doc) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Character ranges of the dateline's place and of the whole dateline, if there is one."""
+    match = _DATELINE.match(doc.text)
+    if match is None:
+        return None
+    return match.span("place"), match.span()
+
+
 def _span_words(span: Span) -> tuple[str, ...]:
     return tuple(fold(span.text).replace("-", " ").split())
 
@@ -130,10 +147,22 @@ def _looks_like_person(span: Span) -> bool:
 def _mentions(doc: Doc) -> list[_Mention]:
     lex = lexicon()
     out: list[_Mention] = []
+    dateline = _dateline(doc)
     for ent in doc.ents:
         if ent.label_ not in KEEP_LABELS:
             continue
         label = ent.label_
+        if dateline is not None and ent.start_char < dateline[1][1]:
+            place_start, place_end = dateline[0]
+            if place_start <= ent.start_char and ent.end_char <= place_end:
+                out.append(_Mention(ent.start, ent.end, "GPE", "", None, _span_words(ent)))
+            elif label in ("PERSON", "ORG") and ent.start_char < place_end:
+                continue  # a capitalised dateline run the model read as one name
+            elif label not in ("GPE", "LOC"):
+                continue  # the agency: a byline, not an actor of the story
+            else:
+                out.append(_Mention(ent.start, ent.end, label, "", None, _span_words(ent)))
+            continue
         if ent.ent_id_ == "isis" and ent.text == "IS":
             # A headline in capitals ("WHAT IS LEFT") is not the group.
             alpha = [t for t in ent.sent if t.is_alpha]
@@ -151,10 +180,28 @@ def _mentions(doc: Doc) -> list[_Mention]:
             if end < ent.end and _looks_like_person(span):
                 label = "PERSON"
         out.append(_Mention(start, end, label, ent.ent_id_, title, _span_words(span)))
+    if dateline is not None:
+        _relabel_like_dateline(doc, out, dateline)
     _relabel_people(out)
     _add_acronyms(doc, out)
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _relabel_like_dateline(
+    doc: Doc, mentions: list[_Mention], dateline: tuple[tuple[int, int], tuple[int, int]]
+) -> None:
+    """The dateline says what its place and agency are; later mentions of them agree."""
+    match = _DATELINE.match(doc.text)
+    assert match is not None
+    place = tuple(fold(match.group("place")).replace("-", " ").split())
+    agency = match.group("agency")
+    agency_words = tuple(fold(agency).split()) if agency else ()
+    for m in mentions:
+        if m.words == place:
+            m.label = "GPE"
+        elif agency_words and m.words == agency_words:
+            m.label = "ORG"
 
 
 def _relabel_people(mentions: list[_Mention]) -> None:
@@ -166,12 +213,16 @@ def _relabel_people(mentions: list[_Mention]) -> None:
             full.add(m.words)
             if len(m.words) > 1:
                 surnames.add(_strip_particles(m.words[-1:]))
+    countries = lexicon().countries
     for m in mentions:
-        if (
-            m.label in {"ORG", "NORP"}
-            and not m.ent_id
-            and (m.words in full or (len(m.words) == 1 and _strip_particles(m.words) in surnames))
-        ):
+        same_name = m.words in full or (
+            len(m.words) == 1 and _strip_particles(m.words) in surnames)
+        if m.label in {"ORG", "NORP"} and not m.ent_id and same_name:
+            m.label = "PERSON"
+        # "Karaca said" after "Selim Karaca": a surname read as a town; a country ("Jordan")
+        # is too likely to be meant as itself.
+        elif (m.label == "GPE" and len(m.words) == 1 and m.words in surnames
+              and " ".join(m.words) not in countries):
             m.label = "PERSON"
 
 
@@ -449,10 +500,14 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
 
     roles: dict[int, list[str]] = {}
     aliases: dict[int, list[str]] = {}
+    dateline = _dateline(doc)
+    dateline_end = dateline[1][1] if dateline else 0
     for root, members in clusters.items():
         for i in members:
             m = mentions[i]
             span = doc[m.start : m.end]
+            if span.start_char < dateline_end:
+                continue  # "SANTA CRUZ, Bolivia, March 11 (Wire)" carries no roles
             ranges = appositive_roles(span)
             if m.title:
                 ranges.append(m.title)
