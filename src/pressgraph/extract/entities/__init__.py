@@ -217,12 +217,12 @@ def _relabel_people(mentions: list[_Mention]) -> None:
     for m in mentions:
         same_name = m.words in full or (
             len(m.words) == 1 and _strip_particles(m.words) in surnames)
-        if m.label in {"ORG", "NORP"} and not m.ent_id and same_name:
-            m.label = "PERSON"
+        misread_person = m.label in {"ORG", "NORP"} and not m.ent_id and same_name
         # "Karaca said" after "Selim Karaca": a surname read as a town; a country ("Jordan")
         # is too likely to be meant as itself.
-        elif (m.label == "GPE" and len(m.words) == 1 and m.words in surnames
-              and " ".join(m.words) not in countries):
+        misread_town = (m.label == "GPE" and len(m.words) == 1 and m.words in surnames
+                        and " ".join(m.words) not in countries)
+        if misread_person or misread_town:
             m.label = "PERSON"
 
 
