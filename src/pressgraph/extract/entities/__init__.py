@@ -22,7 +22,7 @@ from pressgraph.extract.entities.lexicon import fold, has_phrase, lexicon
 from pressgraph.extract.entities.roles import appositive_roles, title_before
 from pressgraph.model import Actor, Entity, Record, stable_id
 
-EXTRACTOR = "entities@1"
+EXTRACTOR = "entities@2"
 # Numeric and date labels belong to the time and quantities extractors.
 KEEP_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
