@@ -31,6 +31,9 @@ def ruler_patterns() -> list[dict[str, object]]:
 def load_pipeline(model: str | None = None) -> Language:
     """Load ``model`` (a package name or a path; default en_core_web_md) plus the entity ruler.
 
+    For the default model the stock attribute ruler and lemmatizer run exact faster code
+    (:mod:`pressgraph.nlp.fast`; ``PRESSGRAPH_STOCK_SPACY=1`` turns that off).
+
     Raises ``ModelNotFound`` with a one-line message when the model cannot be loaded.
     """
     name = model or DEFAULT_MODEL
@@ -46,6 +49,11 @@ def load_pipeline(model: str | None = None) -> Language:
             "entity_ruler", name=RULER_NAME, before="ner", config={"phrase_matcher_attr": "LOWER"}
         )
         ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
+    if name == DEFAULT_MODEL:
+        # Exact stand-ins, verified token for token on this model only (docs/benchmarks.md).
+        from pressgraph.nlp.fast import install_fast_components
+
+        install_fast_components(nlp)
     return nlp
 
 
