@@ -176,3 +176,82 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     res = runner.invoke(app, ["evaluate", "nonsense"])
     assert res.exit_code == 2 and "unknown evaluation task" in res.output
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_run_that_died_before_linking_is_linked_on_resume(
+    example_db: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "unlinked.db"
+    args = ["ingest", str(EXAMPLES), "--metadata", str(MANIFEST), "--db", str(db), "--quiet"]
+    assert runner.invoke(app, [*args, "--no-link"]).exit_code == 0
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM canonical_actors").fetchone()[0] == 0
+    result = runner.invoke(app, args)  # writes nothing new, but the links are stale
+    assert result.exit_code == 0 and "0 ingested" in result.output
+    assert _dump(db) == _dump(example_db)
+
+
+def test_markup_like_names_and_text_are_printed_as_is(tmp_path: Path) -> None:
+    inputs = tmp_path / "in[red]"
+    inputs.mkdir()
+    (inputs / "a[b]c.txt").write_text("", "utf-8")
+    (inputs / "story.txt").write_text("Clashes [/i] erupt in Goma\n\n" + STORY, "utf-8")
+    db = tmp_path / "t.db"
+    result = runner.invoke(app, ["ingest", str(inputs), "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    assert "in[red]/a[b]c.txt: empty file" in result.output
+    assert "Traceback" not in result.output and "MarkupError" not in result.output
+    assert runner.invoke(app, ["summary", "--db", str(db)]).exit_code == 0
+
+
+def test_crlf_input_keeps_exact_raw_offsets(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(STORY.replace("\n", "\r\n").encode("utf-8"))
+    result = runner.invoke(app, ["extract", str(path), "--raw", "--only", "entities"])
+    data = json.loads(result.stdout)
+    decoded = path.read_bytes().decode("utf-8")
+    assert data["article"]["text"] == decoded
+    assert data["entities"]
+    for entity in data["entities"]:
+        assert decoded[entity["start"]:entity["end"]] == entity["text"]
+
+
+def test_an_article_with_nothing_left_after_cleaning_fails_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "only-chrome.txt"
+    path.write_text("Breaking news update\n\nBreaking news update\n\nSubscribe to our newsletter\n",
+                    "utf-8")
+    result = runner.invoke(app, ["ingest", str(path), "--db", str(tmp_path / "t.db"), "-q"])
+    assert result.exit_code == 1
+    assert f"{path}: nothing left after cleaning" in result.output
+
+
+def test_inputs_next_to_the_database_skip_its_files(tmp_path: Path) -> None:
+    (tmp_path / "kidal.txt").write_text(STORY, "utf-8")
+    args = ["ingest", str(tmp_path), "--db", str(tmp_path / "news.db"), "-q"]
+    assert runner.invoke(app, args).exit_code == 0
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0, second.output
+    assert "news.db" not in second.output.replace(str(tmp_path / "news.db"), "")
+
+
+def test_read_verbs_refuse_a_foreign_database_and_leave_it_alone(tmp_path: Path) -> None:
+    foreign = tmp_path / "other.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = foreign.read_bytes()
+    res = runner.invoke(app, ["summary", "--db", str(foreign)])
+    assert res.exit_code == 2 and "not a pressgraph database" in res.output
+    assert foreign.read_bytes() == before
+
+
+def test_show_tells_unknown_from_ambiguous(example_db: Path) -> None:
+    res = runner.invoke(app, ["show", "zz%", "--db", str(example_db)])
+    assert res.exit_code == 2 and "no article" in res.output
+    res = runner.invoke(app, ["show", "", "--db", str(example_db)])
+    assert res.exit_code == 2
+
+
+def test_evaluate_with_empty_gold_fails(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["evaluate", "quantities", "--gold", str(tmp_path)])
+    assert res.exit_code == 2 and "no gold documents" in res.output

@@ -313,12 +313,17 @@ def test_cp1252_is_detected() -> None:
     assert "sharply — by almost a third —" in article.text
 
 
-def test_crlf_and_bom_are_normalised(tmp_path: Path) -> None:
+def test_crlf_is_kept_and_bom_dropped(tmp_path: Path) -> None:
     path = tmp_path / "windows.txt"
     path.write_bytes(b"\xef\xbb\xbfFire at depot\r\n\r\nA fire broke out at a bus depot.\r\n")
     [article] = read(str(path))[0]
-    assert article.text == "Fire at depot\n\nA fire broke out at a bus depot.\n"
+    # Kept verbatim so that --raw offsets index the decoded file exactly.
+    assert article.text == "Fire at depot\r\n\r\nA fire broke out at a bus depot.\r\n"
     assert article.title == "Fire at depot"
+    # The content hash ignores line endings: the same story saved on Windows is the same id.
+    unix = tmp_path / "unix.txt"
+    unix.write_bytes(b"Fire at depot\n\nA fire broke out at a bus depot.\n")
+    assert read(str(unix))[0][0].id == article.id
 
 
 def test_feed_without_items() -> None:

@@ -115,3 +115,26 @@ def test_full_text_search_finds_articles(tmp_path: Path) -> None:
         assert [h["title"] for h in hits] == ["Goma shelled"]
         assert "[shelled]" in hits[0]["snippet"]
         assert len(store.search("beira OR goma")) == 2
+
+
+def test_two_writers_of_one_article_do_not_collide(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    with Store(path) as first, Store(path) as second:
+        assert first.write_extraction(_extraction())
+        assert not second.write_extraction(_extraction())  # no IntegrityError
+        assert second.counts()["articles"] == 1
+        assert second.links_stale()
+
+
+def test_a_foreign_database_is_refused_untouched(tmp_path: Path) -> None:
+    from pressgraph.store import NotAPressgraphDatabase
+
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (x)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NotAPressgraphDatabase):
+        Store(path)
+    assert path.read_bytes() == before

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from pressgraph.model import Article, Extraction
-from pressgraph.pipeline import PipelineConfig, run
+from pressgraph.pipeline import NothingLeft, PipelineConfig, run
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,8 @@ Result = Extraction | ArticleFailure
 
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, NothingLeft):
+        return text
     return f"extraction failed ({type(exc).__name__}: {text[:200]})"
 
 

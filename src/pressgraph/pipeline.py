@@ -27,8 +27,14 @@ class PipelineConfig:
     batch_size: int = 16
 
 
+class NothingLeft(ValueError):
+    """Cleaning removed everything: the input held only a headline, captions or trailers."""
+
+
 def prepare(article: Article, config: PipelineConfig) -> Article:
     article = clean_article(article, raw=config.raw)
+    if not article.text.strip():
+        raise NothingLeft("nothing left after cleaning (only a headline, captions or trailers)")
     if config.published and not article.published:
         article = dataclasses.replace(article, published=config.published)
     return article

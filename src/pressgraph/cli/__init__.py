@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pressgraph import __version__
 from pressgraph.cli import render
@@ -26,8 +27,9 @@ app = typer.Typer(
 gazetteer_app = typer.Typer(help="Build or inspect the offline GeoNames gazetteer.")
 app.add_typer(gazetteer_app, name="gazetteer")
 
-console = Console()
-err = Console(stderr=True)
+# Markup off: file names, errors and article text are data, and "[/x]" in them is not a tag.
+console = Console(markup=False, highlight=False)
+err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="SQLite database path.")]
 ModelOption = Annotated[
@@ -36,17 +38,26 @@ ModelOption = Annotated[
 ]
 
 
+def report_line(label: str, message: object, style: str = "red") -> None:
+    """One line on stderr: a coloured label, then the message as plain text."""
+    err.print(Text.assemble((label, style), " ", str(message)))
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    report_line("error:", message)
     return typer.Exit(code)
 
 
 def open_store(db: Path, must_exist: bool = True) -> Store:
     if must_exist and not db.exists():
         raise fail(f"{db}: no such database (run `pressgraph ingest PATHS --db {db}` first)")
+    from pressgraph.store import NotAPressgraphDatabase
+
     try:
         return Store(db)
-    except Exception as exc:  # a corrupt or foreign file
+    except NotAPressgraphDatabase as exc:
+        raise fail(str(exc)) from None
+    except Exception as exc:  # a corrupt file, a directory, a missing parent
         raise fail(f"{db}: cannot open as a pressgraph database ({exc})") from None
 
 
@@ -56,10 +67,9 @@ def _check_date(value: str | None, name: str) -> str | None:
     from datetime import date
 
     try:
-        date.fromisoformat(value[:10])
+        return date.fromisoformat(value).isoformat()
     except ValueError:
         raise fail(f"{name} {value!r}: not an ISO date (YYYY-MM-DD)") from None
-    return value
 
 
 def _load_manifest_or_fail(path: Path | None) -> dict[str, dict[str, str]]:
@@ -92,7 +102,7 @@ def version() -> None:
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories or globs.")],
     db: DbOption = Path(DEFAULT_DB),
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     published: Annotated[
         str | None, typer.Option(help="Publication date for articles that carry none.")
     ] = None,
@@ -122,37 +132,50 @@ def ingest(
     skipped: list[str] = []
     store = open_store(db, must_exist=False)
     pipeline_label = render.pipeline_label(config)
+    # The database's own files may sit among the inputs ("ingest news/ --db news/x.db").
+    own_files = {Path(f"{db}{suffix}").resolve() for suffix in ("", "-wal", "-shm", "-journal")}
 
     def fresh_articles() -> Any:
         for item in apply_manifest(read_inputs(paths, raw=raw), manifest):
             if isinstance(item, InputError):
-                failed.append(str(item))
-                err.print(f"[red]failed:[/red] {item}", highlight=False, soft_wrap=True)
+                if Path(item.input).resolve() not in own_files:
+                    failed.append(str(item))
+                    report_line("failed:", item)
                 continue
             if store.has_article(item.id):
                 skipped.append(f"{item.path or item.id}: already ingested ({item.id})")
                 continue
             yield item
 
-    with Progress(
-        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[current]}"), console=err, disable=quiet, transient=True,
-    ) as progress:
-        task = progress.add_task("ingest", total=None, current="")
-        for result in run_batch(fresh_articles(), config, workers=workers):
-            if isinstance(result, ArticleFailure):
-                failed.append(str(result))
-                err.print(f"[red]failed:[/red] {result}", highlight=False, soft_wrap=True)
-            elif store.write_extraction(result, pipeline_label):
-                ok.append(result.article.id)
-            else:
-                skipped.append(f"{result.article.path}: already ingested ({result.article.id})")
-            name = Path(result.article.path or "").name if result.article.path else ""
-            progress.update(task, advance=1, current=name)
-    if link and ok:
-        from pressgraph.store.linking import link_store
+    try:
+        with Progress(
+            TextColumn("ingest", style="bold"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[current]}", markup=False), console=err, disable=quiet,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("ingest", total=None, current="")
+            for result in run_batch(fresh_articles(), config, workers=workers):
+                if isinstance(result, ArticleFailure):
+                    failed.append(str(result))
+                    report_line("failed:", result)
+                elif store.write_extraction(result, pipeline_label):
+                    ok.append(result.article.id)
+                else:
+                    skipped.append(
+                        f"{result.article.path}: already ingested ({result.article.id})")
+                name = Path(result.article.path).name if result.article.path else ""
+                progress.update(task, advance=1, current=name)
+        # Also after a run that wrote nothing: an interrupted earlier run may have stored
+        # articles and died before linking them.
+        if link and store.links_stale():
+            from pressgraph.store.linking import link_store
 
-        link_store(store)
+            link_store(store)
+    except KeyboardInterrupt:
+        store.close()
+        report_line("interrupted:", f"{len(ok)} articles stored, each complete; run the same "
+                    "command again to resume", style="yellow")
+        raise typer.Exit(130) from None
     render.ingest_summary(console, store, ok, failed, skipped, quiet=quiet)
     store.close()
     if failed:
@@ -194,14 +217,14 @@ def extract(
     for item in read_inputs(paths, raw=raw):
         if isinstance(item, InputError):
             failures += 1
-            err.print(f"[red]failed:[/red] {item}", highlight=False, soft_wrap=True)
+            report_line("failed:", item)
         else:
             articles.append(item)
     results = []
     for result in run_batch(articles, config):
         if isinstance(result, ArticleFailure):
             failures += 1
-            err.print(f"[red]failed:[/red] {result}", highlight=False, soft_wrap=True)
+            report_line("failed:", result)
         else:
             results.append(result)
     if not extractors or "claims" in extractors:
@@ -240,10 +263,12 @@ def show(
 ) -> None:
     """Show one stored article with everything extracted from it."""
     store = open_store(db)
-    full_id = store.find_article(article_id)
-    if full_id is None:
-        raise fail(f"{article_id}: no such article in {db} (or the prefix is ambiguous)")
-    extraction = store.load_extraction(full_id)
+    found = store.find_articles(article_id)
+    if not found:
+        raise fail(f"{article_id}: no article with this id in {db}")
+    if len(found) > 1:
+        raise fail(f"{article_id}: ambiguous, several article ids start with it; give more")
+    extraction = store.load_extraction(found[0])
     assert extraction is not None
     if as_json:
         sys.stdout.write(json.dumps(extraction.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -289,6 +314,8 @@ def export(
         written = export_store(store, out, output_format)
     except ValueError as exc:
         raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"{out}: cannot write the export ({exc.strerror or exc})") from None
     for path, count in written:
         console.print(f"{path}  ({count} rows)")
 
@@ -300,7 +327,9 @@ def evaluate(
     ],
     gold: Annotated[Path | None, typer.Option(help="Gold data (default: the task's own).")] = None,
     model: ModelOption = None,
-    limit: Annotated[int | None, typer.Option(help="Score only the first N documents.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Score only the first N documents.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score an extractor against gold data with the field's own metrics."""
@@ -313,6 +342,10 @@ def evaluate(
     if gold is not None and not gold.exists():
         raise fail(f"{gold}: no such gold file or directory")
     report = fn(gold, model=model, limit=limit)
+    scored = {k: v for k, v in report.counts.items()
+              if k in ("documents", "articles", "sentences", "records")}
+    if scored and not any(scored.values()):
+        raise fail(f"{gold or report.gold}: no gold documents found for {task}")
     if as_json:
         sys.stdout.write(json.dumps(render.report_dict(report), indent=2) + "\n")
     else:
@@ -410,15 +443,10 @@ def main() -> None:
 
     try:
         app()
-    except KeyboardInterrupt:
-        err.print("interrupted: every article written so far is complete; run again to resume")
-        sys.exit(130)
     except Exception as exc:
         if os.environ.get("PRESSGRAPH_DEBUG"):
             raise
         message = " ".join(str(exc).split())[:300]
-        err.print(
-            f"[red]error:[/red] {type(exc).__name__}: {message} "
-            "(set PRESSGRAPH_DEBUG=1 for the traceback)", highlight=False, soft_wrap=True,
-        )
+        report_line("error:", f"{type(exc).__name__}: {message} "
+                    "(set PRESSGRAPH_DEBUG=1 for the traceback)")
         sys.exit(3)

@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pressgraph import __version__
 from pressgraph.evaluate import Report
@@ -37,14 +38,14 @@ def ingest_summary(
     console: Console, store: Store, ok: list[str], failed: list[str], skipped: list[str],
     quiet: bool = False,
 ) -> None:
-    console.print(
-        f"[bold]{len(ok)} ingested[/bold], {len(skipped)} skipped, "
-        f"[{'red' if failed else 'green'}]{len(failed)} failed[/] -> {store.path}"
-    )
+    console.print(Text.assemble(
+        (f"{len(ok)} ingested", "bold"), f", {len(skipped)} skipped, ",
+        (f"{len(failed)} failed", "red" if failed else "green"), f" -> {store.path}",
+    ), soft_wrap=True)
     for line in skipped:
-        console.print(f"  skipped: {line}", highlight=False)
+        console.print(f"  skipped: {line}", soft_wrap=True)
     for line in failed:
-        console.print(f"  failed: {line}", highlight=False)
+        console.print(f"  failed: {line}", soft_wrap=True)
     if not quiet:
         store_summary(console, store)
 
@@ -97,7 +98,7 @@ def _roles_text(value: str | None) -> str:
 
 def show_extraction(console: Console, extraction: Extraction) -> None:
     art = extraction.article
-    console.rule(f"[bold]{art.title or '(untitled)'}")
+    console.rule(Text(art.title or "(untitled)", style="bold"))
     console.print(
         f"id {art.id}  published {art.published or 'unknown'}  source {art.source or '-'}"
         f"  path {art.path or '-'}  url {art.url or '-'}", highlight=False,
@@ -159,7 +160,8 @@ def show_extraction(console: Console, extraction: Extraction) -> None:
                           c.polarity, c.hedge or "", f"{c.start}-{c.end}")
         console.print(table)
     for rel in extraction.conflicts:
-        console.print(f"[bold]{rel.relation}[/bold]: {rel.explanation}", highlight=False)
+        console.print(Text.assemble((rel.relation, "bold"), ": ", rel.explanation),
+                      soft_wrap=True)
 
 
 def events_rows(console: Console, rows: list[dict[str, Any]], actors: dict[str, Any]) -> None:
@@ -253,13 +255,14 @@ def conflicts_table(
     params.append(limit)
     rows = store.conn.execute(sql, params).fetchall()
     title = "conflicts" if relation == "conflict" else f"claim relations ({relation})"
-    console.print(f"[bold]{title}[/bold]: {len(rows)}")
+    console.print(Text.assemble((title, "bold"), f": {len(rows)}"))
     for r in rows:
-        console.print(f"  [bold]{r['relation']}[/bold] {r['explanation']}", highlight=False)
+        console.print(Text.assemble("  ", (r["relation"], "bold"), " ", r["explanation"]),
+                      soft_wrap=True)
 
 
 def show_report(console: Console, report: Report) -> None:
-    console.rule(f"[bold]evaluate {report.task}[/bold] on {report.gold}")
+    console.rule(Text(f"evaluate {report.task} on {report.gold}", style="bold"))
     table = Table("metric", "value")
     for key, value in report.metrics.items():
         table.add_row(key, f"{value}")

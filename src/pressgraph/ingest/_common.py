@@ -61,10 +61,6 @@ def check_html_size(size: int) -> None:
         )
 
 
-def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
     """Decode input bytes: a declared charset, then UTF-8, then charset-normalizer's guess.
 
@@ -96,7 +92,8 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
                 if best is None:
                     raise ReadProblem("binary file, not text") from None
                 text = str(best)
-    text = normalise_newlines(text.removeprefix("\ufeff"))
+    # Line endings are kept as they are: with --raw, offsets index exactly this text.
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ReadProblem("empty file")
     return text
@@ -138,7 +135,12 @@ def iso_date(value: object, *, lenient: bool = False) -> str | None:
         return None
     import dateparser  # slow to import; only free-form dates need it
 
-    settings = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_LOCALE_DATE_ORDER": True}
+    # No relative dates: "yesterday" as a publication date would depend on the day of the run.
+    settings = {
+        "REQUIRE_PARTS": ["day", "month", "year"],
+        "PREFER_LOCALE_DATE_ORDER": True,
+        "PARSERS": ["custom-formats", "absolute-time"],
+    }
     try:
         parsed = dateparser.parse(text, settings=settings)
     except Exception:  # dateparser raises assorted errors on odd strings
@@ -168,7 +170,6 @@ def make_article(
     source: str | None = None,
 ) -> Article:
     """The one place Articles are built, so every reader fills the fields the same way."""
-    text = normalise_newlines(text)
     if not text.strip():
         raise ReadProblem("no text")
     url = url.strip() if url else None

@@ -29,12 +29,22 @@ def load_manifest(path: str | Path) -> dict[str, dict[str, str]]:
         text = path.read_text("utf-8-sig")
     except OSError as exc:
         raise ManifestError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    dialect = "excel-tab" if "\t" in text.splitlines()[0] else "excel"
-    rows = list(csv.DictReader(text.splitlines(), dialect=dialect))
+    except UnicodeDecodeError:
+        raise ManifestError(f"{path}: a metadata manifest must be UTF-8 text") from None
+    lines = text.splitlines()
+    if not lines:
+        raise ManifestError(f"{path}: empty metadata manifest")
+    dialect = "excel-tab" if "\t" in lines[0] else "excel"
+    try:
+        rows = list(csv.DictReader(lines, dialect=dialect))
+    except csv.Error as exc:
+        raise ManifestError(f"{path}: not a CSV/TSV manifest ({exc})") from None
     if not rows or "file" not in rows[0]:
         raise ManifestError(f"{path}: a metadata manifest needs a 'file' column")
     manifest: dict[str, dict[str, str]] = {}
     for row in rows:
+        if not (row.get("file") or "").strip():
+            continue
         values = {k: v.strip() for k, v in row.items() if k in FIELDS and v and v.strip()}
         if "published" in values:
             published = iso_date(values["published"], lenient=True)

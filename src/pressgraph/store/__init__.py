@@ -76,13 +76,24 @@ def _from_row(cls: type[Any], row: sqlite3.Row) -> Any:
     return cls(**values)
 
 
+class NotAPressgraphDatabase(ValueError):
+    pass
+
+
 class Store:
     """A pressgraph database. Use as a context manager or call ``close()``."""
 
     def __init__(self, path: str | Path = DEFAULT_DB) -> None:
         self.path = str(path)
-        self.conn = sqlite3.connect(self.path)
+        # Concurrent ingests wait for each other's article transactions instead of failing.
+        self.conn = sqlite3.connect(self.path, timeout=60)
         self.conn.row_factory = sqlite3.Row
+        tables = {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "schema_migrations" not in tables:
+            self.conn.close()
+            # Never touch a database pressgraph did not create.
+            raise NotAPressgraphDatabase(f"{self.path}: not a pressgraph database")
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -129,6 +140,11 @@ class Store:
         return self._columns[table]
 
     # -- writing --------------------------------------------------------------------------
+    def links_stale(self) -> bool:
+        row = self.conn.execute(
+            "SELECT value FROM store_state WHERE key = 'links_stale'").fetchone()
+        return row is not None and row[0] == "1"
+
     def has_article(self, article_id: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row is not None
@@ -137,11 +153,10 @@ class Store:
         """Write one article and its records in one transaction. False if already stored."""
         art = extraction.article
         with self.conn:
-            if self.has_article(art.id):
-                return False
-            self.conn.execute(
-                "INSERT INTO articles (id, path, url, title, published, author, source, language,"
-                " input_format, text, raw_text, offset_map, pipeline, ingested_at)"
+            # OR IGNORE + rowcount, not a check first: two writers of one article cannot race.
+            cursor = self.conn.execute(
+                "INSERT OR IGNORE INTO articles (id, path, url, title, published, author, source,"
+                " language, input_format, text, raw_text, offset_map, pipeline, ingested_at)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     art.id, art.path, art.url, art.title, art.published, art.author, art.source,
@@ -151,6 +166,11 @@ class Store:
                     pipeline, datetime.now(UTC).isoformat(timespec="seconds"),
                 ),
             )
+            if cursor.rowcount == 0:
+                return False
+            # Cross-article links no longer cover every article until the next link run.
+            self.conn.execute(
+                "INSERT OR REPLACE INTO store_state (key, value) VALUES ('links_stale', '1')")
             for kind in RECORD_KINDS:
                 self.insert_records(kind, getattr(extraction, kind))
             self.insert_records(RELATIONS_TABLE, extraction.conflicts)
@@ -180,11 +200,15 @@ class Store:
             rows = self.conn.execute("SELECT id FROM articles ORDER BY published, id")
         return [r[0] for r in rows]
 
-    def find_article(self, prefix: str) -> str | None:
+    def find_articles(self, prefix: str, limit: int = 2) -> list[str]:
+        """Ids starting with ``prefix`` (ids are hex, so anything else matches nothing)."""
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix.lower()):
+            return []
         rows = self.conn.execute(
-            "SELECT id FROM articles WHERE id LIKE ? LIMIT 2", (prefix + "%",)
+            "SELECT id FROM articles WHERE substr(id, 1, ?) = ? LIMIT ?",
+            (len(prefix), prefix.lower(), limit),
         ).fetchall()
-        return rows[0][0] if len(rows) == 1 else None
+        return [r[0] for r in rows]
 
     def load_article(self, article_id: str) -> Article | None:
         row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()

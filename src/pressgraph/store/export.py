@@ -24,10 +24,13 @@ def export_store(store: Store, out: Path, fmt: str) -> list[tuple[Path, int]]:
     if fmt == "jsonl":
         path = out / "articles.jsonl"
         count = 0
-        with path.open("w", encoding="utf-8") as fh:
+        partial = path.with_name(path.name + ".partial")
+        # Written aside and renamed: a crash never leaves a truncated export behind.
+        with partial.open("w", encoding="utf-8") as fh:
             for extraction in store.iter_extractions():
                 fh.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
                 count += 1
+        partial.replace(path)
         return [(path, count)]
     if fmt == "geojson":
         return [export_geojson(store, out / "places.geojson")]

@@ -2,6 +2,9 @@
 -- One table per record kind; every record row carries article_id, start, end (offsets into
 -- articles.text) and the extractor that produced it. Tuple/dict fields are stored as JSON text.
 
+-- Flags the store keeps about itself (e.g. links_stale: articles written since the last link).
+CREATE TABLE store_state (key TEXT PRIMARY KEY, value TEXT);
+
 CREATE TABLE articles (
     id            TEXT PRIMARY KEY,
     path          TEXT,
