@@ -34,6 +34,8 @@ def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     if isinstance(exc, NothingLeft):
         return text
+    if "[E088]" in text:  # spaCy's length guard: say it plainly
+        return "text too long for the spaCy model (over its max_length); split the input"
     return f"extraction failed ({type(exc).__name__}: {text[:200]})"
 
 
