@@ -99,6 +99,11 @@ def main() -> None:
         "share_of_bare_parse_pct": {
             k: round(100 * v / bare_s, 1) for k, v in best_parts.items() if k != "parse"
         },
+        # "Before and after" for each extractor: the pipeline without it, then with it.
+        "articles_per_s_per_core_without": {
+            k: round(n / (best_total - v), 2)
+            for k, v in best_parts.items() if k not in ("parse", "clean")
+        },
         "peak_rss_mb": round(peak_mb),
     }
     print(json.dumps(result, indent=2))
