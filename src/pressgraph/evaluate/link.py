@@ -14,7 +14,8 @@ Every article goes through the full pipeline (cleaned, with its publication date
 * claim relations, per type (conflict, agreement, refinement): a predicted relation matches a
   gold one of the same type when its two claims' evidence spans overlap the two gold claims'
   evidence spans, in the right articles, in either order (one-to-one, greedy).  ``relation``
-  scores all three types together.
+  scores all three types together.  ``*_p_judged`` is precision over the predicted relations
+  whose two claims are both planted gold claims (the gold says nothing of the others).
 """
 
 from __future__ import annotations
@@ -167,6 +168,20 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
     everything = match_relations([t for k in RELATIONS for t in gold_rel[k]],
                                  [t for k in RELATIONS for t in pred_rel[k]])
     metrics.update(everything.as_metrics("relation"))
+    # The gold lists relations between the claims it plants, not between every claim the
+    # articles contain, so a relation between two unplanted claims cannot be judged. Judged
+    # precision counts only predicted relations whose both claims are planted gold claims.
+    planted = [(str(c["file"]), spans[cid]) for cid, c in gold_claims.items() if cid in spans]
+
+    def judged(rel: tuple[str, Span, str, Span, str]) -> bool:
+        return all(any(f == gf and _overlap(sp, gs) for gf, gs in planted)
+                   for f, sp in ((rel[0], rel[1]), (rel[2], rel[3])))
+
+    for kind in (*RELATIONS, None):
+        kinds = RELATIONS if kind is None else (kind,)
+        scored = [t for k in kinds for t in pred_rel[k] if judged(t)]
+        prf = match_relations([t for k in kinds for t in gold_rel[k]], scored)
+        metrics[f"{kind or 'relation'}_p_judged"] = round(100 * prf.precision, 1)
     counts = {
         "articles": len(extractions),
         "gold_clusters": len(set(gold_cluster.values())),
