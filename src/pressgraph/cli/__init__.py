@@ -323,7 +323,8 @@ def export(
 @app.command()
 def evaluate(
     task: Annotated[
-        str, typer.Argument(help="entities, quotes, quantities, time, geo, events, link")
+        str, typer.Argument(
+            help="entities, quotes, quantities, time, geo, events, link, link-meantime")
     ],
     gold: Annotated[Path | None, typer.Option(help="Gold data (default: the task's own).")] = None,
     model: ModelOption = None,

@@ -26,6 +26,7 @@ TASKS: dict[str, str] = {
     "geo": "pressgraph.evaluate.geo",
     "events": "pressgraph.evaluate.events",
     "link": "pressgraph.evaluate.link",
+    "link-meantime": "pressgraph.evaluate.meantime_link",
 }
 
 

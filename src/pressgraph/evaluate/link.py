@@ -177,11 +177,10 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
         return all(any(f == gf and _overlap(sp, gs) for gf, gs in planted)
                    for f, sp in ((rel[0], rel[1]), (rel[2], rel[3])))
 
-    for kind in (*RELATIONS, None):
-        kinds = RELATIONS if kind is None else (kind,)
+    for name, kinds in [*((k, (k,)) for k in RELATIONS), ("relation", RELATIONS)]:
         scored = [t for k in kinds for t in pred_rel[k] if judged(t)]
         prf = match_relations([t for k in kinds for t in gold_rel[k]], scored)
-        metrics[f"{kind or 'relation'}_p_judged"] = round(100 * prf.precision, 1)
+        metrics[f"{name}_p_judged"] = round(100 * prf.precision, 1)
     counts = {
         "articles": len(extractions),
         "gold_clusters": len(set(gold_cluster.values())),
