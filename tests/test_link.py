@@ -86,6 +86,22 @@ def test_relations_between_counts_and_states():
                claim(A, "Organisers", "protesters", "detain", 100, None, start=1)) == "conflict"
 
 
+def test_titles_and_descriptions_never_key_an_actor():
+    a1, a2 = article("t1", "x", "2009-06-01"), article("t2", "x", "2009-06-02")
+    e1 = Extraction(article=a1, actors=(
+        actor(a1, "US", "GPE"),
+        actor(a1, "Fritz Henderson",
+              aliases=("the Chief Executive Officer of General Motors",)),
+        actor(a1, "Rick Wagoner", aliases=("the Chief Executive Officer of General Motors",)),
+    ))
+    e2 = Extraction(article=a2, actors=(actor(a2, "U.S.", "GPE"),))
+    linked, _ = link_actors([e1, e2])
+    ids = {a.name: a.canonical_id for ext in linked for a in ext.actors}
+    assert ids["US"] is not None and ids["US"] == ids["U.S."]
+    # Sharing a job description does not make two people one.
+    assert ids["Fritz Henderson"] != ids["Rick Wagoner"]
+
+
 def test_actors_across_articles_and_surnames():
     a1, a2, a3, a4 = (article(k, "x", d) for k, d in
                       (("1", "2019-10-23"), ("2", "2019-10-24"), ("3", "2019-10-25"),

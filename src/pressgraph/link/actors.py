@@ -31,11 +31,30 @@ _WORD = re.compile(r"[\w'.-]+")
 
 
 def _tokens(name: str) -> list[str]:
-    words = [w.strip(".'-") for w in _WORD.findall(fold(name))]
-    words = [w[:-2] if w.endswith("'s") else w for w in words]
-    while words and words[0] in _TITLES:
-        words.pop(0)
-    return [w for w in words if w]
+    # "U.S." and "US" are one name: dots inside abbreviations do not count.
+    words = [w.strip(".'-").replace(".", "") for w in _WORD.findall(fold(name))]
+    words = [w for w in (w[:-2] if w.endswith("'s") else w for w in words) if w]
+    first = 0
+    while first < len(words) and words[first] in _TITLES:
+        first += 1
+    # A name made only of title-like words ("US", "General") is itself the name.
+    return words[first:] or words
+
+
+# Lower-case words a proper name may contain ("Bank of America", "Abu Bakr al-Baghdadi").
+_NAME_PARTICLES = frozenset({"of", "for", "and", "the", "de", "del", "la", "le", "al", "el",
+                             "bin", "ibn", "van", "von", "da", "du", "on", "in", "&"})
+
+
+def looks_like_name(alias: str) -> bool:
+    """A name or acronym ("SDF", "Bank of America"), not a description ("the group",
+    "the chief executive of General Motors"): descriptions would join different actors that
+    happen to share a job or a common noun."""
+    words = alias.split()
+    if not words or words[0].lower() in ("the", "a", "an"):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _NAME_PARTICLES
+               or w.lower().startswith(("al-", "el-")) for w in words)
 
 
 def name_key(name: str) -> str:
@@ -130,8 +149,8 @@ class ActorIndex:
         deferred: list[Actor] = []
         for actor in extraction.actors:
             group = _type_group(actor)
-            keys = list(dict.fromkeys(k for k in (name_key(n) for n in (actor.name,
-                                                                          *actor.aliases)) if k))
+            names = (actor.name, *(a for a in actor.aliases if looks_like_name(a)))
+            keys = list(dict.fromkeys(k for k in map(name_key, names) if k))
             if not keys:
                 continue
             if group == "person":
