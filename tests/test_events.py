@@ -132,7 +132,7 @@ def test_sample_records_are_well_formed(sample: ParsedDocument) -> None:
         assert sample.text[event.trigger_start:event.trigger_end] == event.trigger
         assert event.acled_event_type is None or event.acled_event_type in ACLED_TYPES
         assert event.factuality in {"asserted", "negated", "hypothetical", "future"}
-        assert event.extractor == "events@2"
+        assert event.extractor == "events@3"
 
 
 # --- sentences written for these tests ----------------------------------------------------
@@ -241,3 +241,14 @@ def test_rejected_proposal_names_its_author(nlp: Language) -> None:
     reject = by_trigger(code(nlp, "Greece rejected a Turkish proposal for joint patrols."),
                         "rejected")
     assert reject.event_type == "REJECT" and reject.recipient_text == "Turkish"
+
+
+def test_a_month_in_a_date_is_not_a_march() -> None:
+    from pressgraph.pipeline import parse_text
+
+    parsed = parse_text(
+        "Sunday, March 02, 2008\n\nThousands march in Paris on Monday against the pension law.",
+        raw=True, published="2008-03-02", extractors=["events"],
+    )
+    protests = [e for e in parsed.extraction.events if e.event_type == "PROTEST"]
+    assert [e.trigger for e in protests] == ["march"]

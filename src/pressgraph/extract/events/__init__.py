@@ -24,7 +24,7 @@ from pressgraph.extract.events.coder import (
 )
 from pressgraph.model import Actor, Event, Quantity, Record, stable_id
 
-EXTRACTOR = "events@2"
+EXTRACTOR = "events@3"
 
 # ACLED actor type codes (field-reference.md) for the actor categories the entities
 # extractor assigns.

@@ -378,6 +378,8 @@ def code_sentence(sent: Span) -> list[Candidate]:
     """All candidate events in one sentence, frames resolved, content marked suppressed."""
     found: dict[int, Candidate] = {}
     for token in sent:
+        if token.ent_type_ in ("DATE", "TIME"):
+            continue  # "March 02, 2008" is a date, not a march
         match = match_entry(token)
         if match is None:
             continue
