@@ -175,3 +175,34 @@ def test_sample_end_to_end():
     explained = [r.explanation for r in parsed.extraction.conflicts if r.relation == "conflict"]
     assert any(x.startswith("James Jeffrey (article ") and "Donald Trump (same article)" in x
                and "opposite states" in x for x in explained), explained
+
+
+def _claims_of(nlp, text: str) -> list[Claim]:
+    b = Builder(text, "2024-03-04", nlp)
+    parsed = parse_text(b.text, raw=False, published="2024-03-04", extractors=["claims"])
+    return list(parsed.extraction.claims)
+
+
+@pytest.mark.slow
+def test_second_figures_partitives_and_state_counts(nlp):
+    if not _extractors_ready():
+        pytest.skip("quotes/quantities/events extractors not available yet")
+    claims = _claims_of(nlp, "A mayor said that 8 villagers had drowned and dozens were "
+                             "unaccounted for.\n")
+    assert sorted((c.predicate, c.value_low) for c in claims if c.value_low) == [
+        ("drown", 8.0), ("unaccounted", 24)]
+    claims = _claims_of(nlp, "Five of the eleven miners trapped in the shaft have been "
+                             "rescued, a spokesman said.\n")
+    assert 11.0 not in {c.value_low for c in claims}
+    claims = _claims_of(nlp, "Police said that at least 30 people were killed when the "
+                             "bridge fell, six of them children.\n")
+    assert {c.value_low for c in claims if c.value_low is not None} == {30.0}
+    claims = _claims_of(nlp, "A surgeon said her clinic had treated more than 25 wounded.\n")
+    assert [(c.predicate, c.value_low) for c in claims if c.value_low] == [("wound", 25.0)]
+    claims = _claims_of(nlp, "Flags flew at half mast for the 12 miners who died in the "
+                             "blast.\n")
+    assert [(c.predicate, c.value_low) for c in claims if c.value_low] == [("die", 12.0)]
+    claims = _claims_of(nlp, "The ministry said 9 new deaths were recorded, bringing the "
+                             "toll to 70.\n")
+    total = [c for c in claims if c.value_low == 70.0]
+    assert total and "new" not in total[0].subject.split()

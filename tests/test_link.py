@@ -218,3 +218,35 @@ def test_cross_article_conflict_end_to_end():
     assert any(x.startswith("James Jeffrey (article ") and "2019-10-23" in x
                and "Ronald Whitcomb (article " in x and "2019-10-24" in x
                and "cannot both hold" in x for x in lines), lines
+
+
+def test_precision_rules_counts_states_increments_partial_opposites():
+    # A count and a bare state of the same family vouch for nothing.
+    assert rel(claim(A, "P", "prisoners", "escape", 24, 60),
+               claim(A, "Q", "inmates", "whereabouts unknown", start=1)) is None
+    # A day's increment is not the total.
+    assert rel(claim(A, "P", "new deaths", "record", 14, 14),
+               claim(A, "Q", "deaths", "record", 86, 86, start=1)) is None
+    # Some rescued and some dead: a count of one state does not contradict the other.
+    assert rel(claim(A, "P", "passengers", "rescue", 80, 80),
+               claim(A, "Q", "people", "die", start=1)) is None
+    # "At least 15" and "15" give the same figure.
+    assert rel(claim(A, "P", "people", "die", 15, None),
+               claim(A, "Q", "people", "kill", 15, 15, start=1)) == "agreement"
+
+
+def test_same_voice_across_articles_does_not_contradict_itself():
+    from pressgraph.link import compare_claims
+
+    a1, a2 = article("v1", "x", "2021-05-01"), article("v2", "x", "2021-05-02")
+    rescued = claim(a1, "Governor Lee", "people", "rescue", 50, 50, who_id="lee")
+    dead = claim(a2, "Governor Lee", "people", "kill", who_id="lee2")
+    arts = {a1.id: a1, a2.id: a2}
+    same = compare_claims([rescued, dead], arts, block_of=lambda c: "s",
+                          canonical={"lee": "L", "lee2": "L"})
+    assert not same
+    secured = claim(a1, "Officials", "prisoners", "secure", who_id="o")
+    escaped = claim(a2, "Governor Lee", "prisoners", "escape", 10, None, who_id="lee2")
+    other = compare_claims([secured, escaped], arts, block_of=lambda c: "s",
+                           canonical={"o": "O", "lee2": "L"})
+    assert [r.relation for r in other] == ["conflict"]

@@ -31,6 +31,7 @@ from pressgraph.extract.claims.vocab import (
     fold,
     known_family,
     opposite,
+    partial_opposite,
     subject_head,
     vocab,
 )
@@ -117,6 +118,10 @@ def _modifiers(subject: str) -> frozenset[str]:
     return frozenset(words[:-1])
 
 
+# Words that make a count an increment on an earlier total rather than a total.
+INCREMENT = frozenset({"new", "additional", "further", "fresh", "latest", "another"})
+
+
 def family(claim: Claim) -> str:
     counted = claim.value_low is not None or claim.value_high is not None
     return claim_family(claim.predicate, claim.subject, counted)
@@ -147,8 +152,15 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
         return None
     if opposite(fa, fb):
         # "152 escaped" and "800 are held" can both be true of different people.
-        return None if ia is not None and ib is not None else ("conflict", "opposite states")
+        if ia is not None and ib is not None:
+            return None
+        if (ia is not None or ib is not None) and partial_opposite(fa, fb):
+            return None  # "80 were rescued" and "people died": survivors are not the dead
+        return "conflict", "opposite states"
     if fa != fb:
+        return None
+    if (ia is None) != (ib is None):
+        # "24-60 escaped" and "whereabouts unknown" do not vouch for each other's figure.
         return None
     if ia is None or ib is None:
         # Outside the state vocabulary ("searched", "arrived") sameness says little.
@@ -157,6 +169,8 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
     if ga and gb and ga != gb:
         return None  # "9 were recaptured" and "400 are held" count different people
     ma, mb = _modifiers(a.subject), _modifiers(b.subject)
+    if bool(ma & INCREMENT) != bool(mb & INCREMENT):
+        return None  # "14 new deaths" is a day's increment, "86 died" the total
     if not (ma <= mb or mb <= ma):
         return None  # "2,000 foreign fighters" is a part of "10,000 suspected ISIS fighters"
     if ia[1] < ib[0] or ib[1] < ia[0]:
@@ -165,6 +179,9 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
         return "agreement", "same count"
     for wide, narrow, wide_claim, narrow_claim in ((ia, ib, a, b), (ib, ia, b, a)):
         open_ended = wide[1] == INF or wide[0] == 0.0
+        if open_ended and narrow[0] == narrow[1] and narrow[0] in wide:
+            # "at least 15" and "15": the same figure, not a narrower one.
+            return "agreement", "same figure"
         if open_ended and narrow[0] >= wide[0] and narrow[1] <= wide[1]:
             # Only an open-ended figure ("more than 100") is narrowed; a hedged one ("some
             # 5,000") that holds the other figure agrees with it.
@@ -208,6 +225,15 @@ def _same_voice(a: Claim, b: Claim, canonical: Mapping[str, str]) -> bool:
         return False
     if a.claimant_actor_id and a.claimant_actor_id == b.claimant_actor_id:
         return True
+    return fold(a.claimant_text) == fold(b.claimant_text)
+
+
+def _one_voice(a: Claim, b: Claim, canonical: Mapping[str, str]) -> bool:
+    """The same claimant, in any article (canonical actor ids across articles)."""
+    ca = canonical.get(a.claimant_actor_id or "") or a.claimant_actor_id
+    cb = canonical.get(b.claimant_actor_id or "") or b.claimant_actor_id
+    if ca and cb:
+        return ca == cb
     return fold(a.claimant_text) == fold(b.claimant_text)
 
 
@@ -263,6 +289,8 @@ def compare_claims(
             if found is None:
                 continue
             relation, reason = found
+            if reason == "opposite states" and _one_voice(a, b, canon):
+                continue  # a source does not contradict itself: it speaks of other people
             # Two readings of one sentence pair ("12 died" and "dozens died" in the same
             # sentence) make one relation, not two.
             pair = (a.article_id, a.start, b.article_id, b.start, relation, axis(family(a)))

@@ -33,7 +33,7 @@ from pressgraph.model import Actor, Claim, Event, Quantity, Quote, stable_id
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-EXTRACTOR = "claims@1"
+EXTRACTOR = "claims@2"
 PUBLICATION = "the publication"
 
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "this",
@@ -154,7 +154,21 @@ def _lemma_in_sentence(sent: Span, word: str) -> str:
     for tok in sent:
         if tok.lower_ == lowered:
             return str(tok.lemma_).lower()
+    for tok in sent:
+        # The quantities extractor may hand over a clipped lemma ("unaccounte").
+        if len(lowered) > 4 and tok.lower_.startswith(lowered):
+            return _state_word(tok) or str(tok.lemma_).lower()
     return lowered
+
+
+def _state_word(tok: Token) -> str | None:
+    """The state predicate a word names, if any: 'wounded' -> 'wound', 'dead' -> 'dead'."""
+    family_of = vocab().family_of
+    lower = tok.lower_
+    for cand in (tok.lemma_.lower(), lower, lower[:-1], lower[:-2]):
+        if cand in family_of:
+            return cand
+    return None
 
 
 def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
@@ -241,11 +255,30 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     if noun is not None and noun.lemma_.lower() in _COLLECTIVE and not any(
             c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
         noun = None  # a bare "hundreds": the thing counted is elsewhere
+    relcl = [c for c in noun.children if c.dep_ == "relcl" and c.pos_ == "VERB" and any(
+        s.lower_ in _RELATIVE for s in c.children if s.dep_ in _SUBJECT_DEPS)] if noun else []
     if noun is not None and noun.dep_ == "pobj":
-        noun = None if noun.head.head.pos_ not in ("NOUN", "PROPN") else noun
+        if noun.head.lower_ == "of" and (noun.head.head.like_num or noun.head.head.lemma_.lower()
+                                         in _COLLECTIVE):
+            return None  # "nine" in "seven of the nine workers": the whole, not the count
+        if not relcl:
+            noun = None if noun.head.head.pos_ not in ("NOUN", "PROPN") else noun
+    if _partitive_part(root):
+        return None  # "five of them children": a breakdown of an earlier count, no verb
     verb = _governing_verb(noun if noun is not None else root)
     sent = root.sent
     predicate = _lemma_in_sentence(sent, q.predicate) if q.predicate else None
+    if relcl:
+        # "mourning for the 31 people who died": the count is of those who died.
+        verb, predicate = relcl[0], relcl[0].lemma_.lower()
+    state = next((w for c in root.children if c.dep_ in ("acl", "amod", "appos")
+                  and (w := _state_word(c))), None)
+    after = root.doc[root.i + 1] if root.i + 1 < len(root.doc) else None
+    if state is None and noun is None and root.like_num and after is not None and (
+            after.tag_ in ("VBN", "JJ")):
+        state = _state_word(after)  # "15 dead and 42 wounded": the parser hangs it elsewhere
+    if state is not None:
+        predicate = state  # "received more than 40 wounded", "15 dead"
     if predicate is None and verb is not None and verb.lemma_.lower() != "be":
         predicate = verb.lemma_.lower()
     if verb is not None and any(c.lower_ == "dead" for c in verb.children):
@@ -257,6 +290,8 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
         if verb is not None:
             subj = _subject_token(verb)
             subject = _noun_phrase(subj) if subj is not None else subject
+    if state is not None and (not subject or anaphoric):
+        subject, anaphoric = "people", False  # "40 wounded" counts people
     if predicate in (None, "be", "have") and not anaphoric:
         return None
     low = q.low if q.low is not None else q.value
@@ -270,6 +305,14 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
                   predicate=predicate or "", low=low, high=high, polarity=polarity,
                   hedge=q.hedge or hedge, quote_id=quote.id if quote else None,
                   quantity_id=q.id, anaphoric=anaphoric)
+
+
+def _partitive_part(num: Token) -> bool:
+    """'five of them' with no verb of its own: a part of a count already made."""
+    of = [c for c in num.children if c.dep_ == "prep" and c.lower_ == "of"]
+    if not of or not any(c.dep_ == "pobj" and c.lower_ in _PRONOUNS for c in of[0].children):
+        return False
+    return not (num.dep_ in _SUBJECT_DEPS and num.head.pos_ in ("VERB", "AUX"))
 
 
 def _state_draft(ctx: _Context, anchor: Token, predicate: str, event: Event | None) -> _Draft:
@@ -317,8 +360,15 @@ def _phrase_drafts(ctx: _Context, taken: set[int]) -> list[_Draft]:
     return drafts
 
 
-def _resolve_anaphora(drafts: list[_Draft]) -> list[_Draft]:
+_INCREMENT = frozenset({"new", "additional", "further", "fresh", "more", "another", "latest"})
+
+
+def _resolve_anaphora(drafts: list[_Draft], doc: Doc | None = None) -> list[_Draft]:
     """Give 'the number' / 'they' the subject (and predicate) of the claim they refer to."""
+
+    def sent_of(d: _Draft) -> int | None:
+        return doc[d.anchor].sent.start if doc is not None else None
+
     out: list[_Draft] = []
     for draft in drafts:
         if draft.anaphoric:
@@ -333,15 +383,36 @@ def _resolve_anaphora(drafts: list[_Draft]) -> list[_Draft]:
             if antecedent is None:
                 continue
             draft.subject = antecedent.subject
+            if draft.quantity_id and antecedent.quantity_id:
+                # "14 new deaths ..., bringing the toll to 86": a toll is the whole, not
+                # another increment.
+                words = draft.subject.split()
+                draft.subject = " ".join(w for w in words[:-1] if w.lower() not in _INCREMENT
+                                         ) + (" " if len(words) > 1 else "") + words[-1]
+                draft.subject = draft.subject.strip()
             # "We are talking about a few dozen": the verb of a bare figure says nothing; the
-            # proposition is the antecedent's ("escaped").
-            if (draft.quantity_id and draft.predicate not in vocab().family_of) or (
-                    draft.predicate in ("", "be")):
+            # proposition is the antecedent's ("escaped"), as in "the number of people killed
+            # has risen to 31".  A second figure in the sentence of an antecedent figure,
+            # with a verb of its own ("14 new deaths, bringing the toll to 86"), makes its
+            # own proposition.
+            second_figure = antecedent.quantity_id is not None and (
+                sent_of(draft) is not None and sent_of(draft) == sent_of(antecedent))
+            if (draft.quantity_id and draft.predicate not in vocab().family_of
+                    and not second_figure) or draft.predicate in ("", "be"):
                 draft.predicate = antecedent.predicate
             draft.anaphoric = False
         if draft.subject and draft.predicate:
             out.append(draft)
     return out
+
+
+def _drop_uncounted_doubles(drafts: list[_Draft], doc: Doc) -> list[_Draft]:
+    """'The number of people killed has risen to 31' reads as 31 killed and as people killed;
+    the uncounted reading of a sentence that also counts the same state says nothing more."""
+    counted = {(doc[d.anchor].sent.start, d.claimant, d.predicate)
+               for d in drafts if d.low is not None or d.high is not None}
+    return [d for d in drafts if d.low is not None or d.high is not None or d.polarity != "asserted"
+            or (doc[d.anchor].sent.start, d.claimant, d.predicate) not in counted]
 
 
 def _overlaps(a: _Draft, b: _Draft) -> bool:
@@ -402,7 +473,8 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
         drafts.append(_state_draft(ctx, token, lemma, None))
     drafts.extend(_phrase_drafts(ctx, taken))
     drafts.sort(key=lambda d: d.anchor)
-    drafts = _resolve_anaphora(drafts)
+    drafts = _resolve_anaphora(drafts, doc)
+    drafts = _drop_uncounted_doubles(drafts, doc)
 
     claims: list[Claim] = []
     seen: set[tuple[Any, ...]] = set()

@@ -18,6 +18,7 @@ from importlib import resources
 class Vocab:
     family_of: dict[str, str]  # predicate lemma or phrase -> state family
     opposites: frozenset[frozenset[str]]
+    partial_opposites: frozenset[frozenset[str]]
     state_phrases: dict[str, str]
     subject_head: dict[str, str]  # synonym -> canonical head
     anaphoric: frozenset[str]
@@ -41,6 +42,7 @@ def vocab() -> Vocab:
     return Vocab(
         family_of=family_of,
         opposites=frozenset(frozenset(pair) for pair in data["opposites"]),
+        partial_opposites=frozenset(frozenset(p) for p in data.get("partial_opposites", [])),
         state_phrases=dict(data["state_phrases"]),
         subject_head=subject_head,
         anaphoric=frozenset(data["anaphoric_heads"]),
@@ -87,6 +89,12 @@ def compatible_subjects(head_a: str, head_b: str) -> bool:
 
 def opposite(family_a: str, family_b: str) -> bool:
     return frozenset((family_a, family_b)) in vocab().opposites
+
+
+def partial_opposite(family_a: str, family_b: str) -> bool:
+    """Opposite states that routinely split one group (some died, some were rescued), so a
+    count of one does not contradict the other state."""
+    return frozenset((family_a, family_b)) in vocab().partial_opposites
 
 
 _WORD = re.compile(r"[a-z0-9]+")
