@@ -8,10 +8,12 @@ for each figure and ``tests/test_eval_gate.py`` fails the build when a figure dr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
+from typing import TypeVar
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SHARED = REPO_ROOT.parent / "shared"
@@ -77,6 +79,7 @@ class PRF:
 
 
 Span = tuple[int, int]
+K = TypeVar("K", bound=Hashable)
 
 
 def match_exact(gold: Iterable[Span], pred: Iterable[Span]) -> PRF:
@@ -105,3 +108,28 @@ def sum_prf(parts: Iterable[PRF]) -> PRF:
         n_pred += part.n_pred
         n_gold += part.n_gold
     return PRF(tp=tp, n_pred=int(n_pred), n_gold=int(n_gold))
+
+
+def b_cubed(gold: Mapping[K, Hashable], pred: Mapping[K, Hashable]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 (Bagga & Baldwin 1998), as fractions, over the items
+    present in both maps, each weighted equally."""
+    items = [i for i in gold if i in pred]
+    if not items:
+        return 0.0, 0.0, 0.0
+    by_gold: dict[Hashable, set[K]] = defaultdict(set)
+    by_pred: dict[Hashable, set[K]] = defaultdict(set)
+    for i in items:
+        by_gold[gold[i]].add(i)
+        by_pred[pred[i]].add(i)
+    p = r = 0.0
+    for i in items:
+        both = len(by_gold[gold[i]] & by_pred[pred[i]])
+        p += both / len(by_pred[pred[i]])
+        r += both / len(by_gold[gold[i]])
+    p, r = p / len(items), r / len(items)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def percent_metrics(prefix: str, p: float, r: float, f1: float) -> dict[str, float]:
+    return {f"{prefix}_p": round(100 * p, 1), f"{prefix}_r": round(100 * r, 1),
+            f"{prefix}_f1": round(100 * f1, 1)}

@@ -27,7 +27,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from pressgraph.evaluate import PRF, REPO_ROOT, Report, match_exact, sum_prf
+from pressgraph.evaluate import (
+    PRF,
+    REPO_ROOT,
+    Report,
+    b_cubed,
+    match_exact,
+    percent_metrics,
+    sum_prf,
+)
 from pressgraph.extract.entities import KEEP_LABELS, resolve_mention
 from pressgraph.extract.entities.lexicon import fold
 from pressgraph.nlp import RULER_NAME, load_pipeline
@@ -72,32 +80,6 @@ def _place_mentions(text: str, actors: list[dict]) -> list[tuple[int, int, int]]
             if all(e <= ts or te <= s for ts, te, _ in taken):
                 taken.append((s, e, i))
     return sorted(taken)
-
-
-def _bcubed(
-    gold_of: dict[object, int], pred_of: dict[object, object], prefix: str
-) -> dict[str, float]:
-    """B-cubed precision, recall and F1 over the mentions present in both maps."""
-    items = [m for m in gold_of if m in pred_of]
-    if not items:
-        return {f"{prefix}_p": 0.0, f"{prefix}_r": 0.0, f"{prefix}_f1": 0.0}
-    g_groups: dict[int, set[object]] = defaultdict(set)
-    p_groups: dict[object, set[object]] = defaultdict(set)
-    for m in items:
-        g_groups[gold_of[m]].add(m)
-        p_groups[pred_of[m]].add(m)
-    p = r = 0.0
-    for m in items:
-        common = len(g_groups[gold_of[m]] & p_groups[pred_of[m]])
-        p += common / len(p_groups[pred_of[m]])
-        r += common / len(g_groups[gold_of[m]])
-    p, r = p / len(items), r / len(items)
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {
-        f"{prefix}_p": round(100 * p, 1),
-        f"{prefix}_r": round(100 * r, 1),
-        f"{prefix}_f1": round(100 * f1, 1),
-    }
 
 
 def _match(gold: Iterable[object], pred: Iterable[object]) -> PRF:
@@ -191,8 +173,8 @@ def evaluate(
         metrics.update(sum_prf(source["span"]).as_metrics(f"{prefix}ner_span"))
         for label in LABELS:
             metrics[f"{prefix}ner_{label.lower()}_f1"] = round(100 * sum_prf(source[label]).f1, 1)
-    metrics.update(_bcubed(b3_gold, b3_pred, "actor_b3"))
-    metrics.update(_bcubed(b3_gold, base_pred, "base_actor_b3"))
+    metrics.update(percent_metrics("actor_b3", *b_cubed(b3_gold, b3_pred)))
+    metrics.update(percent_metrics("base_actor_b3", *b_cubed(b3_gold, base_pred)))
     metrics["mention_coverage"] = round(100 * len(b3_pred) / n_mentions, 1) if n_mentions else 0.0
     metrics["base_mention_coverage"] = (
         round(100 * len(base_pred) / n_mentions, 1) if n_mentions else 0.0

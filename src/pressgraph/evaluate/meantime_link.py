@@ -36,7 +36,8 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pressgraph.evaluate import SHARED, Report
+from pressgraph.evaluate import SHARED, Report, percent_metrics
+from pressgraph.evaluate import b_cubed as shared_b_cubed
 from pressgraph.model import Article, Extraction, article_id_for
 
 MEANTIME = SHARED / "eval" / "news" / "meantime"
@@ -201,21 +202,13 @@ def _groups(assign: Mapping[Key, str], items: Sequence[Key]) -> dict[str, set[Ke
 
 
 def _prf(p: float, r: float, prefix: str) -> dict[str, float]:
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {f"{prefix}_p": round(100 * p, 1), f"{prefix}_r": round(100 * r, 1),
-            f"{prefix}_f1": round(100 * f, 1)}
+    return percent_metrics(prefix, p, r, 2 * p * r / (p + r) if p + r else 0.0)
 
 
 def b_cubed(gold: Mapping[Key, str], pred: Mapping[Key, str],
             prefix: str) -> dict[str, float]:
-    """B-cubed (Bagga & Baldwin 1998) over the items in both maps, each weighted equally."""
-    items = [i for i in gold if i in pred]
-    if not items:
-        return _prf(0.0, 0.0, prefix)
-    g, c = _groups(gold, items), _groups(pred, items)
-    p = sum(len(g[gold[i]] & c[pred[i]]) / len(c[pred[i]]) for i in items) / len(items)
-    r = sum(len(g[gold[i]] & c[pred[i]]) / len(g[gold[i]]) for i in items) / len(items)
-    return _prf(p, r, prefix)
+    """B-cubed over the items in both maps, as metrics named ``prefix``."""
+    return percent_metrics(prefix, *shared_b_cubed(gold, pred))
 
 
 def muc(gold: Mapping[Key, str], pred: Mapping[Key, str],
