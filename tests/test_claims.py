@@ -206,3 +206,42 @@ def test_second_figures_partitives_and_state_counts(nlp):
                              "toll to 70.\n")
     total = [c for c in claims if c.value_low == 70.0]
     assert total and "new" not in total[0].subject.split()
+
+
+@pytest.mark.slow
+def test_paraphrased_tolls_lives_and_custody_phrases(nlp):
+    if not _extractors_ready():
+        pytest.skip("quotes/quantities/events extractors not available yet")
+
+    def counted(text: str) -> list[tuple[str, str, float | None, float | None]]:
+        return [(claim_family(c.predicate, c.subject, True), subject_head(c.subject),
+                 c.value_low, c.value_high)
+                for c in _claims_of(nlp, text) if c.value_low is not None]
+
+    # A tally word's figure counts what the tally names.
+    assert ("dead", "person", 52.0, 52.0) in counted(
+        "The toll from the bus crash climbed to 52 on Friday, officials said.\n")
+    assert ("dead", "person", 80.0, 80.0) in counted(
+        "The number of dead has risen to 80, the ministry said.\n")
+    assert ("free", "prisoner", 96.0, 96.0) in counted(
+        "The governor has put the number of escapees at 96.\n")
+    # Deaths named through "lives".
+    assert ("dead", "person", 20.0, None) in counted(
+        "The explosion claimed at least 20 lives, the governor said.\n")
+    # Custody and free phrases inside the count's clause.
+    rows = counted("Nine inmates are back in custody and the remaining 14 are still at large, "
+                   "a prison official said.\n")
+    assert ("custody", "prisoner", 9.0, 9.0) in rows and ("free", "prisoner", 14.0, 14.0) in rows
+    assert ("custody", "prisoner", 30.0, 30.0) in counted(
+        "Police said 30 escapees were rearrested on Sunday.\n")
+    assert ("custody", "protester", 200.0, 200.0) in counted(
+        "Authorities said 200 demonstrators were taken into custody.\n")
+    # A vague plural standing alone as the subject counts people.
+    assert ("dead", "person", 24, 99) in counted(
+        "Dozens are feared dead after the boat sank, witnesses said.\n")
+    # "Bodies of N miners" counts the dead; "hundreds homeless" is not a death toll.
+    assert ("dead", "miner", 12.0, 12.0) in counted(
+        "Rescuers recovered the bodies of 12 miners on Tuesday.\n")
+    floods = counted("The floods left 31 dead and hundreds homeless, the Red Cross said.\n")
+    assert ("dead", "person", 31.0, 31.0) in floods
+    assert all(row[0] != "dead" for row in floods if row[2] == 200)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 from pathlib import Path
 
@@ -250,3 +251,59 @@ def test_same_voice_across_articles_does_not_contradict_itself():
     other = compare_claims([secured, escaped], arts, block_of=lambda c: "s",
                            canonical={"o": "O", "lee2": "L"})
     assert [r.relation for r in other] == ["conflict"]
+
+
+def test_paraphrased_predicates_and_subjects_relate():
+    # New predicate phrases fall in the old families and count groups.
+    assert rel(claim(A, "P", "people", "lose life", 47, 47),
+               claim(A, "Q", "people", "kill", 45, 45, start=1)) == "conflict"
+    assert rel(claim(A, "P", "inmates", "rearrest", 41, 41),
+               claim(A, "Q", "detainees", "take into custody", 41, 41, start=1)) == "agreement"
+    assert rel(claim(A, "P", "inmates", "get away", 117, 117),
+               claim(A, "Q", "prisoners", "flee", 64, 64, start=1)) == "conflict"
+    # Those still at large are not all who escaped; the recaptured escaped first.
+    assert rel(claim(A, "P", "inmates", "at large", 23, 23),
+               claim(A, "Q", "inmates", "escape", 64, 64, start=1)) is None
+    assert rel(claim(A, "P", "inmates", "break"),
+               claim(A, "Q", "inmates", "rearrest", 41, 41, start=1)) is None
+    assert rel(claim(A, "P", "inmates", "whereabouts unknown"),
+               claim(A, "Q", "inmates", "rearrest", 41, 41, start=1)) == "conflict"
+    # "Protesters" are people in a protest story; "anyone" speaks of everyone.
+    assert rel(claim(A, "P", "people", "round up", 112, 112),
+               claim(A, "Q", "protesters", "detain", 112, 112, start=1)) == "agreement"
+    denied = claim(A, "Police", "anyone", "kill", polarity="denied")
+    assert rel(denied, claim(A, "Q", "people", "kill", 6, 6, start=1)) == "conflict"
+    # A figure inside a vague plural narrows it, like one inside an open bound.
+    assert rel(claim(A, "P", "people", "feared dead", 40, 99),
+               claim(A, "Q", "people", "lose life", 47, 47, start=1)) == "refinement"
+    # A coordinated subject is counted by its first head.
+    from pressgraph.extract.claims.vocab import subject_head
+
+    assert subject_head("guards and one inmate") == "guard"
+    # Without figures, the missing and those who fled are not one statement.
+    assert rel(claim(A, "P", "people", "miss"), claim(A, "Q", "people", "flee", start=1)) is None
+    assert rel(claim(A, "P", "people", "miss"),
+               claim(A, "Q", "people", "unaccounted", start=1)) == "agreement"
+
+
+def test_a_repost_relates_to_its_original_only():
+    text = ("Flooding near the river port killed at least 30 people on Monday, the provincial "
+            "governor said, as rescue teams searched submerged villages for survivors.")
+    original = story("r1", text, "2022-08-01", "PK", "AID")
+    repost = story("r2", text.replace("on Monday", "on Monday night"), "2022-08-01", "PK", "AID")
+    other = story("r3", "Pakistan's disaster agency said 41 people had died in floods near the "
+                  "river port and that rescue teams were still searching villages.",
+                  "2022-08-02", "PK", "AID")
+    exts = []
+    for ext, (who, low) in zip((original, repost, other),
+                               (("Governor", 30), ("Governor", 30), ("Agency", 41)), strict=True):
+        c = claim(ext.article, who, "people", "kill", low, None if who == "Governor" else low)
+        exts.append(dataclasses.replace(ext, claims=(c,)))
+    result = link_corpus(exts)
+    assert len({result.article_cluster_of(e.article.id) for e in exts}) == 1
+    index = result.state.cluster_index
+    assert index.original_of(exts[1].article.id) == exts[0].article.id
+    pairs = {frozenset((r.article_a, r.article_b)) for r in result.relations}
+    ids = [e.article.id for e in exts]
+    assert frozenset((ids[0], ids[2])) in pairs  # the original against the third report
+    assert frozenset((ids[1], ids[2])) not in pairs  # the repost says it again: reported once

@@ -89,9 +89,18 @@ def link_incremental(new: Sequence[Extraction], state: LinkState | None = None) 
     # Only the stories a new claim belongs to can gain relations, so only those are compared.
     touched = {block_of(state.claims[c]) for c in new_claims}
     candidates = [c for c in state.claims.values() if block_of(c) in touched]
+    def worth_comparing(a: Claim, b: Claim) -> bool:
+        if a.id not in new_claims and b.id not in new_claims:
+            return False  # compared in an earlier batch
+        # A repost says what its original says: its claims are compared with the original's
+        # (and each other), and the original's relations to other articles are reported once.
+        oa, ob = index.original_of(a.article_id), index.original_of(b.article_id)
+        reposted = oa != a.article_id or ob != b.article_id
+        return not reposted or oa == ob
+
     relations = compare_claims(
         candidates, state.articles, block_of=block_of, names=names,
-        only_new=lambda a, b: a.id in new_claims or b.id in new_claims, canonical=canonical,
+        only_new=worth_comparing, canonical=canonical,
     )
     out = []
     for ext in linked:

@@ -46,6 +46,9 @@ class LinkConfig:
     article_threshold_shared: float = 0.5  # ... when they share a canonical actor
     near_duplicate: float = 0.5  # MinHash Jaccard of word 3-shingles
     near_duplicate_days: int = 14
+    # Two reports of one story sharing this much of their word 3-shingles (MinHash estimate) are
+    # a repost and its original (light edits give ~0.4; independent reports stay under 0.06).
+    repost: float = 0.25
     event_threshold: float = 0.55  # event sentence cosine across stories
     event_threshold_same_story: float = 0.35
     use_embeddings: bool = True
@@ -187,6 +190,12 @@ class ClusterIndex:
     lsh: MinHashLSH | None = None
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
     comparisons: int = 0
+    repost_of: dict[str, str] = field(default_factory=dict)  # near-duplicate -> first seen
+    minhashes: dict[str, MinHash] = field(default_factory=dict)
+
+    def original_of(self, article_id: str) -> str:
+        """The first-seen article a near-duplicate repost copies (itself if none)."""
+        return self.repost_of.get(article_id, article_id)
 
     def _embed(self) -> Embed:
         from pressgraph.link.embed import encode
@@ -238,17 +247,25 @@ class ClusterIndex:
             minhash = MinHash(num_perm=cfg.num_perm)
             minhash.update_batch(list(_shingles(art.text)))
             lsh = self._lsh()
+            copied: list[str] = []
             for other in lsh.query(minhash):
                 # A near-duplicate is a repost of the same story only while the story runs.
                 other_day = self.articles[other].day if other in self.articles else None
                 if None in (other_day, feats.day) or abs(
                         (other_day or 0) - (feats.day or 0)) <= cfg.near_duplicate_days:
                     self.article_uf.union(other, art.id)
+                    copied.append(self.original_of(other))
             lsh.insert(art.id, minhash)
             for other_id in self._candidates(self.article_blocks, feats.places, feats.day):
                 self.comparisons += 1
                 if self._same_story(feats, self.articles[other_id], embed):
                     self.article_uf.union(other_id, art.id)
+                    other_hash = self.minhashes.get(other_id)
+                    if other_hash is not None and minhash.jaccard(other_hash) >= cfg.repost:
+                        copied.append(self.original_of(other_id))
+            if copied:
+                self.repost_of[art.id] = min(copied)
+            self.minhashes[art.id] = minhash
             self.articles[art.id] = feats
             for place in feats.places or ("?",):
                 self.article_blocks[(place, feats.day)].append(art.id)

@@ -32,6 +32,8 @@ from pressgraph.extract.claims.vocab import (
     known_family,
     opposite,
     partial_opposite,
+    same_bare_state,
+    sequential,
     subject_head,
     vocab,
 )
@@ -147,10 +149,16 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
         # A denied count ("not hundreds") contradicts only counts that fall in its range.
         if ia is not None and ib is not None and ia[0] <= ib[1] and ib[0] <= ia[1]:
             return "conflict", "denial vs assertion of the count"
+        # "Police denied that anyone was killed" against "six were killed".
+        denied, asserted = (ia, ib) if a.polarity == "denied" else (ib, ia)
+        if denied is None and asserted is not None and asserted[0] > 0:
+            return "conflict", "denial vs assertion"
         return None
     if a.polarity == "denied" or b.polarity == "denied":
         return None
     if opposite(fa, fb):
+        if sequential(a.predicate, b.predicate):
+            return None  # "inmates who broke out" and "41 were rearrested": one after the other
         # "152 escaped" and "800 are held" can both be true of different people.
         if ia is not None and ib is not None:
             return None
@@ -164,6 +172,8 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
         return None
     if ia is None or ib is None:
         # Outside the state vocabulary ("searched", "arrived") sameness says little.
+        if not same_bare_state(a.predicate, b.predicate):
+            return None  # "people were missing" and "people fled" are not one statement
         return ("agreement", "same state") if known_family(fa) else None
     ga, gb = count_group(a.predicate), count_group(b.predicate)
     if ga and gb and ga != gb:
@@ -178,7 +188,11 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
     if ia == ib:
         return "agreement", "same count"
     for wide, narrow, wide_claim, narrow_claim in ((ia, ib, a, b), (ib, ia, b, a)):
-        open_ended = wide[1] == INF or wide[0] == 0.0
+        # A vague plural ("scores": 40-99, "dozens": 24-99) is narrowed like an open bound;
+        # a hedged point ("about 130") only stands for a small range around it.
+        vague = wide[0] > 0 and wide[1] >= 2 * wide[0] and wide_claim.value_low != (
+            wide_claim.value_high)
+        open_ended = wide[1] == INF or wide[0] == 0.0 or vague
         if open_ended and narrow[0] == narrow[1] and narrow[0] in wide:
             # "at least 15" and "15": the same figure, not a narrower one.
             return "agreement", "same figure"

@@ -33,7 +33,7 @@ from pressgraph.model import Actor, Claim, Event, Quantity, Quote, stable_id
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-EXTRACTOR = "claims@2"
+EXTRACTOR = "claims@3"
 PUBLICATION = "the publication"
 
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "this",
@@ -127,7 +127,11 @@ def _noun_phrase(noun: Token) -> str:
     conj = [c for c in noun.children if c.dep_ == "conj"]
     if conj:
         end = conj[-1].i + 1  # "women and children"
-    return strip_dateline(noun.doc[start:end].text)
+    words = strip_dateline(noun.doc[start:end].text).split()
+    while len(words) > 1 and (_word_number(words[0].lower()) is not None
+                              or words[0].lower() in _QUANT_WORDS):
+        words = words[1:]  # "June 27 - Seven people": the figure after a dateline
+    return " ".join(words)
 
 
 def _hypothetical(verb: Token) -> bool:
@@ -204,6 +208,7 @@ class _Context:
         self.text = parsed.text
         self.actors: dict[str, Actor] = {a.id: a for a in ext.actors}
         self.quotes: list[Quote] = sorted(ext.quotes, key=lambda q: q.start)
+        self.quantity_spans: list[Quantity] = list(ext.quantities)
         self.publication = parsed.article.source or PUBLICATION
         self._speakers: dict[str, tuple[str | None, str]] = {}
         last: tuple[str | None, str] | None = None
@@ -243,6 +248,77 @@ class _Context:
         return cid, name, quote
 
 
+def _verb_phrase(verb: Token) -> str:
+    """A verb with its particle when the pair is a state ('got away', 'broke out', 'rounded
+    up'), else its lemma."""
+    lemma = verb.lemma_.lower()
+    for child in verb.children:
+        if child.dep_ in ("prt", "advmod") and f"{lemma} {child.lower_}" in vocab().family_of:
+            return f"{lemma} {child.lower_}"
+    return lemma
+
+
+def _life_predicate(verb: Token) -> str | None:
+    """'lost their lives', 'claimed 27 lives': a death named through its object."""
+    phrase = vocab().life_verbs.get(verb.lemma_.lower())
+    if phrase and any(c.dep_ in ("dobj", "obj") and c.lower_ in ("life", "lives")
+                      for c in verb.children):
+        return phrase
+    return None
+
+
+def _clause_phrase(verb: Token) -> str | None:
+    """The longest state phrase inside the verb's own clause ('23 were back in custody',
+    '41 had been taken into custody again', '23 remain on the run')."""
+    words = [t.lower_ for t in verb.subtree if not (t.dep_ in ("ccomp", "conj") and t.i != verb.i)]
+    clause = " " + " ".join(words) + " "
+    best = None
+    for phrase, state in vocab().state_phrases.items():
+        if f" {phrase} " in clause and (best is None or len(phrase) > len(best[0])):
+            best = (phrase, state)
+    return best[1] if best else None
+
+
+def _tally(verb: Token) -> tuple[str, str | None] | None:
+    """'The death toll rose to 27', 'the number of people killed has risen to seven': the
+    figure counts what the tally word names.  Returns (subject, predicate)."""
+    v = vocab()
+    if verb.lemma_.lower() not in v.tally_verbs:
+        return None
+    # The tally word is the subject ("the toll rose to 27") or the object ("put the number
+    # of escapees at 152"); a parser misled by a dateline may hang the subject elsewhere.
+    heads = [t for t in verb.sent if t.lemma_.lower() in v.tally_heads and (
+        t.i < verb.i or t.head.i == verb.i)]
+    if not heads:
+        return None
+    head = min(heads, key=lambda t: abs(t.i - verb.i))
+    if head.lemma_.lower() in v.death_heads or any(
+            c.lemma_.lower() in v.death_heads for c in head.children if c.dep_ == "compound"):
+        return "people", "kill"  # "the death toll", "the toll"
+    of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+    objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+    if not objs:
+        return None
+    noun = objs[0]
+    if noun.lemma_.lower() in v.death_heads:
+        return "people", "kill"  # "the number of deaths"
+    state = next((w for c in noun.children if c.dep_ in ("acl", "amod", "relcl")
+                  and (w := _state_word(c))), None)
+    nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if state is None and nxt is not None and nxt.tag_ in ("VBN", "VBD"):
+        state = _state_word(nxt)  # "the number of people killed", parsed as a clause verb
+    # "the number of escapees": the noun says what they did.
+    state = state or v.noun_predicates.get(noun.lemma_.lower())
+    return _noun_phrase(noun), state
+
+
+def _dateline_word(tok: Token) -> bool:
+    """An upper-case word opening a paragraph: a dateline city ("MWANZA, Tanzania -")."""
+    if not (tok.is_upper and len(tok.text) > 2):
+        return False
+    return tok.i == 0 or tok.doc[tok.i - 1].is_space or "\n" in tok.doc[tok.i - 1].text_with_ws
+
+
 def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     span = _span(ctx.doc, q.start, q.end)
     if span is None:
@@ -252,6 +328,19 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
         "NOUN", "PROPN") else None
     if noun is None and root.pos_ in ("NOUN", "PROPN") and not root.like_num:
         noun = root  # "dozens of prisoners" style spans: the head is the noun
+    object_text = q.object_text
+    if noun is not None and (noun.ent_type_ in ("GPE", "LOC") or _dateline_word(noun)):
+        # "rises to 31 \n\n MWANZA, Tanzania -": a headline glued to a dateline; a place is
+        # never what a figure counts.
+        if object_text and fold(object_text) == fold(noun.text):
+            object_text = None
+        noun = None
+    after_span = ctx.doc[span.end] if span.end < len(ctx.doc) else None
+    if (noun is None or noun.pos_ == "PROPN") and not object_text and after_span is not None and (
+            after_span.tag_ == "NNS" and after_span.lemma_.lower() not in vocab().anaphoric):
+        # "Nov 14 - Forty-seven people lost ...": a dateline glued on misleads the parser,
+        # but a plural noun right after the figure is what it counts.
+        noun = after_span
     if noun is not None and noun.lemma_.lower() in _COLLECTIVE and not any(
             c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
         noun = None  # a bare "hundreds": the thing counted is elsewhere
@@ -279,19 +368,55 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
         state = _state_word(after)  # "15 dead and 42 wounded": the parser hangs it elsewhere
     if state is not None:
         predicate = state  # "received more than 40 wounded", "15 dead"
+    if predicate is not None and noun is not None and predicate == noun.lemma_.lower():
+        predicate = None  # "23 detainees were back in custody": the noun is no predicate
     if predicate is None and verb is not None and verb.lemma_.lower() != "be":
         predicate = verb.lemma_.lower()
-    if verb is not None and any(c.lower_ == "dead" for c in verb.children):
-        predicate = "kill"  # "two were shot dead"
-    subject = q.object_text or (_noun_phrase(noun) if noun is not None else "")
+    tally = _tally(verb) if verb is not None and noun is None else None
+    if verb is not None and state is None:
+        if (phrase := _verb_phrase(verb)) != verb.lemma_.lower():
+            predicate = phrase  # "117 inmates got away"
+        if (life := _life_predicate(verb)) is not None:
+            predicate = life  # "claimed 27 lives", "47 people lost their lives"
+        elif predicate not in vocab().family_of and (clause := _clause_phrase(verb)):
+            predicate = clause  # "23 detainees were back in custody"
+        if tally is not None and tally[1]:
+            predicate = tally[1]
+        elif tally is not None:
+            tally = None  # "the number of escapees": what they did comes from the antecedent
+    own_state = after is not None and after.tag_ in ("JJ", "VBN") and after.i == root.i + 1
+    if verb is not None and any(c.lower_ == "dead" for c in verb.children) and not (
+            own_state and after is not None and after.lower_ != "dead"):
+        # "two were shot dead"; but not "left 31 dead and hundreds homeless" for "hundreds".
+        predicate = "kill"
+    if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and (
+            noun.head.head.lemma_.lower() in vocab().death_heads):
+        predicate = "dead"  # "the bodies of 12 miners"
+    subject = object_text or (_noun_phrase(noun) if noun is not None else "")
+    if tally is not None:
+        subject = tally[0]
+    elif predicate in vocab().life_verbs.values() and subject_head(subject) in ("live", "life"):
+        # "claimed 27 lives": the lives are people's; the speaker of the verb is the cause.
+        subject = "people"
     anaphoric = False
     if not subject or subject_head(subject) in vocab().anaphoric:
         anaphoric = True
         if verb is not None:
             subj = _subject_token(verb)
             subject = _noun_phrase(subj) if subj is not None else subject
+            if subj is not None and subj.lower_ in _VAGUE and span.start <= subj.i < span.end and (
+                    predicate in vocab().family_of
+                    and not any(c.dep_ == "prep" for c in subj.children)):
+                # "Dozens are feared dead": the figure is its own subject and counts people.
+                subject, anaphoric = "people", False
     if state is not None and (not subject or anaphoric):
         subject, anaphoric = "people", False  # "40 wounded" counts people
+    if predicate and subject:
+        # "leaving at least four people dead, witnesses said": the state word ends the noun.
+        words = subject.split()
+        cut = next((i for i, w in enumerate(words) if i and _lemma_key(w) == predicate), None)
+        if cut is not None:
+            subject = " ".join(words[:cut])
     if predicate in (None, "be", "have") and not anaphoric:
         return None
     low = q.low if q.low is not None else q.value
@@ -305,6 +430,33 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
                   predicate=predicate or "", low=low, high=high, polarity=polarity,
                   hedge=q.hedge or hedge, quote_id=quote.id if quote else None,
                   quantity_id=q.id, anaphoric=anaphoric)
+
+
+def _lemma_key(word: str) -> str:
+    w = word.lower().strip(",.;:")
+    family_of = vocab().family_of
+    return next((c for c in (w, w[:-1], w[:-2]) if c in family_of), w)
+
+
+_VAGUE = {"dozens": (24.0, 99.0), "scores": (40.0, 99.0), "hundreds": (200.0, 999.0),
+          "thousands": (2000.0, 9999.0)}  # as the quantities extractor reads them
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def _word_number(text: str) -> float | None:
+    """'seven' -> 7, 'forty-seven' -> 47, '112' -> 112; else None."""
+    text = text.replace(",", "")
+    if text.isdigit():
+        return float(text)
+    if text in _UNITS:
+        return float(_UNITS.index(text))
+    tens, _, unit = text.partition("-")
+    if tens in _TENS and (not unit or unit in _UNITS[1:10]):
+        return float(20 + 10 * _TENS.index(tens) + (_UNITS.index(unit) if unit else 0))
+    return None
 
 
 def _partitive_part(num: Token) -> bool:
@@ -321,6 +473,23 @@ def _state_draft(ctx: _Context, anchor: Token, predicate: str, event: Event | No
         head_verb = _governing_verb(anchor.head)
         subj = _subject_token(head_verb) if head_verb is not None else None
     subject = _noun_phrase(subj) if subj is not None else ""
+    low = high = None
+    if subj is not None and subj.lower_ in _VAGUE and predicate in vocab().family_of and not (
+            any(c.dep_ == "prep" for c in subj.children)
+            or any(q.start <= subj.idx < q.end for q in ctx.quantity_spans)):
+        # "Scores are feared dead": a vague plural standing alone counts people.
+        (low, high), subject = _VAGUE[subj.lower_], "people"
+    elif subj is not None and predicate in vocab().family_of and subj.head.i == anchor.i:
+        nums = [c for c in subj.lefts if c.like_num and c.dep_ in ("nummod", "compound", "amod")]
+        prev = ctx.doc[subj.i - 1] if subj.i > 0 else None
+        if not nums and prev is not None and subj.tag_ == "NNS" and prev.like_num and (
+                prev.dep_ != "nummod" or prev.head.i == subj.i):
+            nums = [prev]  # "June 27 - Seven people": the parser hangs the figure on the dateline
+        if nums and any(q.start <= nums[0].idx < q.end for q in ctx.quantity_spans):
+            nums = []  # the quantities extractor read it: its draft counts it
+        value = _word_number(nums[0].lower_) if nums else None
+        if value is not None:
+            low = high = value  # a figure the quantities extractor missed
     zero = subj is not None and (subj.lower_ in _ZERO or any(
         c.dep_ == "det" and c.lower_ == "no" for c in subj.children))
     if not subject and event is not None:
@@ -331,7 +500,7 @@ def _state_draft(ctx: _Context, anchor: Token, predicate: str, event: Event | No
         vocab().anaphoric))
     return _Draft(anchor=anchor.i, claimant_id=cid, claimant=name, subject=subject,
                   predicate=predicate, polarity=polarity, hedge=hedge,
-                  low=0.0 if zero else None, high=0.0 if zero else None,
+                  low=0.0 if zero else low, high=0.0 if zero else high,
                   quote_id=quote.id if quote else None,
                   event_id=event.id if event else None, anaphoric=anaphoric)
 
@@ -348,7 +517,9 @@ def _phrase_drafts(ctx: _Context, taken: set[int]) -> list[_Draft]:
             sent = span.sent
             # The state's subject: a subject right after the phrase ("where THEY are"),
             # else the subject of the verb the phrase hangs from ("who remains at large").
-            after = [t for t in ctx.doc[span.end:sent.end] if t.dep_ in _SUBJECT_DEPS][:1]
+            # Only "do not know where THEY are" puts the subject after the phrase.
+            after = [t for t in ctx.doc[span.end:sent.end] if t.dep_ in _SUBJECT_DEPS][:1] if (
+                phrase.endswith("where")) else []
             anchor = after[0].head if after else _governing_verb(span.root) or span.root
             if anchor.i in taken:
                 continue
@@ -463,6 +634,8 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
         drafts.append(_state_draft(ctx, anchor, anchor.lemma_.lower(), event))
     for token in doc:
         lemma = token.lemma_.lower()
+        if token.pos_ == "VERB" and (life := _life_predicate(token)) is not None:
+            lemma = life  # "Seven people lost their lives"
         if token.i in taken or lemma not in family_of:
             continue
         if token.pos_ not in ("VERB", "ADJ") or token.dep_ in ("amod", "compound"):

@@ -28,6 +28,12 @@ class Vocab:
     generic_heads: frozenset[str]
     death_heads: frozenset[str]
     count_group: dict[str, str]  # predicate -> which count within its family it gives
+    life_verbs: dict[str, str]  # verb lemma with 'lives' as object -> predicate ('lose life')
+    tally_verbs: frozenset[str]  # 'the toll rose to 47'
+    tally_heads: frozenset[str]
+    noun_predicates: dict[str, str]  # 'escapee' -> 'escape'
+    sequential: frozenset[frozenset[str]]  # count groups that follow, not contradict, each other
+    exclusive_bare: frozenset[str]  # count groups whose bare states agree only among themselves
 
 
 @cache
@@ -52,12 +58,32 @@ def vocab() -> Vocab:
         generic_heads=frozenset(data["generic_heads"]),
         death_heads=frozenset(data["death_heads"]),
         count_group=count_group,
+        life_verbs={k: v for k, v in data["life_verbs"].items() if not k.startswith("_")},
+        tally_verbs=frozenset(data["tally_verbs"]),
+        tally_heads=frozenset(data["tally_heads"]),
+        noun_predicates={k: v for k, v in data["noun_predicates"].items() if not k.startswith("_")},
+        sequential=frozenset(frozenset(p) for p in data["sequential_groups"]["pairs"]),
+        exclusive_bare=frozenset(data["sequential_groups"]["exclusive_bare"]),
     )
 
 
 def count_group(predicate: str) -> str | None:
     """Which count a predicate gives within its family ('recapture' -> 'taken'), if known."""
     return vocab().count_group.get(predicate.lower().strip())
+
+
+def sequential(predicate_a: str, predicate_b: str) -> bool:
+    """'escaped' then 'recaptured': states of opposite families that follow one another."""
+    ga, gb = count_group(predicate_a), count_group(predicate_b)
+    return bool(ga and gb) and frozenset((ga, gb)) in vocab().sequential
+
+
+def same_bare_state(predicate_a: str, predicate_b: str) -> bool:
+    """Whether two figureless states of one family say the same thing: 'people were missing'
+    and 'people fled' do not."""
+    ga, gb = count_group(predicate_a), count_group(predicate_b)
+    exclusive = vocab().exclusive_bare
+    return ga == gb or not ({ga, gb} & exclusive)
 
 
 def predicate_family(predicate: str) -> str:
@@ -123,6 +149,9 @@ def singular(word: str) -> str:
 def subject_head(subject: str) -> str:
     """The normalised head noun of a subject: 'captured ISIS prisoners' -> 'prisoner'."""
     words = [w for w in _WORD.findall(fold(subject)) if w not in _DROP and not w.isdigit()]
+    if "and" in words[1:]:
+        # "guards and one inmate": the count is of the first conjunct's kind.
+        words = words[:words.index("and", 1)]
     if not words:
         return ""
     head = singular(words[-1])
