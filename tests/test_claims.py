@@ -245,3 +245,18 @@ def test_paraphrased_tolls_lives_and_custody_phrases(nlp):
     floods = counted("The floods left 31 dead and hundreds homeless, the Red Cross said.\n")
     assert ("dead", "person", 31.0, 31.0) in floods
     assert all(row[0] != "dead" for row in floods if row[2] == 200)
+
+
+def test_embedded_questions_assert_nothing() -> None:
+    from pressgraph.pipeline import parse_text
+
+    parsed = parse_text(
+        "It was unclear how many inmates were still at large, the police chief said. "
+        "Officials asked whether the prisoners had been recaptured. "
+        "At least 30 inmates escaped on Sunday.",
+        raw=True, published="2024-09-11", extractors=["claims"],
+    )
+    polarity = {c.predicate: c.polarity for c in parsed.extraction.claims}
+    assert polarity["at large"] == "uncertain"
+    assert polarity["recapture"] == "uncertain"
+    assert polarity["escape"] == "asserted"

@@ -33,7 +33,7 @@ from pressgraph.model import Actor, Claim, Event, Quantity, Quote, stable_id
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-EXTRACTOR = "claims@3"
+EXTRACTOR = "claims@4"
 PUBLICATION = "the publication"
 
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "this",
@@ -198,6 +198,13 @@ def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
             polarity = "uncertain"
         elif lemma in v.hedges or ancestor.lower_ in v.hedges:
             hedge = hedge or ancestor.text
+    # An embedded question asserts nothing: "it is unclear how many inmates are at large",
+    # "officials asked whether the prisoners had been recaptured".
+    question = any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in anchor.children)
+    question = question or any(t.lower_ == "how" and t.head.lower_ in ("many", "much")
+                               for t in anchor.subtree if t.i < anchor.i)
+    if question and polarity == "asserted":
+        polarity = "uncertain"
     return polarity, hedge
 
 
