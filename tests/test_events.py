@@ -132,7 +132,7 @@ def test_sample_records_are_well_formed(sample: ParsedDocument) -> None:
         assert sample.text[event.trigger_start:event.trigger_end] == event.trigger
         assert event.acled_event_type is None or event.acled_event_type in ACLED_TYPES
         assert event.factuality in {"asserted", "negated", "hypothetical", "future"}
-        assert event.extractor == "events@3"
+        assert event.extractor == "events@4"
 
 
 # --- sentences written for these tests ----------------------------------------------------
@@ -252,3 +252,16 @@ def test_a_month_in_a_date_is_not_a_march() -> None:
     )
     protests = [e for e in parsed.extraction.events if e.event_type == "PROTEST"]
     assert [e.trigger for e in protests] == ["march"]
+
+
+def test_the_dateline_city_is_not_where_an_event_happened() -> None:
+    from pressgraph.pipeline import parse_text
+
+    parsed = parse_text(
+        "NAIROBI, June 3 (Wire) - Dozens of prisoners escaped from a jail in northern Uganda "
+        "on Sunday, officials said.",
+        raw=True, published="2024-06-03", extractors=["events"],
+    )
+    places = {p.id: p for p in parsed.extraction.places}
+    escape = next(e for e in parsed.extraction.events if e.trigger == "escaped")
+    assert escape.place_id is None or places[escape.place_id].mention_type != "dateline"

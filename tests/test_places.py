@@ -133,7 +133,7 @@ def test_records_are_well_formed(sample_places: list[Place]) -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     assert sample_places
     for p in sample_places:
-        assert p.extractor == "places@2" and p.end > p.start
+        assert p.extractor == "places@3" and p.end > p.start
         assert p.text.strip() == p.text
     assert len({p.id for p in sample_places}) == len(sample_places)
     assert "Syria" in text
@@ -215,3 +215,17 @@ def test_context_supported_names(parse) -> None:
     assert "Innisfail" in texts
     assert all(p.country_code == "CA" for p in places if p.text == "Innisfail")
     assert "Brent" not in texts  # a first name, not the London borough
+
+
+def test_dateline_is_marked_and_a_direction_word_is_not_a_place() -> None:
+    from pressgraph.pipeline import parse_text
+
+    parsed = parse_text(
+        "NAIROBI, June 3 (Wire) - Fighters attacked two villages in north-east Kenya on "
+        "Sunday, officials said.",
+        raw=True, published="2024-06-03", extractors=["places"],
+    )
+    by_text = {p.text: p for p in parsed.extraction.places}
+    assert by_text["NAIROBI"].mention_type == "dateline"
+    assert "north-east" not in by_text  # part of the region "north-east Kenya", not Botswana's
+    assert by_text["north-east Kenya"].country_code == "KE"

@@ -183,7 +183,8 @@ class Place(Record):
     bbox: tuple[float, float, float, float] | None = None
     is_metonym: bool = False
     is_focus: bool = False
-    mention_type: str | None = None  # name | demonym | abbrev | metonym | direction
+    # name | demonym | abbrev | metonym | direction | border | dateline
+    mention_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

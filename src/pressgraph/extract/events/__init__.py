@@ -24,7 +24,7 @@ from pressgraph.extract.events.coder import (
 )
 from pressgraph.model import Actor, Event, Quantity, Record, stable_id
 
-EXTRACTOR = "events@3"
+EXTRACTOR = "events@4"
 
 # ACLED actor type codes (field-reference.md) for the actor categories the entities
 # extractor assigns.
@@ -257,7 +257,8 @@ def scored_events(parsed: ParsedDocument) -> list[tuple[Event, float]]:
                 if not cand.recipient_is_place:
                     spans.append((r_start, r_end))
                     spans.append(_full(cand.recipient))
-            place = _nearest(sent, cand, parsed.extraction.places, spans, need_pobj=True)
+            place = _nearest(sent, cand, [p for p in parsed.extraction.places
+                                          if p.mention_type != "dateline"], spans, need_pobj=True)
             dead, injured, size = _magnitudes(sent, cand, parsed, spans)
             acled, acled_sub = acled_type(cand)
             out.append((Event(

@@ -8,6 +8,7 @@ special envoy"); ``is_focus`` marks the article's focus country/admin1/city (see
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import Counter
@@ -47,7 +48,7 @@ from pressgraph.extract.places.resolve import (
 )
 from pressgraph.model import Place, Record, stable_id
 
-EXTRACTOR = "places@2"
+EXTRACTOR = "places@3"
 PRECISION = {
     "country": "country",
     "admin1": "admin1",
@@ -741,14 +742,29 @@ def _mark_focus(places: list[Place]) -> list[Place]:
     return out
 
 
+def _dateline_spans(text: str) -> list[tuple[int, int]]:
+    return [dm.span("name") for dm in _DATELINE_AT.finditer(text)]
+
+
 def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
     gaz = get_gazetteer()
     mentions = resolve_mentions(parsed, gaz)
+    # "north-east" inside "north-east Syria" is part of the region, not a place of its own
+    # (the country inside it, "Syria", still is one).
+    regions = [(m.start, m.end) for m in mentions if m.region is not None]
+    datelines = _dateline_spans(parsed.text)
     seen: set[tuple[int, int]] = set()
     places: list[Place] = []
     for m in sorted(mentions, key=lambda m: (m.start, m.end)):
         if (m.start, m.end) in seen:
             continue
+        if m.region is None and m.text[:1].islower() and any(
+                s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in regions):
+            continue
         seen.add((m.start, m.end))
-        places.append(_to_place(parsed, m, gaz))
+        place = _to_place(parsed, m, gaz)
+        if not place.is_metonym and any(s <= m.start < e for s, e in datelines):
+            # Where the story was filed from, which is not where its events happened.
+            place = dataclasses.replace(place, mention_type="dateline")
+        places.append(place)
     return {"places": _mark_focus(places)}
