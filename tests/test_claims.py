@@ -260,3 +260,19 @@ def test_embedded_questions_assert_nothing() -> None:
     assert polarity["at large"] == "uncertain"
     assert polarity["recapture"] == "uncertain"
     assert polarity["escape"] == "asserted"
+
+
+def test_claim_bounds_keep_the_quantity_inclusivity() -> None:
+    from pressgraph.pipeline import parse_text
+
+    parsed = parse_text(
+        "More than 100 prisoners escaped on Monday, the governor said. "
+        "At least 12 guards were wounded.",
+        raw=True, published="2024-06-03", extractors=["claims"],
+    )
+    by_predicate = {c.predicate: c for c in parsed.extraction.claims}
+    escaped = by_predicate["escape"]
+    assert (escaped.value_low, escaped.value_high) == (100, None)
+    assert escaped.value_low_inclusive is False
+    wounded = next(c for c in parsed.extraction.claims if c.value_low == 12)
+    assert wounded.value_low_inclusive is True

@@ -232,6 +232,9 @@ class Claim(Record):
     quote_id: str | None = None
     quantity_id: str | None = None
     event_id: str | None = None
+    # Bound inclusivity, as on the quantity: "more than 100" is (100, ∞), not [100, ∞).
+    value_low_inclusive: bool = True
+    value_high_inclusive: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

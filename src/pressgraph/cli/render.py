@@ -155,7 +155,8 @@ def show_extraction(console: Console, extraction: Extraction) -> None:
                       title="claims", title_justify="left")
         for c in extraction.claims:
             table.add_row(c.claimant_text, c.subject, c.predicate,
-                          _interval(c.value_low, c.value_high, True, True)
+                          _interval(c.value_low, c.value_high, c.value_low_inclusive,
+                                    c.value_high_inclusive)
                           if c.value_low is not None or c.value_high is not None else "",
                           c.polarity, c.hedge or "", f"{c.start}-{c.end}")
         console.print(table)
@@ -232,7 +233,8 @@ def claims_table(console: Console, store: Store, about: str | None, limit: int) 
     table = Table("claimant", "subject", "predicate", "value", "polarity", "hedge", "article",
                   title="claims", title_justify="left")
     for r in store.conn.execute(sql, params):
-        value = _interval(r["value_low"], r["value_high"], True, True) if (
+        value = _interval(r["value_low"], r["value_high"], bool(r["value_low_inclusive"]),
+                          bool(r["value_high_inclusive"])) if (
             r["value_low"] is not None or r["value_high"] is not None) else ""
         table.add_row(r["claimant_text"] or "", r["subject"] or "", r["predicate"] or "", value,
                       r["polarity"] or "", r["hedge"] or "", f"{r['article_id'][:10]}:{r['start']}")

@@ -33,7 +33,7 @@ from pressgraph.model import Actor, Claim, Event, Quantity, Quote, stable_id
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-EXTRACTOR = "claims@4"
+EXTRACTOR = "claims@5"
 PUBLICATION = "the publication"
 
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "this",
@@ -659,6 +659,7 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
     claims: list[Claim] = []
     seen: set[tuple[Any, ...]] = set()
     aid = parsed.article.id
+    quantities = {q.id: q for q in parsed.extraction.quantities}
     for d in drafts:
         sent = doc[d.anchor].sent
         start, end = sent.start_char, sent.end_char
@@ -668,6 +669,8 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
             continue
         seen.add(key)
         time, place = _sentence_context(parsed, start, end)
+        quantity = quantities.get(d.quantity_id or "")
+        same_bounds = quantity is not None and (quantity.low, quantity.high) == (d.low, d.high)
         claims.append(Claim(
             id=stable_id(aid, "claim", start, end, doc[d.anchor].idx, d.predicate, d.low,
                          d.high),
@@ -676,6 +679,8 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
             subject=d.subject, predicate=d.predicate, value_low=d.low, value_high=d.high,
             polarity=d.polarity, hedge=d.hedge, time=time, place=place,
             quote_id=d.quote_id, quantity_id=d.quantity_id, event_id=d.event_id,
+            value_low_inclusive=quantity.low_inclusive if quantity and same_bounds else True,
+            value_high_inclusive=quantity.high_inclusive if quantity and same_bounds else True,
         ))
     return claims
 

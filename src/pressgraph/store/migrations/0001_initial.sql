@@ -110,7 +110,8 @@ CREATE TABLE claims (
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, extractor TEXT NOT NULL,
     claimant_actor_id TEXT, claimant_text TEXT, subject TEXT, predicate TEXT,
     value_low REAL, value_high REAL, polarity TEXT, hedge TEXT, time TEXT, place TEXT,
-    quote_id TEXT, quantity_id TEXT, event_id TEXT
+    quote_id TEXT, quantity_id TEXT, event_id TEXT,
+    value_low_inclusive INTEGER, value_high_inclusive INTEGER
 );
 CREATE INDEX claims_article ON claims(article_id);
 CREATE INDEX claims_subject ON claims(subject);
