@@ -53,7 +53,8 @@ def ingest_summary(
 def store_summary(console: Console, store: Store) -> None:
     counts = store.counts()
     console.print(
-        "database holds " + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        "database holds " + ", ".join(f"{n} {kind}" for kind, n in counts.items()),
+        soft_wrap=True,
     )
     table = Table("article", "published", "title", "actors", "places", "quotes", "events",
                   title="articles", title_justify="left")
