@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pressgraph.evaluate import SHARED
-from pressgraph.evaluate.link import b_cubed
+from pressgraph.evaluate import SHARED, b_cubed
 from pressgraph.link import LinkState, link_corpus, link_incremental, relate
 from pressgraph.link.actors import link_actors
 from pressgraph.model import (

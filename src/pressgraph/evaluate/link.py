@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from pressgraph.evaluate import PRF, REPO_ROOT, Report
+from pressgraph.evaluate import PRF, REPO_ROOT, Report, b_cubed
 from pressgraph.model import Article, Claim, ClaimRelation, article_id_for
 
 DEFAULT_GOLD = REPO_ROOT / "eval" / "gold" / "link"
@@ -36,27 +36,6 @@ Span = tuple[int, int]
 
 def _read_jsonl(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-
-
-def b_cubed(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, float, float]:
-    """B-cubed precision, recall and F1 (Bagga & Baldwin 1998) over the gold items."""
-    items = [i for i in gold if i in pred]
-    if not items:
-        return 0.0, 0.0, 0.0
-    by_gold: dict[str, set[str]] = defaultdict(set)
-    by_pred: dict[str, set[str]] = defaultdict(set)
-    for i in items:
-        by_gold[gold[i]].add(i)
-        by_pred[pred[i]].add(i)
-    p = r = 0.0
-    for i in items:
-        g, c = by_gold[gold[i]], by_pred[pred[i]]
-        both = len(g & c)
-        p += both / len(c)
-        r += both / len(g)
-    p, r = p / len(items), r / len(items)
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
 
 
 def _locate(text: str, evidence: str) -> Span | None:
