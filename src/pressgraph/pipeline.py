@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from spacy.language import Language
 
 from pressgraph.clean import clean_article
-from pressgraph.extract import ExtractorSpec, ParsedDocument, select_extractors
+from pressgraph.extract import ExtractFn, ParsedDocument, select_extractors
 from pressgraph.model import Article, Extraction
 from pressgraph.nlp import load_pipeline
 
@@ -40,10 +40,10 @@ def prepare(article: Article, config: PipelineConfig) -> Article:
     return article
 
 
-def extract_parsed(parsed: ParsedDocument, specs: Sequence[ExtractorSpec]) -> Extraction:
-    for spec in specs:
-        parsed = parsed.with_records(spec.load()(parsed))
-    return parsed.extraction
+def apply_extractors(parsed: ParsedDocument, extractors: Sequence[ExtractFn]) -> ParsedDocument:
+    for extract in extractors:
+        parsed = parsed.with_records(extract(parsed))
+    return parsed
 
 
 def run(
@@ -52,13 +52,13 @@ def run(
     nlp: Language | None = None,
 ) -> Iterator[Extraction]:
     nlp = nlp or load_pipeline(config.model)
-    specs = select_extractors(config.extractors)
+    extractors = [spec.load() for spec in select_extractors(config.extractors)]
     prepared = (prepare(article, config) for article in articles)
     for doc, article in nlp.pipe(
         ((a.text, a) for a in prepared), as_tuples=True, batch_size=config.batch_size
     ):
         parsed = ParsedDocument(article=article, doc=doc, extraction=Extraction(article=article))
-        yield extract_parsed(parsed, specs)
+        yield apply_extractors(parsed, extractors).extraction
 
 
 def parse_text(
@@ -83,6 +83,4 @@ def parse_text(
     nlp = load_pipeline(model)
     doc = nlp(article.text)
     parsed = ParsedDocument(article=article, doc=doc, extraction=Extraction(article=article))
-    for spec in select_extractors(list(extractors)):
-        parsed = parsed.with_records(spec.load()(parsed))
-    return parsed
+    return apply_extractors(parsed, [spec.load() for spec in select_extractors(extractors)])

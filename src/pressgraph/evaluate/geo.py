@@ -131,7 +131,7 @@ def evaluate(
     gold: Path | None = None, *, model: str | None = None, limit: int | None = None
 ) -> Report:
     from pressgraph.nlp import load_pipeline
-    from pressgraph.pipeline import extract_parsed
+    from pressgraph.pipeline import apply_extractors
 
     gold = Path(gold) if gold else DEFAULT_GOLD
     data = load_gold(gold)[:limit] if limit else load_gold(gold)
@@ -139,7 +139,7 @@ def evaluate(
     t_gaz = time.perf_counter()
     get_gazetteer()
     gaz_seconds = time.perf_counter() - t_gaz
-    specs = select_extractors(["places"])
+    extractors = [spec.load() for spec in select_extractors(["places"])]
     exact_parts, overlap_parts = [], []
     e2e_ids = e2e_hits = e2e_total = e2e_id_total = 0
     gs_ids = gs_hits = 0
@@ -153,7 +153,7 @@ def evaluate(
         doc = nlp(text)
         t1 = time.perf_counter()
         parsed = ParsedDocument(article=article, doc=doc, extraction=Extraction(article=article))
-        extraction = extract_parsed(parsed, specs)
+        extraction = apply_extractors(parsed, extractors).extraction
         t2 = time.perf_counter()
         parse_s += t1 - t0
         extract_s += t2 - t1
