@@ -77,13 +77,20 @@ def _is_headline_like(line: str) -> bool:
     return len(line.split()) <= 30 and not _SENTENCE_END.search(line)
 
 
+def _headline(text: str, spans: list[tuple[int, int]]) -> str | None:
+    """The first line, when it reads as a headline above a story."""
+    if len(spans) < 2:
+        return None
+    first = text[spans[0][0]:spans[0][1]]
+    return first if _is_headline_like(first) else None
+
+
 def clean_text(text: str, title: str | None = None) -> CleanResult:
     spans = _paragraphs(text)
     kept: list[tuple[int, int]] = []
     dropped: list[tuple[int, int, str]] = []
-    first_line = text[spans[0][0]:spans[0][1]] if spans else ""
-    if title is None and spans and _is_headline_like(first_line) and len(spans) > 1:
-        title = first_line
+    if title is None:
+        title = _headline(text, spans)
     title_words = _words(title) if title else []
     kept_words: list[list[str]] = []
     for index, (start, end) in enumerate(spans):
@@ -140,9 +147,7 @@ def clean_article(article: Article, *, raw: bool = False) -> Article:
     if raw:
         title = article.title
         if title is None:
-            spans = _paragraphs(source)
-            first = source[spans[0][0]:spans[0][1]] if spans else ""
-            title = first if spans and len(spans) > 1 and _is_headline_like(first) else None
+            title = _headline(source, _paragraphs(source))
         return dataclasses.replace(
             article, text=source, raw_text=source, title=title,
             offset_map=OffsetMap.identity(len(source)),
