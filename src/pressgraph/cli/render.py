@@ -71,30 +71,16 @@ def store_summary(console: Console, store: Store) -> None:
     top = Table("actor", "type", "articles", "mentions", "roles", title="most mentioned actors",
                 title_justify="left")
     for row in store.conn.execute(
-        "SELECT name, type, COUNT(DISTINCT article_id), SUM(mention_count),"
-        " GROUP_CONCAT(roles, ' ') FROM actors GROUP BY lower(name), type"
-        " ORDER BY SUM(mention_count) DESC LIMIT 12"
+        "SELECT a.name, a.type, COUNT(DISTINCT a.article_id), SUM(a.mention_count),"
+        " (SELECT GROUP_CONCAT(role, '; ') FROM (SELECT DISTINCT j.value AS role"
+        "   FROM actors b, json_each(b.roles) j"
+        "   WHERE lower(b.name) = lower(a.name) AND b.type = a.type))"
+        " FROM actors a GROUP BY lower(a.name), a.type"
+        " ORDER BY SUM(a.mention_count) DESC LIMIT 12"
     ):
-        roles = _roles_text(row[4])
-        top.add_row(row[0], row[1], str(row[2]), str(row[3] or 0), roles[:70])
+        top.add_row(row[0], row[1], str(row[2]), str(row[3] or 0), (row[4] or "")[:70])
     console.print(top)
     conflicts_table(console, store, None, "conflict", limit=10)
-
-
-def _roles_text(value: str | None) -> str:
-    import json
-
-    if not value:
-        return ""
-    roles: list[str] = []
-    for chunk in value.split("] ["):
-        chunk = chunk if chunk.startswith("[") else "[" + chunk
-        chunk = chunk if chunk.endswith("]") else chunk + "]"
-        try:
-            roles.extend(r for r in json.loads(chunk) if r not in roles)
-        except ValueError:
-            continue
-    return "; ".join(roles)
 
 
 def show_extraction(console: Console, extraction: Extraction) -> None:
