@@ -35,6 +35,7 @@ from pressgraph.extract.places.resolve import (
     NESTED_STOP,
     PLACE_LABELS,
     SPEECH_VERBS,
+    Area,
     Mention,
     base_score,
     border_box,
@@ -535,6 +536,11 @@ def _demonym_country(gaz: Gazetteer, word: str) -> str | None:
     return None
 
 
+def _region_mention(text: str, start: int, end: int, kind: str, box: Area, cc: str) -> Mention:
+    return Mention(start=start, end=end, text=text[start:end], label="REGION",
+                   mention_type=kind, region=box, region_cc=cc)
+
+
 def _regions(parsed: ParsedDocument, gaz: Gazetteer, focus_cc: str | None) -> list[Mention]:
     """Direction phrases: "north-eastern Syria", "the Kurdish-held north", borders."""
     text = parsed.text
@@ -547,17 +553,7 @@ def _regions(parsed: ParsedDocument, gaz: Gazetteer, focus_cc: str | None) -> li
             continue
         box = region_box(gaz, cc, rm.group("dir").lower())
         if box:
-            out.append(
-                Mention(
-                    start=rm.start(),
-                    end=rm.end(),
-                    text=rm.group(0),
-                    label="REGION",
-                    mention_type="direction",
-                    region=box,
-                    region_cc=cc,
-                )
-            )
+            out.append(_region_mention(text, rm.start(), rm.end(), "direction", box, cc))
     for rm in HELD_DIRECTION.finditer(text):
         cc = focus_cc
         if cc is None:
@@ -565,17 +561,7 @@ def _regions(parsed: ParsedDocument, gaz: Gazetteer, focus_cc: str | None) -> li
         s = rm.start("who")
         box = region_box(gaz, cc, rm.group("dir").lower())
         if box:
-            out.append(
-                Mention(
-                    start=s,
-                    end=rm.end(),
-                    text=text[s : rm.end()],
-                    label="REGION",
-                    mention_type="direction",
-                    region=box,
-                    region_cc=cc,
-                )
-            )
+            out.append(_region_mention(text, s, rm.end(), "direction", box, cc))
     for rm in BORDER.finditer(text):
         a, b = _demonym_country(gaz, rm.group("a")), _demonym_country(gaz, rm.group("b"))
         if a is None or b is None or a == b:
@@ -583,17 +569,7 @@ def _regions(parsed: ParsedDocument, gaz: Gazetteer, focus_cc: str | None) -> li
         box = border_box(gaz, a, b)
         if box:
             s = rm.start() + (4 if text[rm.start() : rm.start() + 4].lower() == "the " else 0)
-            out.append(
-                Mention(
-                    start=s,
-                    end=rm.end(),
-                    text=text[s : rm.end()],
-                    label="REGION",
-                    mention_type="border",
-                    region=box,
-                    region_cc=a,
-                )
-            )
+            out.append(_region_mention(text, s, rm.end(), "border", box, a))
     return out
 
 
