@@ -1,0 +1,204 @@
+"""Train the learned attribution tagger (``extract/quotes/tagger.npz``) on PolNeAR train.
+
+Parses the train split once (cached under /tmp), builds cue examples (every token) and role
+examples (every token near a gold cue, labelled source / content / other), and fits the two
+wide-and-deep models of :mod:`pressgraph.extract.quotes.tagger` with Adam in numpy.  Dev is
+never read.
+
+    PYTHONPATH=src .venv/bin/python scripts/train_quote_tagger.py            # final model
+    PYTHONPATH=src .venv/bin/python scripts/train_quote_tagger.py --holdout  # tune: fit on
+        # the train articles outside the error-analysis subset, score on that subset
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from spacy.tokens import Doc, DocBin
+
+from pressgraph.evaluate import SHARED
+from pressgraph.evaluate.quotes import GoldDoc, load_gold
+from pressgraph.extract.quotes import tagger
+from pressgraph.extract.quotes.marks import find_quotes
+from pressgraph.nlp import load_pipeline
+
+TRAIN = SHARED / "eval/quotes/polnear/train"
+CACHE = Path("/tmp/pressgraph-quotes-tagger")
+OUT = Path(__file__).resolve().parents[1] / "src/pressgraph/extract/quotes/tagger.npz"
+
+
+def parsed_train() -> tuple[list[GoldDoc], list[Doc], list[np.ndarray]]:
+    nlp = load_pipeline()
+    gold = list(load_gold(TRAIN))
+    if not (CACHE / "train.spacy").exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        docs = list(nlp.pipe((g.text for g in gold), batch_size=16, n_process=2))
+        # DocBin does not keep doc.tensor, so the contextual vectors are pickled beside it
+        DocBin(docs=docs, store_user_data=True).to_disk(CACHE / "train.spacy")
+        with open(CACHE / "tensors.pkl", "wb") as f:
+            pickle.dump([d.tensor.astype(np.float32) for d in docs], f)
+    docs = list(DocBin().from_disk(CACHE / "train.spacy").get_docs(nlp.vocab))
+    with open(CACHE / "tensors.pkl", "rb") as f:
+        tensors = pickle.load(f)
+    for d, t in zip(docs, tensors, strict=True):
+        d.tensor = t
+    return gold, docs, tensors
+
+
+def is_holdout(i: int) -> bool:
+    """The error-analysis subset of ``scripts/quotes_error_analysis.py``."""
+    return i % 5 == 0 and i // 5 < 150
+
+
+def cue_tokens(doc: Doc, span: tuple[int, int]) -> list[int]:
+    return [t.i for t in doc if t.idx < span[1] and span[0] < t.idx + len(t) and not t.is_space]
+
+
+def examples(gold: list[GoldDoc], docs: list[Doc]) -> tuple[list, list]:
+    cue_rows: list[tuple[list[str], int, int, int]] = []  # feats, label, doc, token
+    role_rows: list[tuple[list[str], int, int, int, int]] = []  # feats, label, doc, token, head
+    for k, (g, doc) in enumerate(zip(gold, docs, strict=True)):
+        v = tagger.view(doc, find_quotes(g.text))
+        sents, _ = tagger.sentence_index(doc)
+        label = np.zeros(len(doc), dtype=np.int8)
+        for a in g.attributions:
+            toks = cue_tokens(doc, a.cue)
+            for j, i in enumerate(toks):
+                if label[i] == 0:
+                    label[i] = 1 if j == 0 else 2
+        for i in tagger.cue_candidates(v):
+            cue_rows.append((tagger.cue_features(v, i), int(label[i]), k, i))
+        for a in g.attributions:
+            toks = cue_tokens(doc, a.cue)
+            if not toks:
+                continue
+            cue = (toks[0], toks[-1] + 1)
+            head = tagger.cue_head(doc, cue)
+            roles = np.zeros(len(doc), dtype=np.int8)
+            for i in cue_tokens(doc, a.content):
+                roles[i] = 2
+            if a.source is not None:
+                for i in cue_tokens(doc, a.source):
+                    roles[i] = 1
+            roles[cue[0]:cue[1]] = 0
+            for i in tagger.window(v, head.i, sents):
+                if doc[i].is_space:
+                    continue
+                feats = tagger.role_features(v, cue, head.i, i)
+                role_rows.append((feats, int(roles[i]), k, i, head.i))
+    return cue_rows, role_rows
+
+
+def feature_index(rows: list, min_count: int) -> dict[str, int]:
+    counts: Counter[str] = Counter(f for r in rows for f in r[0])
+    kept = sorted(f for f, n in counts.items() if n >= min_count)
+    return {f: j for j, f in enumerate(kept)}
+
+
+def design(rows: list, index: dict[str, int]) -> sparse.csr_matrix:
+    indptr = [0]
+    cols: list[int] = []
+    for r in rows:
+        cols.extend(index[f] for f in r[0] if f in index)
+        indptr.append(len(cols))
+    data = np.ones(len(cols), dtype=np.float32)
+    return sparse.csr_matrix((data, np.asarray(cols), np.asarray(indptr)),
+                             shape=(len(rows), len(index)))
+
+
+def fit(x: sparse.csr_matrix, dense: np.ndarray, y: np.ndarray, n_labels: int, *,
+        hidden: int, epochs: int, seed: int = 0, lr: float = 2e-3, l2: float = 1e-6,
+        batch: int = 256) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(seed)
+    d_in = dense.shape[1]
+    params = [
+        np.zeros((x.shape[1], n_labels), np.float32),
+        (rng.standard_normal((d_in, hidden)) * np.sqrt(2 / d_in)).astype(np.float32),
+        np.zeros(hidden, np.float32),
+        (rng.standard_normal((hidden, n_labels)) * np.sqrt(1 / hidden)).astype(np.float32),
+        np.zeros(n_labels, np.float32),
+    ]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    b1, b2, step = 0.9, 0.999, 0
+    onehot = np.eye(n_labels, dtype=np.float32)
+    for epoch in range(epochs):
+        order = rng.permutation(x.shape[0])
+        loss = 0.0
+        for s in range(0, len(order), batch):
+            idx = order[s:s + batch]
+            xb, db, yb = x[idx], dense[idx], onehot[y[idx]]
+            ws, w1, bb1, w2, bias = params
+            h_pre = db @ w1 + bb1
+            h = np.maximum(h_pre, 0)
+            z = xb @ ws + h @ w2 + bias
+            z -= z.max(axis=1, keepdims=True)
+            p = np.exp(z)
+            p /= p.sum(axis=1, keepdims=True)
+            loss += float(-np.log(np.maximum((p * yb).sum(axis=1), 1e-9)).sum())
+            g = (p - yb) / len(idx)
+            gh = (g @ w2.T) * (h_pre > 0)
+            grads = [np.asarray(xb.T @ g) + l2 * ws, db.T @ gh, gh.sum(0), h.T @ g, g.sum(0)]
+            step += 1
+            for j, (par, gr) in enumerate(zip(params, grads, strict=True)):
+                m[j] = b1 * m[j] + (1 - b1) * gr
+                v[j] = b2 * v[j] + (1 - b2) * gr * gr
+                mh = m[j] / (1 - b1 ** step)
+                vh = v[j] / (1 - b2 ** step)
+                par -= lr * mh / (np.sqrt(vh) + 1e-8)
+        print(f"    epoch {epoch + 1}: loss {loss / x.shape[0]:.4f}", flush=True)
+    return tuple(params)
+
+
+def train(gold: list[GoldDoc], docs: list[Doc], *, epochs: int, hidden: int,
+          min_count: int) -> dict[str, tagger.WideDeep]:
+    t0 = time.time()
+    cue_rows, role_rows = examples(gold, docs)
+    print(f"  {len(cue_rows)} cue and {len(role_rows)} role examples "
+          f"({time.time() - t0:.0f} s)", flush=True)
+    vecs = [tagger.token_vectors(d) for d in docs]
+    ctx = [tagger.contextual(d) for d in docs]
+    out = {}
+    for name, rows, n_labels in (("cue", cue_rows, 3), ("role", role_rows, 3)):
+        index = feature_index(rows, min_count)
+        x = design(rows, index)
+        if name == "cue":
+            dense = np.stack([np.hstack([ctx[r[2]][r[3]], vecs[r[2]][r[3]]]) for r in rows])
+        else:
+            dense = np.stack([tagger.pair_dense(ctx[r[2]][r[3]], ctx[r[2]][r[4]]) for r in rows])
+        y = np.asarray([r[1] for r in rows], dtype=np.int64)
+        print(f"  {name}: {x.shape[0]} rows, {x.shape[1]} features, labels "
+              f"{np.bincount(y).tolist()}", flush=True)
+        ws, w1, bb1, w2, bias = fit(x, dense.astype(np.float32), y, n_labels,
+                                    hidden=hidden, epochs=epochs)
+        out[name] = tagger.WideDeep(index=index, sparse=ws, w1=w1, b1=bb1, w2=w2, bias=bias)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--holdout", action="store_true")
+    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--hidden", type=int, default=64)
+    ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    gold, docs, _ = parsed_train()
+    if args.holdout:
+        keep = [i for i in range(len(gold)) if not is_holdout(i)]
+        gold, docs = [gold[i] for i in keep], [docs[i] for i in keep]
+    print(f"training on {len(gold)} articles", flush=True)
+    models = train(gold, docs, epochs=args.epochs, hidden=args.hidden,
+                   min_count=args.min_count)
+    tagger.save(str(args.out), models)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
