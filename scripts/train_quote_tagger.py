@@ -1,7 +1,8 @@
 """Train the learned attribution tagger (``extract/quotes/tagger.npz``) on PolNeAR train.
 
-Parses the train split once (cached under /tmp), builds cue examples (every token) and role
-examples (every token near a gold cue, labelled source / content / other), and fits the two
+Parses the train split once (cached under /tmp), builds cue examples (every candidate token)
+and role examples (every token near a gold cue, labelled source / content / other) as hashed
+feature keys (:mod:`pressgraph.extract.quotes.features`), and fits the two
 wide-and-deep models of :mod:`pressgraph.extract.quotes.tagger` with Adam in numpy.  Dev is
 never read.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import argparse
 import pickle
 import time
-from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,8 @@ from spacy.tokens import Doc, DocBin
 
 from pressgraph.evaluate import SHARED
 from pressgraph.evaluate.quotes import GoldDoc, load_gold
-from pressgraph.extract.quotes import tagger
+from pressgraph.extract.quotes import features, tagger
+from pressgraph.extract.quotes.features import Keys
 from pressgraph.extract.quotes.marks import find_quotes
 from pressgraph.nlp import load_pipeline
 
@@ -60,56 +62,77 @@ def cue_tokens(doc: Doc, span: tuple[int, int]) -> list[int]:
     return [t.i for t in doc if t.idx < span[1] and span[0] < t.idx + len(t) and not t.is_space]
 
 
-def examples(gold: list[GoldDoc], docs: list[Doc]) -> tuple[list, list]:
-    cue_rows: list[tuple[list[str], int, int, int]] = []  # feats, label, doc, token
-    role_rows: list[tuple[list[str], int, int, int, int]] = []  # feats, label, doc, token, head
-    for k, (g, doc) in enumerate(zip(gold, docs, strict=True)):
-        v = tagger.view(doc, find_quotes(g.text))
-        sents, _ = tagger.sentence_index(doc)
-        label = np.zeros(len(doc), dtype=np.int8)
+@dataclass
+class Examples:
+    keys: list[Keys] = field(default_factory=list)
+    dense: list[np.ndarray] = field(default_factory=list)
+    labels: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, keys: Keys, dense: np.ndarray, labels: np.ndarray) -> None:
+        self.keys.append(keys)
+        self.dense.append(dense.astype(np.float32))
+        self.labels.append(labels.astype(np.int64))
+
+
+def examples(gold: list[GoldDoc], docs: list[Doc]) -> tuple[Examples, Examples]:
+    cues, roles = Examples(), Examples()
+    for g, doc in zip(gold, docs, strict=True):
+        quotes = find_quotes(g.text)
+        v = tagger.view(doc)
+        sents, sent_of = tagger.sentence_index(doc)
+        x = features.arrays(doc, tagger.quote_depth(doc, quotes), sent_of)
+        ctx, vecs = tagger.contextual(doc), tagger.token_vectors(doc)
+        label = np.zeros(len(doc), dtype=np.int64)
         for a in g.attributions:
-            toks = cue_tokens(doc, a.cue)
-            for j, i in enumerate(toks):
+            for j, i in enumerate(cue_tokens(doc, a.cue)):
                 if label[i] == 0:
                     label[i] = 1 if j == 0 else 2
-        for i in tagger.cue_candidates(v):
-            cue_rows.append((tagger.cue_features(v, i), int(label[i]), k, i))
+        rows = np.asarray(tagger.cue_candidates(v), dtype=np.int64)
+        cues.add(features.cue_keys(doc, x, rows), tagger.cue_dense(ctx[rows], vecs[rows]),
+                 label[rows])
         for a in g.attributions:
             toks = cue_tokens(doc, a.cue)
             if not toks:
                 continue
             cue = (toks[0], toks[-1] + 1)
-            head = tagger.cue_head(doc, cue)
-            roles = np.zeros(len(doc), dtype=np.int8)
-            for i in cue_tokens(doc, a.content):
-                roles[i] = 2
+            head = tagger.cue_head(doc, cue).i
+            role = np.zeros(len(doc), dtype=np.int64)
+            role[cue_tokens(doc, a.content)] = 2
             if a.source is not None:
-                for i in cue_tokens(doc, a.source):
-                    roles[i] = 1
-            roles[cue[0]:cue[1]] = 0
-            for i in tagger.window(v, head.i, sents):
-                if doc[i].is_space:
-                    continue
-                feats = tagger.role_features(v, cue, head.i, i)
-                role_rows.append((feats, int(roles[i]), k, i, head.i))
-    return cue_rows, role_rows
+                role[cue_tokens(doc, a.source)] = 1
+            role[cue[0]:cue[1]] = 0
+            window = features.window(x, head, sents)
+            tok = np.asarray([i for i in window if not doc[i].is_space], dtype=np.int64)
+            n = len(tok)
+            heads = np.full(n, head, dtype=np.int64)
+            keys = features.role_keys(x, heads, np.full(n, cue[0]), np.full(n, cue[1]), tok)
+            roles.add(keys, tagger.pair_dense(ctx[tok], ctx[heads]), role[tok])
+    return cues, roles
 
 
-def feature_index(rows: list, min_count: int) -> dict[str, int]:
-    counts: Counter[str] = Counter(f for r in rows for f in r[0])
-    kept = sorted(f for f, n in counts.items() if n >= min_count)
-    return {f: j for j, f in enumerate(kept)}
+def vocabulary(ex: Examples, min_count: int) -> np.ndarray:
+    every = np.concatenate([k.fixed.ravel() for k in ex.keys]
+                           + [k.extra_keys for k in ex.keys])
+    keys, counts = np.unique(every, return_counts=True)
+    return keys[counts >= min_count]
 
 
-def design(rows: list, index: dict[str, int]) -> sparse.csr_matrix:
-    indptr = [0]
-    cols: list[int] = []
-    for r in rows:
-        cols.extend(index[f] for f in r[0] if f in index)
-        indptr.append(len(cols))
-    data = np.ones(len(cols), dtype=np.float32)
-    return sparse.csr_matrix((data, np.asarray(cols), np.asarray(indptr)),
-                             shape=(len(rows), len(index)))
+def design(ex: Examples, model: tagger.WideDeep) -> sparse.csr_matrix:
+    rows, cols = [], []
+    offset = 0
+    for k in ex.keys:
+        n, width = k.fixed.shape
+        found = model.lookup(k.fixed.ravel())
+        r = np.repeat(np.arange(n), width) + offset
+        rows.append(r[found >= 0])
+        cols.append(found[found >= 0])
+        extra = model.lookup(k.extra_keys)
+        rows.append(k.extra_rows[extra >= 0] + offset)
+        cols.append(extra[extra >= 0])
+        offset += n
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    return sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)),
+                             shape=(offset, len(model.keys)))
 
 
 def fit(x: sparse.csr_matrix, dense: np.ndarray, y: np.ndarray, n_labels: int, *,
@@ -159,25 +182,20 @@ def fit(x: sparse.csr_matrix, dense: np.ndarray, y: np.ndarray, n_labels: int, *
 def train(gold: list[GoldDoc], docs: list[Doc], *, epochs: int, hidden: int,
           min_count: int) -> dict[str, tagger.WideDeep]:
     t0 = time.time()
-    cue_rows, role_rows = examples(gold, docs)
-    print(f"  {len(cue_rows)} cue and {len(role_rows)} role examples "
-          f"({time.time() - t0:.0f} s)", flush=True)
-    vecs = [tagger.token_vectors(d) for d in docs]
-    ctx = [tagger.contextual(d) for d in docs]
+    cue_ex, role_ex = examples(gold, docs)
+    print(f"  examples built ({time.time() - t0:.0f} s)", flush=True)
     out = {}
-    for name, rows, n_labels in (("cue", cue_rows, 3), ("role", role_rows, 3)):
-        index = feature_index(rows, min_count)
-        x = design(rows, index)
-        if name == "cue":
-            dense = np.stack([np.hstack([ctx[r[2]][r[3]], vecs[r[2]][r[3]]]) for r in rows])
-        else:
-            dense = np.stack([tagger.pair_dense(ctx[r[2]][r[3]], ctx[r[2]][r[4]]) for r in rows])
-        y = np.asarray([r[1] for r in rows], dtype=np.int64)
+    for name, ex in (("cue", cue_ex), ("role", role_ex)):
+        empty = tagger.WideDeep(keys=vocabulary(ex, min_count), sparse=np.zeros((0, 3)),
+                                w1=np.zeros(0), b1=np.zeros(0), w2=np.zeros(0), bias=np.zeros(0))
+        x = design(ex, empty)
+        dense = np.vstack(ex.dense)
+        y = np.concatenate(ex.labels)
         print(f"  {name}: {x.shape[0]} rows, {x.shape[1]} features, labels "
               f"{np.bincount(y).tolist()}", flush=True)
-        ws, w1, bb1, w2, bias = fit(x, dense.astype(np.float32), y, n_labels,
-                                    hidden=hidden, epochs=epochs)
-        out[name] = tagger.WideDeep(index=index, sparse=ws, w1=w1, b1=bb1, w2=w2, bias=bias)
+        ws, w1, bb1, w2, bias = fit(x, dense, y, 3, hidden=hidden, epochs=epochs)
+        out[name] = tagger.WideDeep(keys=empty.keys, sparse=ws, w1=w1, b1=bb1, w2=w2,
+                                    bias=bias)
     return out
 
 

@@ -7,15 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pressgraph.extract.quotes import tagger
+from pressgraph.extract.quotes import features, tagger
+from pressgraph.extract.quotes.features import Keys
 
 
 def test_shipped_model_loads() -> None:
     models = tagger.models()
     assert set(models) == {"cue", "role"}
     for m in models.values():
-        assert len(m.index) > 10_000  # learned on PolNeAR train, not an empty stand-in
-        assert m.sparse.shape == (len(m.index), 3)
+        assert len(m.keys) > 10_000  # learned on PolNeAR train, not an empty stand-in
+        assert np.all(m.keys[1:] > m.keys[:-1])  # sorted and unique, for searchsorted
+        assert m.sparse.shape == (len(m.keys), 3)
         assert m.w1.shape[1] == m.w2.shape[0]
     assert models["cue"].w1.shape[0] == 96 + 300  # tok2vec output + static vector
     assert models["role"].w1.shape[0] == 3 * 96
@@ -23,27 +25,36 @@ def test_shipped_model_loads() -> None:
 
 def test_save_load_round_trip(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
+    keys = np.sort(features.mix(7, np.arange(3, dtype=np.uint64)))
     model = tagger.WideDeep(
-        index={"b": 0, "w=said": 1}, sparse=rng.standard_normal((2, 3)).astype(np.float32),
+        keys=keys, sparse=rng.standard_normal((3, 3)).astype(np.float32),
         w1=rng.standard_normal((4, 5)).astype(np.float32), b1=np.zeros(5, np.float32),
         w2=rng.standard_normal((5, 3)).astype(np.float32), bias=np.zeros(3, np.float32))
     path = tmp_path / "m.npz"
     tagger.save(str(path), {"cue": model})
     loaded = tagger.load(path)["cue"]
     dense = rng.standard_normal((2, 4)).astype(np.float32)
-    feats = [["b", "w=said", "unseen"], ["b"]]
+    unseen = features.mix(8, np.zeros(1, dtype=np.uint64))[0]
+    rows = Keys(fixed=np.array([[keys[0], keys[2]], [keys[1], unseen]], dtype=np.uint64),
+                extra_rows=np.array([1]), extra_keys=np.array([keys[2]], dtype=np.uint64))
+    assert model.lookup(rows.fixed).tolist() == [[0, 2], [1, -1]]
+    expected = np.maximum(dense @ model.w1, 0) @ model.w2 + np.stack(
+        [model.sparse[0] + model.sparse[2], model.sparse[1] + model.sparse[2]])
+    assert np.allclose(model.logits(rows, dense), expected, atol=1e-5)
     # float16 storage of the sparse weights: equal to three decimals
-    assert np.allclose(loaded.probabilities(feats, dense), model.probabilities(feats, dense),
+    assert np.allclose(loaded.probabilities(rows, dense), model.probabilities(rows, dense),
                        atol=1e-3)
-    probs = loaded.probabilities(feats, dense)
-    assert np.allclose(probs.sum(axis=1), 1.0)
+    assert np.allclose(loaded.probabilities(rows, dense).sum(axis=1), 1.0)
 
 
 def test_snap_takes_the_span_of_largest_gain() -> None:
     gain = np.array([-0.4, 0.3, 0.4, -0.1, 0.2, -0.5])
-    spans = {(0, 3), (1, 3), (1, 5), (4, 5), (0, 6)}
+    spans = np.array([(0, 3), (1, 3), (1, 5), (4, 5), (0, 6)])
     assert tagger._snap(spans, gain, base=0) == (1, 5)  # 0.8 beats 0.7 for (1, 3)
-    assert tagger._snap({(0, 1), (5, 6)}, gain, base=0) is None  # nothing gains
+    assert tagger._snap(np.array([(0, 1), (5, 6)]), gain, base=0) is None  # nothing gains
+    # a tie goes to the shorter span; offsets are relative to ``base``
+    assert tagger._snap(np.array([(10, 13), (11, 13)]), np.array([0.0, 0.3, 0.4]),
+                        base=10) == (11, 13)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +62,27 @@ def nlp():  # type: ignore[no-untyped-def]
     from pressgraph.nlp import load_pipeline
 
     return load_pipeline()
+
+
+@pytest.mark.slow
+def test_dependency_path_keys(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The path from a cue to its subject, to the clause it governs, to itself, and from a
+    parenthetical cue up to the clause it interrupts."""
+    doc = nlp("The plan, a senior aide said, is to cut taxes.")
+    said, aide, plan, is_ = (next(t for t in doc if t.text == w)
+                             for w in ("said", "aide", "plan", "is"))
+    assert said.head == is_ and aide.head == said and plan.head == is_
+    _, sent_of = tagger.sentence_index(doc)
+    x = features.arrays(doc, tagger.quote_depth(doc, []), sent_of)
+    n = 3
+    head = np.full(n, said.i)
+    paths = features._paths(x, head, np.array([said.i, aide.i, plan.i]))
+    strings = doc.vocab.strings
+    assert paths[0] == features.mix(30)[0]
+    assert paths[1] == features.mix(31, np.uint64(0), np.uint64(0),
+                                    np.uint64(strings[aide.dep_]))[0]
+    up = features.mix(33, np.uint64(0), np.uint64(strings[said.dep_]))
+    assert paths[2] == features.mix(31, np.uint64(1), up, np.uint64(strings[plan.dep_]))[0]
 
 
 @pytest.mark.slow
@@ -66,3 +98,15 @@ def test_tagger_finds_a_cue_outside_the_lexicon(nlp) -> None:  # type: ignore[no
     f = cues["lambasted"]
     assert f.source is not None and doc[f.source[0]:f.source[1]].text == "The mayor of Lakeview"
     assert doc[f.content[0]:f.content[1]].text.startswith("the county board")
+
+
+def test_hash_table_finds_every_key_and_only_them() -> None:
+    rng = np.random.default_rng(1)
+    keys = np.unique(rng.integers(0, 2**63, 5000, dtype=np.int64).astype(np.uint64))
+    table = tagger.HashTable(keys)
+    assert table.find(keys).tolist() == list(range(len(keys)))
+    strangers = rng.integers(0, 2**63, 2000, dtype=np.int64).astype(np.uint64)
+    strangers = strangers[~np.isin(strangers, keys)]
+    assert (table.find(strangers) == -1).all()
+    grid = keys[:6].reshape(2, 3)
+    assert table.find(grid).tolist() == [[0, 1, 2], [3, 4, 5]]

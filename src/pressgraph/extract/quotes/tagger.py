@@ -7,62 +7,50 @@ Two small wide-and-deep classifiers, learned on the PolNeAR train split by
 * the **role** model labels every token near a cue S (in its source), C (in its content) or
   O, given that cue.
 
-Each is a linear model over sparse string features (word, lemma, dependency, the path between
-token and cue) plus a one-hidden-layer network over dense ones: the token's contextual vector
-from the pipeline's shared ``tok2vec`` (``doc.tensor``) and its static word vector.  The
-contextual and static vectors let the cue model generalise past the cue words seen in
-training ("lambasted" is near "criticized"), which a lexicon cannot; the path features carry
-the structure ("the subject of the cue", "the clause the cue interrupts").  Inference is a
-few numpy matrix products, no deep-learning runtime.
+Each is a linear model over sparse hashed features (:mod:`.features`: word, lemma,
+dependency, the path between token and cue) plus a one-hidden-layer network over dense ones:
+the token's contextual vector from the pipeline's shared ``tok2vec`` (``doc.tensor``) and
+its static word vector.  The contextual and static vectors let the cue model generalise past
+the cue words seen in training ("lambasted" is near "criticized"), which a lexicon cannot;
+the path features carry the structure ("the subject of the cue", "the clause the cue
+interrupts").  Inference is a few numpy array operations, no deep-learning runtime.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 import numpy as np
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
+
+from pressgraph.extract.quotes import features
+from pressgraph.extract.quotes.features import Keys
 
 CUE_LABELS = ("O", "B", "I")
 ROLE_LABELS = ("O", "S", "C")
-_MAIN_DEPS = frozenset({"ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "prep", "poss",
-                        "agent", "dative", "advcl", "parataxis", "acl", "relcl", "pobj"})
 _SKIP_POS = frozenset({"SPACE", "DET", "NUM", "SYM", "X"})
 
 
-# --------------------------------------------------------------------------- features
-
 @dataclass(frozen=True, slots=True)
 class View:
-    """The token attributes the features read, as plain lists: indexing a spaCy ``Doc``
-    builds a ``Token`` object each time, which made feature extraction several times
-    slower."""
+    """What decoding reads of each token, as plain lists: indexing a spaCy ``Doc`` builds a
+    ``Token`` object each time."""
 
     lower: list[str]
-    lemma: list[str]
     pos: list[str]
-    tag: list[str]
-    dep: list[str]
-    ent: list[str]
     head: list[int]
     space: list[bool]
-    children: list[list[int]]
     left: list[int]  # first token of the subtree
     right: list[int]  # last token of the subtree
-    quoted: list[int]  # index of the quotation holding the token, or -1
-    sent_of: list[int]
-
-    def chain(self, i: int) -> list[int]:
-        """``i`` and its ancestors up to the root."""
-        out = [i]
-        while self.head[i] != i and len(out) < 64:
-            i = self.head[i]
-            out.append(i)
-        return out
+    head_a: np.ndarray  # the same as arrays, for the span search
+    left_a: np.ndarray
+    right_a: np.ndarray
+    space_a: np.ndarray
 
 
 def quote_depth(doc: Doc, quotes: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -77,161 +65,102 @@ def quote_depth(doc: Doc, quotes: Sequence[tuple[int, int]]) -> np.ndarray:
     return inside
 
 
-def view(doc: Doc, quotes: Sequence[tuple[int, int]]) -> View:
+def view(doc: Doc) -> View:
     n = len(doc)
-    lower, lemma, pos, tag, dep, ent = ([""] * n for _ in range(6))
+    lower, pos = [""] * n, [""] * n
     head, left, right = [0] * n, [0] * n, [0] * n
     space = [False] * n
-    children: list[list[int]] = [[] for _ in range(n)]
-    for t in doc:  # one Token object per token: reading them is the cost here
+    for t in doc:  # one Token object per token
         i = t.i
-        lower[i], lemma[i], pos[i], tag[i], dep[i], ent[i] = (
-            t.lower_, t.lemma_.lower(), t.pos_, t.tag_, t.dep_, t.ent_type_)
-        head[i], left[i], right[i], space[i] = t.head.i, t.left_edge.i, t.right_edge.i, t.is_space
-        if head[i] != i:
-            children[head[i]].append(i)
-    _, sent_of = sentence_index(doc)
-    return View(lower=lower, lemma=lemma, pos=pos, tag=tag, dep=dep, ent=ent, head=head,
-                space=space, children=children, left=left, right=right,
-                quoted=quote_depth(doc, quotes).tolist(), sent_of=sent_of.tolist())
-
-
-def cue_features(v: View, i: int) -> list[str]:
-    n = len(v.lower)
-    w, lemma, dep = v.lower[i], v.lemma[i], v.dep[i]
-    h = v.head[i]
-    prev = v.lower[i - 1] if i > 0 else "<s>"
-    nxt = v.lower[i + 1] if i + 1 < n else "</s>"
-    prev2 = v.lower[i - 2] if i > 1 else "<s>"
-    nxt2 = v.lower[i + 2] if i + 2 < n else "</s>"
-    feats = [
-        "b", "w=" + w, "l=" + lemma, "p=" + v.pos[i], "t=" + v.tag[i], "d=" + dep,
-        "ld=" + lemma + "|" + dep, "lp=" + lemma + "|" + v.pos[i],
-        "hl=" + v.lemma[h], "hd=" + v.dep[h], "hp=" + v.pos[h],
-        "dhd=" + dep + "|" + v.dep[h],
-        "w-1=" + prev, "w+1=" + nxt, "w-2=" + prev2, "w+2=" + nxt2,
-        "lw+1=" + lemma + "|" + nxt, "w-1l=" + prev + "|" + lemma,
-        "q=" + str(v.quoted[i] >= 0), "e=" + v.ent[i],
-        "hq=" + str(v.quoted[h] >= 0),
-    ]
-    for c in v.children[i]:
-        cd = v.dep[c]
-        if cd in _MAIN_DEPS:
-            feats.append("c=" + cd)
-            feats.append("lc=" + lemma + "|" + cd)
-            if cd in ("prep", "agent", "dative"):
-                feats.append("cw=" + cd + "|" + v.lower[c])
-                feats.append("lcw=" + lemma + "|" + v.lower[c])
-    return feats
-
-
-def _path(v: View, cue: int, tok: int) -> str:
-    """The dependency path from the cue's head to ``tok``: up-labels, then the first label
-    down ("nsubj", "ccomp", "^parataxis>nsubj")."""
-    if tok == cue:
-        return "self"
-    chain = v.chain(tok)
-    up: list[str] = []
-    a = cue
-    for _ in range(4):
-        if a != tok and a in chain:
-            down = chain[chain.index(a) - 1]
-            return "^" * bool(up) + ">".join(up) + ">" * bool(up) + v.dep[down]
-        if v.head[a] == a:
-            break
-        up.append(v.dep[a])
-        a = v.head[a]
-        if a == tok:
-            return "^" + ">".join(up) + ">self"
-    return "far"
-
-
-def _bucket(n: int) -> str:
-    m = abs(n)
-    b = str(m) if m <= 5 else "6-10" if m <= 10 else "11-20" if m <= 20 else "21+"
-    return ("-" if n < 0 else "+") + b
-
-
-def role_features(v: View, cue: tuple[int, int], head: int, i: int) -> list[str]:
-    path = _path(v, head, i)
-    cl = v.lemma[head]
-    pos = "in" if cue[0] <= i < cue[1] else "before" if i < cue[0] else "after"
-    rel = _bucket(i - head)
-    sd = v.sent_of[i] - v.sent_of[head]
-    same_quote = v.quoted[i] >= 0 and v.quoted[i] == v.quoted[head]
-    q = "same" if same_quote else str(v.quoted[i] >= 0)
-    w = v.lower[i]
-    prev = v.lower[i - 1] if i > 0 else "<s>"
-    nxt = v.lower[i + 1] if i + 1 < len(v.lower) else "</s>"
-    return [
-        "b", "path=" + path, "pathl=" + path + "|" + cl, "pathp=" + path + "|" + v.pos[head],
-        "pos=" + pos, "rel=" + rel, "relp=" + rel + "|" + path, "sd=" + str(max(min(sd, 2), -2)),
-        "q=" + q, "qp=" + q + "|" + pos, "w=" + w, "wp=" + w + "|" + pos,
-        "tp=" + v.pos[i], "td=" + v.dep[i], "tdp=" + v.dep[i] + "|" + path,
-        "w-1=" + prev + "|" + pos, "w+1=" + nxt + "|" + pos,
-        "cd=" + v.dep[head] + "|" + pos, "cl=" + cl + "|" + pos,
-        "e=" + v.ent[i] + "|" + pos, "hd=" + v.dep[v.head[i]] + "|" + pos,
-    ]
-
-
-# Tokens further from the cue are rarely its source or content (a long quotation is taken
-# whole from its quotation marks); the bounds halve the role model's work.
-WINDOW_BEFORE = 30
-WINDOW_AFTER = 50
-
-
-def window(v: View, head: int, sents: Sequence[tuple[int, int]]) -> range:
-    """Tokens of the cue's sentence and the sentences on either side of it."""
-    k = v.sent_of[head]
-    lo = sents[max(k - 1, 0)][0]
-    hi = sents[min(k + 1, len(sents) - 1)][1]
-    return range(max(lo, head - WINDOW_BEFORE), min(hi, head + WINDOW_AFTER))
+        lower[i], pos[i], space[i] = t.lower_, t.pos_, t.is_space
+        head[i], left[i], right[i] = t.head.i, t.left_edge.i, t.right_edge.i
+    return View(lower=lower, pos=pos, head=head, space=space, left=left, right=right,
+                head_a=np.asarray(head, dtype=np.int64), left_a=np.asarray(left, dtype=np.int64),
+                right_a=np.asarray(right, dtype=np.int64), space_a=np.asarray(space, dtype=bool))
 
 
 # --------------------------------------------------------------------------- model
 
+class HashTable:
+    """Feature key -> row, an open-addressing table probed for a whole array of keys at once
+    (about four times faster than a binary search of the sorted keys)."""
+
+    def __init__(self, keys: np.ndarray) -> None:
+        size = 1 << max(10, (4 * len(keys)).bit_length())
+        self.mask = np.uint64(size - 1)
+        self.keys = np.zeros(size, dtype=np.uint64)
+        self.rows = np.full(size, -1, dtype=np.int64)
+        pending = np.arange(len(keys))
+        slot = (keys & self.mask).astype(np.int64)
+        while len(pending):
+            free = np.flatnonzero(self.rows[slot] < 0)
+            # of the keys wanting the same free slot, the first takes it
+            taken, first = np.unique(slot[free], return_index=True)
+            winners = pending[free[first]]
+            self.rows[taken] = winners
+            self.keys[taken] = keys[winners]
+            placed = np.zeros(len(pending), dtype=bool)
+            placed[free[first]] = True
+            pending, slot = pending[~placed], (slot[~placed] + 1) & int(self.mask)
+
+    def find(self, queries: np.ndarray) -> np.ndarray:
+        """Row of each key, or -1 for a key the table does not hold."""
+        flat = queries.ravel()
+        out = np.full(flat.shape, -1, dtype=np.int64)
+        pending = np.arange(len(flat))
+        slot = (flat & self.mask).astype(np.int64)
+        while len(pending):
+            rows = self.rows[slot]
+            hit = (rows >= 0) & (self.keys[slot] == flat[pending])
+            out[pending[hit]] = rows[hit]
+            go_on = ~hit & (rows >= 0)
+            pending, slot = pending[go_on], (slot[go_on] + 1) & int(self.mask)
+        return out.reshape(queries.shape)
+
+
 @dataclass(frozen=True, slots=True)
 class WideDeep:
-    """logits = sum of sparse feature rows + relu(dense @ w1 + b1) @ w2 + b"""
+    """logits = sum of the sparse rows of the row's feature keys
+    + relu(dense @ w1 + b1) @ w2 + bias"""
 
-    index: dict[str, int]
+    keys: np.ndarray  # sorted feature keys; row k of ``sparse`` belongs to keys[k]
     sparse: np.ndarray  # (n_features, n_labels)
     w1: np.ndarray
     b1: np.ndarray
     w2: np.ndarray
     bias: np.ndarray
+    table: HashTable = field(init=False, repr=False, compare=False)
 
-    def logits(self, feats: Sequence[Sequence[str]], dense: np.ndarray) -> np.ndarray:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "table", HashTable(self.keys))
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """Row of each key in ``sparse``, or -1 for a key not seen in training."""
+        return self.table.find(keys)
+
+    def logits(self, keys: Keys, dense: np.ndarray) -> np.ndarray:
         out = np.maximum(dense @ self.w1 + self.b1, 0.0) @ self.w2 + self.bias
-        if not feats:
-            return out
-        get = self.index.get
-        rows = np.fromiter((get(f, -1) for fs in feats for f in fs), dtype=np.int64)
-        seg = np.repeat(np.arange(len(feats)), [len(fs) for fs in feats])
-        known = rows >= 0
-        rows, seg = rows[known], seg[known]
-        # rows are grouped by example in order, so one segmented sum adds them up
-        starts = np.searchsorted(seg, np.arange(len(feats)))
-        sums = np.add.reduceat(self.sparse[rows], np.minimum(starts, len(rows) - 1), axis=0)
-        has = np.bincount(seg, minlength=len(feats)) > 0
-        out[has] += sums[has]
+        rows = self.lookup(keys.fixed)
+        weights = np.where((rows >= 0)[..., None], self.sparse[np.maximum(rows, 0)], 0.0)
+        out += weights.sum(axis=1)
+        extra = self.lookup(keys.extra_keys)
+        known = extra >= 0
+        np.add.at(out, keys.extra_rows[known], self.sparse[extra[known]])
         return out
 
-    def probabilities(self, feats: Sequence[Sequence[str]], dense: np.ndarray) -> np.ndarray:
-        z = self.logits(feats, dense)
-        z -= z.max(axis=1, keepdims=True)
-        e = np.exp(z)
+    def probabilities(self, keys: Keys, dense: np.ndarray) -> np.ndarray:
+        z = self.logits(keys, dense)
+        e = np.exp(z - z.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
 
 def save(path: str, models: dict[str, WideDeep]) -> None:
     arrays: dict[str, np.ndarray] = {}
     for name, m in models.items():
-        names = sorted(m.index, key=m.index.__getitem__)
-        arrays[f"{name}.features"] = np.array(names, dtype=np.str_)
+        arrays[f"{name}.keys"] = m.keys
         arrays[f"{name}.sparse"] = m.sparse.astype(np.float16)
-        for field in ("w1", "b1", "w2", "bias"):
-            arrays[f"{name}.{field}"] = getattr(m, field).astype(np.float32)
+        for part in ("w1", "b1", "w2", "bias"):
+            arrays[f"{name}.{part}"] = getattr(m, part).astype(np.float32)
     np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
 
@@ -239,10 +168,8 @@ def load(path: str | os.PathLike[str]) -> dict[str, WideDeep]:
     with np.load(path) as data:
         out = {}
         for name in {k.split(".", 1)[0] for k in data.files}:
-            feats = data[f"{name}.features"]
             out[name] = WideDeep(
-                index={str(f): j for j, f in enumerate(feats)},
-                sparse=data[f"{name}.sparse"].astype(np.float32),
+                keys=data[f"{name}.keys"], sparse=data[f"{name}.sparse"].astype(np.float32),
                 w1=data[f"{name}.w1"], b1=data[f"{name}.b1"], w2=data[f"{name}.w2"],
                 bias=data[f"{name}.bias"])
     return out
@@ -258,10 +185,14 @@ def models() -> dict[str, WideDeep]:
 
 
 def token_vectors(doc: Doc) -> np.ndarray:
-    """Static word vectors, unit length (zeros for words without one)."""
-    if not len(doc):
-        return np.zeros((0, 300), np.float32)
-    vecs = np.stack([np.asarray(t.vector, dtype=np.float32) for t in doc])
+    """Static word vectors, unit length (zeros for words without one); one table lookup for
+    the whole document, since ``Token.vector`` one token at a time cost 3 ms an article."""
+    table = doc.vocab.vectors
+    if not len(doc) or not table.shape[0]:
+        return np.zeros((len(doc), table.shape[1] or 300), np.float32)
+    rows = table.find(keys=doc.to_array(ORTH).astype(np.uint64))
+    vecs = np.asarray(table.data, dtype=np.float32)[np.maximum(rows, 0)]
+    vecs[rows < 0] = 0.0
     norm = np.linalg.norm(vecs, axis=1, keepdims=True)
     return vecs / np.maximum(norm, 1e-6)
 
@@ -323,16 +254,17 @@ def cue_candidates(v: View) -> list[int]:
     return [i for i, p in enumerate(v.pos) if p not in _SKIP_POS and not v.space[i]]
 
 
-def find_cues(doc: Doc, v: View, model: WideDeep, vecs: np.ndarray, ctx: np.ndarray
-              ) -> tuple[list[tuple[int, int]], np.ndarray]:
+def find_cues(doc: Doc, v: View, x: features.Arrays, model: WideDeep, vecs: np.ndarray,
+              ctx: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:
     """Cue spans (token ranges), and each token's chance of being in a cue."""
     score = np.zeros(len(doc), dtype=np.float32)
     cands = cue_candidates(v)
     if not cands:
         return [], score
-    feats = [cue_features(v, i) for i in cands]
-    probs = model.probabilities(feats, cue_dense(ctx[cands], vecs[cands]))
-    score[cands] = probs[:, 1] + probs[:, 2]
+    rows = np.asarray(cands, dtype=np.int64)
+    probs = model.probabilities(features.cue_keys(doc, x, rows),
+                                cue_dense(ctx[rows], vecs[rows]))
+    score[rows] = probs[:, 1] + probs[:, 2]
     spans: list[tuple[int, int]] = []
     cur: list[int] | None = None
     prev = -2
@@ -381,55 +313,53 @@ _OPENERS = frozenset({"-", "—", "–", ":", "--"})
 
 
 def _spans_of(v: View, rows: range, cue: tuple[int, int], head: int,
-              quotes_in: list[tuple[int, int]]) -> set[tuple[int, int]]:
-    """The token ranges a source or content may take: dependency subtrees, the right part of
-    a phrase from any word on, the parts of a clause on either side of a parenthetical cue,
-    and quotations (with a "that" before them)."""
-    lo_w, hi_w = rows.start, rows.stop
-    out: set[tuple[int, int]] = set()
-    for i in rows:
-        h = v.head[i]
-        out.add((i, i + 1))
-        out.add((v.left[i], v.right[i] + 1))
-        out.add((i, v.right[i] + 1))
-        if h != i:
-            out.add((i, v.right[h] + 1))
-            out.add((v.left[h], i + 1))
+              quotes_in: list[tuple[int, int]]) -> np.ndarray:
+    """The token ranges (start, end) a source or content may take: dependency subtrees, the
+    right part of a phrase from any word on, the parts of a clause on either side of a
+    parenthetical cue, and quotations (with a "that" before them)."""
+    i = np.arange(rows.start, rows.stop)
+    h = v.head_a[i]
+    dependent = h != i
+    starts = [i, v.left_a[i], i, i[dependent], v.left_a[h[dependent]]]
+    ends = [i + 1, v.right_a[i] + 1, v.right_a[i] + 1, v.right_a[h[dependent]] + 1,
+            i[dependent] + 1]
     governor = v.head[head]
     lo, hi = v.left[governor], v.right[governor] + 1
-    out.add((lo, cue[0]))
-    out.add((cue[1], hi))
+    extra = [(lo, cue[0]), (cue[1], hi)]
     # the clause before a cue may open after a dateline or a colon ("NDOLA, Jan 8 - ...")
-    starts = [lo] + [j + 1 for j in range(lo, cue[0]) if v.lower[j] in _OPENERS]
-    for j in range(lo, cue[0]):
-        for start in starts:
-            if start < j:
-                out.add((start, j))
-    for j in range(cue[1], hi):
-        out.add((j, hi))
+    openers = [lo] + [j + 1 for j in range(lo, cue[0]) if v.lower[j] in _OPENERS]
+    extra += [(start, j) for j in range(lo, cue[0]) for start in openers if start < j]
+    extra += [(j, hi) for j in range(cue[1], hi)]
     for q in quotes_in:
-        out.add(q)
+        extra.append(q)
         if q[0] > 0 and v.lower[q[0] - 1] in ("that", "whether"):
-            out.add((q[0] - 1, q[1]))
-    return {(max(a, lo_w), min(b, hi_w)) for a, b in out if min(b, hi_w) > max(a, lo_w)}
+            extra.append((q[0] - 1, q[1]))
+    if extra:
+        more = np.asarray(extra, dtype=np.int64)
+        starts.append(more[:, 0])
+        ends.append(more[:, 1])
+    a = np.maximum(np.concatenate(starts), rows.start)
+    b = np.minimum(np.concatenate(ends), rows.stop)
+    keep = b > a
+    return np.unique(np.stack([a[keep], b[keep]], axis=1), axis=0)
 
 
-def _snap(spans: set[tuple[int, int]], gain: np.ndarray, base: int
-          ) -> tuple[int, int] | None:
-    """The span with the largest summed gain (probability minus one half per token)."""
+def _snap(spans: np.ndarray, gain: np.ndarray, base: int) -> tuple[int, int] | None:
+    """The span with the largest summed gain (probability minus one half per token); the
+    shorter one on a tie."""
+    if not len(spans):
+        return None
     prefix = np.concatenate([[0.0], np.cumsum(gain)])
-    best, best_score = None, 0.0
-    for a, b in spans:
-        score = prefix[b - base] - prefix[a - base]
-        if score > best_score or (score == best_score and best is not None
-                                  and (b - a) < (best[1] - best[0])):
-            best, best_score = (a, b), score
-    return best
+    score = prefix[spans[:, 1] - base] - prefix[spans[:, 0] - base]
+    best = np.lexsort((spans[:, 1] - spans[:, 0], -score))[0]
+    if score[best] <= 0:
+        return None
+    return int(spans[best, 0]), int(spans[best, 1])
 
 
 def _decode_roles(v: View, cue: tuple[int, int], head: int, rows: range, probs: np.ndarray,
                   quote_tokens: list[tuple[int, int]]) -> Found | None:
-    space = np.asarray(v.space[rows.start:rows.stop], dtype=bool)
+    space = v.space_a[rows.start:rows.stop]
     in_cue = np.zeros(len(rows), dtype=bool)
     in_cue[max(cue[0] - rows.start, 0):max(cue[1] - rows.start, 0)] = True
     spans = _spans_of(v, rows, cue, head,
@@ -446,9 +376,11 @@ def _decode_roles(v: View, cue: tuple[int, int], head: int, rows: range, probs: 
         content_gain[source[0] - rows.start:source[1] - rows.start] = 0.0
         inner.append(source)
     # ... but a content neither starts nor ends inside them: it holds them whole or not at all
-    spans = {(a, b) for a, b in spans
-             if not any(lo <= a < hi or lo < b <= hi for lo, hi in inner)}
-    content = _snap(spans, content_gain, rows.start)
+    inside = np.zeros(len(spans), dtype=bool)
+    for lo, hi in inner:
+        inside |= ((lo <= spans[:, 0]) & (spans[:, 0] < hi)) | (
+            (lo < spans[:, 1]) & (spans[:, 1] <= hi))
+    content = _snap(spans[~inside], content_gain, rows.start)
     if content is None:
         return None
     return Found(cue=cue, head=head, source=source, content=content)
@@ -459,25 +391,27 @@ def tag(doc: Doc, quotes: Sequence[tuple[int, int]]) -> tuple[list[Found], np.nd
     m = models()
     if not m or not len(doc):
         return [], np.zeros(len(doc), dtype=np.float32)
-    v = view(doc, quotes)
+    v = view(doc)
+    sents, sent_of = sentence_index(doc)
+    x = features.arrays(doc, quote_depth(doc, quotes), sent_of)
     ctx = contextual(doc)
-    sents, _ = sentence_index(doc)
     quote_tokens = []
     for qs, qe in quotes:
         span = doc.char_span(qs, qe, alignment_mode="expand")
         if span is not None and len(span):
             quote_tokens.append((span.start, span.end))
-    cues, score = find_cues(doc, v, m["cue"], token_vectors(doc), ctx)
+    cues, score = find_cues(doc, v, x, m["cue"], token_vectors(doc), ctx)
     if not cues:
         return [], score
     # one pass of the role model over the windows of all cues
     heads = [cue_head(doc, cue).i for cue in cues]
-    windows = [window(v, h, sents) for h in heads]
-    feats = [role_features(v, cue, h, i)
-             for cue, h, rows in zip(cues, heads, windows, strict=True) for i in rows]
-    dense = np.vstack([pair_dense(ctx[rows.start:rows.stop], ctx[h])
-                       for h, rows in zip(heads, windows, strict=True)])
-    probs = m["role"].probabilities(feats, dense)
+    windows = [features.window(x, h, sents) for h in heads]
+    sizes = [len(w) for w in windows]
+    tok = np.concatenate([np.arange(w.start, w.stop) for w in windows])
+    head = np.repeat(heads, sizes)
+    keys = features.role_keys(x, head, np.repeat([c[0] for c in cues], sizes),
+                              np.repeat([c[1] for c in cues], sizes), tok)
+    probs = m["role"].probabilities(keys, pair_dense(ctx[tok], ctx[head]))
     found = []
     at = 0
     for cue, h, rows in zip(cues, heads, windows, strict=True):
