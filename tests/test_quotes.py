@@ -99,8 +99,11 @@ def test_sample_official_told_congress(sample) -> None:  # type: ignore[no-untyp
     q = _find(quotes, "More than 100 ISIS prisoners have escaped")
     assert q.kind == "indirect"
     assert q.source_text == "a top U.S. State Department official"
-    # PolNeAR keeps the recipient out of the cue: "told", not "told Congress"
+    # PolNeAR keeps the recipient out of the cue: "told", not "told Congress"; the recipient
+    # has its own field
     assert q.cue == "told" and parsed.text[q.cue_start:q.cue_end + 9] == "told Congress"
+    assert q.recipient_text == "Congress" and q.recipient_start is not None
+    assert parsed.text[q.recipient_start:q.recipient_end] == "Congress"
     assert q.content.endswith("since Turkey’s invasion")
     _check_speaker(parsed, q, "James Jeffrey")
 
@@ -117,6 +120,7 @@ def test_sample_he_estimated(sample) -> None:  # type: ignore[no-untyped-def]
 def test_sample_senate_panel_quotes(sample) -> None:  # type: ignore[no-untyped-def]
     parsed, quotes = sample
     first = _find(quotes, "Both Turkey and the SDF")
+    assert first.recipient_text == "a U.S. Senate panel"
     assert first.content == "‘Both Turkey and the SDF have fought against ISIS,’"
     assert first.cue == "told" and first.source_text == "he" and first.kind == "direct"
     second = _find(quotes, "If they are not forced")
@@ -142,6 +146,9 @@ def test_sample_nominal_and_group_cues(sample) -> None:  # type: ignore[no-untyp
     _check_speaker(parsed, q, "Syrian Democratic Forces")
     q = _find(quotes, "to attack the camps")
     assert q.cue == "called on" and q.content == "to attack the camps and set the detainees free"
+    assert q.recipient_text == "his supporters"
+    # one attribution per content: not a second one cued by "last month"
+    assert len([r for r in quotes if r.start == q.start and r.end == q.end]) == 1
     _check_speaker(parsed, q, "Abu Bakr al-Baghdadi")
     q = _find(quotes, "the U.S. was counting on")
     assert q.source_text == "Jeffrey" and q.content.startswith("that the U.S.")
@@ -178,6 +185,14 @@ def test_split_quote_is_one_record(nlp) -> None:  # type: ignore[no-untyped-def]
     assert q.content == "“We have rebuilt the bridge,” “and the school will open in May.”"
     assert parsed.text[q.start:q.end].startswith("“We have") and q.end == text.rindex("”") + 1
     assert q.cue == "said" and q.source_text == "Lopez" and q.speaker_text == "Maria Lopez"
+
+
+def test_recipient_after_said_to(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, quotes = _quotes(nlp, "The mayor said to reporters that the bridge would reopen in May.")
+    q = _find(quotes, "the bridge would reopen")
+    assert q.cue.startswith("said") and q.recipient_text == "reporters"
+    _, quotes = _quotes(nlp, "The mayor said the bridge would reopen in May.")
+    assert _find(quotes, "the bridge would reopen").recipient_text is None
 
 
 def test_according_to_and_she(nlp) -> None:  # type: ignore[no-untyped-def]

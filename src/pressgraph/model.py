@@ -129,6 +129,9 @@ class Quote(Record):
     source_end: int | None = None
     speaker_actor_id: str | None = None
     speaker_text: str | None = None  # the speaker's name when resolved ("He" -> "James Jeffrey")
+    recipient_text: str | None = None  # who was addressed: "told Congress" -> "Congress"
+    recipient_start: int | None = None
+    recipient_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

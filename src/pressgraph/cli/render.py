@@ -116,7 +116,8 @@ def show_extraction(console: Console, extraction: Extraction) -> None:
         for q in extraction.quotes:
             speaker = actors[q.speaker_actor_id].name if q.speaker_actor_id in actors else (
                 q.source_text or "?")
-            table.add_row(speaker, q.cue, q.kind, q.content[:120], f"{q.start}-{q.end}")
+            cue = f"{q.cue} → {q.recipient_text}" if q.recipient_text else q.cue
+            table.add_row(speaker, cue, q.kind, q.content[:120], f"{q.start}-{q.end}")
         console.print(table)
     if extraction.quantities:
         table = Table("text", "interval", "counts", "predicate", "type", "hedge", "@",
@@ -180,7 +181,11 @@ def quotes_table(console: Console, store: Store, actor: str | None, limit: int) 
     table = Table("speaker", "cue", "kind", "content", "article", title="quotes",
                   title_justify="left")
     for row in store.conn.execute(sql, params):
-        table.add_row(row["speaker"] or row["source_text"] or "?", row["cue"], row["kind"],
+        # a store made before the recipient columns existed has none
+        # (sqlite3.Row's ``in`` looks at values, so the column names are asked for)
+        recipient = row["recipient_text"] if "recipient_text" in row.keys() else None  # noqa: SIM118
+        cue = f"{row['cue']} → {recipient}" if recipient else row["cue"]
+        table.add_row(row["speaker"] or row["source_text"] or "?", cue, row["kind"],
                       row["content"][:140], f"{row['article_id'][:10]}:{row['start']}")
     console.print(table)
 

@@ -107,6 +107,7 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
     for att in sorted(atts, key=lambda a: a.content[0]):
         speaker = resolver.resolve(att.source, att.source_token, att.cue[0])
         content = " ".join(text[s:e] for s, e in att.pieces)
+        recipient = _recipient(doc, att, quotes)
         out.append(Quote(
             id=stable_id(parsed.article.id, "quote", att.content[0], att.content[1]),
             article_id=parsed.article.id,
@@ -123,8 +124,53 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
             source_end=att.source[1] if att.source else None,
             speaker_actor_id=speaker.actor_id,
             speaker_text=speaker.name,
+            recipient_text=text[recipient[0]:recipient[1]] if recipient else None,
+            recipient_start=recipient[0] if recipient else None,
+            recipient_end=recipient[1] if recipient else None,
         ))
     return {"quotes": out}
+
+
+# Verbs whose direct object is who was addressed when a clause or quotation is the content
+# ("told Congress that ...", "warned reporters: ...", "assured allies the troops ...").
+_ADDRESS_VERBS = frozenset({
+    "tell", "ask", "warn", "assure", "inform", "remind", "urge", "advise", "notify", "brief",
+    "caution", "promise", "reassure", "convince", "persuade", "teach", "show", "email",
+    "text", "write", "call"})
+_TO_VERBS = frozenset({"say", "explain", "describe", "write", "speak", "talk", "complain",
+                       "admit", "confess", "announce", "declare", "report", "repeat", "reply",
+                       "mention", "suggest", "insist", "argue", "signal", "add"})
+
+
+def _recipient(doc: Doc, att: _Att, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Who was addressed: "told *Congress*", "said *to reporters*" (the phrase after "to").
+    PolNeAR leaves the recipient out of the cue ("told"), so it has a field of its own."""
+    span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    verb = next((t for t in span if t.pos_ == "VERB"), None)
+    if verb is None:
+        return None
+    found: Token | None = None
+    for c in verb.rights:
+        addressed = (c.dep_ == "dative" and c.lower_ != "to") or (
+            c.dep_ == "dobj" and verb.lemma_ in _ADDRESS_VERBS)
+        said_to = c.dep_ in ("prep", "dative") and c.lower_ == "to" and verb.lemma_ in _TO_VERBS
+        called_on = c.dep_ == "prep" and c.lower_ in ("on", "upon") and verb.lemma_ == "call"
+        if addressed:
+            found = c
+        elif said_to or called_on:
+            found = next((g for g in c.children if g.dep_ == "pobj"), None)
+        if found is not None:
+            break
+    if found is None:
+        return None
+    lo, hi = _trim(doc, found.left_edge.i, found.right_edge.i, quotes)
+    # never inside the content or the source: those are other parts of the attribution
+    for part in (att.content, att.source):
+        if part is not None and lo < part[1] and part[0] < hi:
+            return None
+    return (lo, hi) if hi > lo else None
 
 
 # --------------------------------------------------------------------------- learned
@@ -156,7 +202,21 @@ def _combine(doc: Doc, text: str, quotes: list[tuple[int, int]]) -> list[_Att]:
         if span is not None and len(span) and float(score[span.start:span.end].max()) >= \
                 RULE_CONFIRM:
             out.append(r)
-    return out
+    return _distinct(doc, out)
+
+
+def _distinct(doc: Doc, atts: list[_Att]) -> list[_Att]:
+    """One attribution per content (the rules' when the tagger found a second cue for it, as
+    in "al-Baghdadi last *month* called on ..."), and no cue that is only a date."""
+    kept: dict[tuple[int, int], _Att] = {}
+    for a in atts:
+        span = doc.char_span(a.cue[0], a.cue[1], alignment_mode="expand")
+        if span is not None and all(t.ent_type_ in ("DATE", "TIME") for t in span):
+            continue
+        other = kept.get(a.content)
+        if other is None or (other.learned and not a.learned):
+            kept[a.content] = a
+    return list(kept.values())
 
 
 def _overlap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:

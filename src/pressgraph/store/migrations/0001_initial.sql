@@ -57,7 +57,7 @@ CREATE TABLE quotes (
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, extractor TEXT NOT NULL,
     content TEXT NOT NULL, kind TEXT NOT NULL, cue TEXT, cue_start INTEGER, cue_end INTEGER,
     source_text TEXT, source_start INTEGER, source_end INTEGER, speaker_actor_id TEXT,
-    speaker_text TEXT
+    speaker_text TEXT, recipient_text TEXT, recipient_start INTEGER, recipient_end INTEGER
 );
 CREATE INDEX quotes_article ON quotes(article_id);
 CREATE INDEX quotes_speaker ON quotes(speaker_actor_id);
