@@ -88,7 +88,7 @@ def examples(gold: list[GoldDoc], docs: list[Doc]) -> tuple[Examples, Examples]:
                 if label[i] == 0:
                     label[i] = 1 if j == 0 else 2
         rows = np.asarray(tagger.cue_candidates(v), dtype=np.int64)
-        cues.add(features.cue_keys(doc, x, rows), tagger.cue_dense(ctx[rows], vecs[rows]),
+        cues.add(features.cue_keys(doc, x, rows), tagger.cue_dense(ctx, vecs, x.head, rows),
                  label[rows])
         for a in g.attributions:
             toks = cue_tokens(doc, a.cue)
@@ -106,7 +106,7 @@ def examples(gold: list[GoldDoc], docs: list[Doc]) -> tuple[Examples, Examples]:
             n = len(tok)
             heads = np.full(n, head, dtype=np.int64)
             keys = features.role_keys(x, heads, np.full(n, cue[0]), np.full(n, cue[1]), tok)
-            roles.add(keys, tagger.pair_dense(ctx[tok], ctx[heads]), role[tok])
+            roles.add(keys, tagger.pair_dense(ctx, x.head, tok, heads), role[tok])
     return cues, roles
 
 

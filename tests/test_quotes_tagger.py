@@ -19,8 +19,9 @@ def test_shipped_model_loads() -> None:
         assert np.all(m.keys[1:] > m.keys[:-1])  # sorted and unique, for searchsorted
         assert m.sparse.shape == (len(m.keys), 3)
         assert m.w1.shape[1] == m.w2.shape[0]
-    assert models["cue"].w1.shape[0] == 96 + 300  # tok2vec output + static vector
-    assert models["role"].w1.shape[0] == 3 * 96
+    # tok2vec output and static vector of the token, tok2vec of its head and neighbours
+    assert models["cue"].w1.shape[0] == 96 + 300 + 3 * 96
+    assert models["role"].w1.shape[0] == 4 * 96
 
 
 def test_save_load_round_trip(tmp_path: Path) -> None:

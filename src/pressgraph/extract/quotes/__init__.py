@@ -94,6 +94,8 @@ class _Att:
     kind: str
     source_token: Token | None = None
     learned: bool = False
+    # a construction the rules find reliably on their own: "Rubio: I still believe ..."
+    sure: bool = False
 
 
 def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
@@ -199,8 +201,8 @@ def _combine(doc: Doc, text: str, quotes: list[tuple[int, int]]) -> list[_Att]:
         if any(_overlap(a.cue, r.cue) for a in learned):
             continue
         span = doc.char_span(*r.cue, alignment_mode="expand")
-        if span is not None and len(span) and float(score[span.start:span.end].max()) >= \
-                RULE_CONFIRM:
+        if r.sure or (span is not None and len(span)
+                      and float(score[span.start:span.end].max()) >= RULE_CONFIRM):
             out.append(r)
     return _distinct(doc, out)
 
@@ -389,7 +391,8 @@ def _speaker_colon(doc: Doc, colon: Token, quotes: list[tuple[int, int]]) -> _At
         return None
     source = _trim(doc, first, colon.i - 1, quotes)
     return _Att(cue=(colon.idx, colon.idx + 1), content=content, source=source,
-                pieces=[content], kind=_kind(content, quotes), source_token=name.root)
+                pieces=[content], kind=_kind(content, quotes), source_token=name.root,
+                sure=True)
 
 
 def _subject(verb: Token) -> Token | None:

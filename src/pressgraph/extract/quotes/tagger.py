@@ -204,15 +204,20 @@ def contextual(doc: Doc) -> np.ndarray:
     return np.asarray(tensor, dtype=np.float32)
 
 
-def cue_dense(ctx: np.ndarray, vecs: np.ndarray) -> np.ndarray:
-    return np.hstack([ctx, vecs])
+def cue_dense(ctx: np.ndarray, vecs: np.ndarray, head: np.ndarray, rows: np.ndarray
+              ) -> np.ndarray:
+    """Dense input of the cue model: the token's contextual and static vectors, and the
+    contextual vectors of its syntactic head and of the tokens on either side."""
+    n = len(ctx)
+    return np.hstack([ctx[rows], vecs[rows], ctx[head[rows]], ctx[np.maximum(rows - 1, 0)],
+                      ctx[np.minimum(rows + 1, n - 1)]])
 
 
-def pair_dense(tok: np.ndarray, cue: np.ndarray) -> np.ndarray:
-    """Dense input of the role model: the token's and the cue's contextual vectors and
-    their product (works for one row or many)."""
-    cue = np.broadcast_to(cue, tok.shape)
-    return np.hstack([tok, cue, tok * cue])
+def pair_dense(ctx: np.ndarray, head: np.ndarray, tok: np.ndarray, cue: np.ndarray
+               ) -> np.ndarray:
+    """Dense input of the role model: the token's and the cue's contextual vectors, their
+    product, and the contextual vector of the token's syntactic head."""
+    return np.hstack([ctx[tok], ctx[cue], ctx[tok] * ctx[cue], ctx[head[tok]]])
 
 
 def sentence_index(doc: Doc) -> tuple[list[tuple[int, int]], np.ndarray]:
@@ -263,7 +268,7 @@ def find_cues(doc: Doc, v: View, x: features.Arrays, model: WideDeep, vecs: np.n
         return [], score
     rows = np.asarray(cands, dtype=np.int64)
     probs = model.probabilities(features.cue_keys(doc, x, rows),
-                                cue_dense(ctx[rows], vecs[rows]))
+                                cue_dense(ctx, vecs, x.head, rows))
     score[rows] = probs[:, 1] + probs[:, 2]
     spans: list[tuple[int, int]] = []
     cur: list[int] | None = None
@@ -411,7 +416,7 @@ def tag(doc: Doc, quotes: Sequence[tuple[int, int]]) -> tuple[list[Found], np.nd
     head = np.repeat(heads, sizes)
     keys = features.role_keys(x, head, np.repeat([c[0] for c in cues], sizes),
                               np.repeat([c[1] for c in cues], sizes), tok)
-    probs = m["role"].probabilities(keys, pair_dense(ctx[tok], ctx[head]))
+    probs = m["role"].probabilities(keys, pair_dense(ctx, x.head, tok, head))
     found = []
     at = 0
     for cue, h, rows in zip(cues, heads, windows, strict=True):
