@@ -346,7 +346,8 @@ def _spans_of(v: View, rows: range, cue: tuple[int, int], head: int,
     a = np.maximum(np.concatenate(starts), rows.start)
     b = np.minimum(np.concatenate(ends), rows.stop)
     keep = b > a
-    return np.unique(np.stack([a[keep], b[keep]], axis=1), axis=0)
+    # duplicates are harmless to the search, so they stay (removing them cost more)
+    return np.stack([a[keep], b[keep]], axis=1)
 
 
 def _snap(spans: np.ndarray, gain: np.ndarray, base: int) -> tuple[int, int] | None:
@@ -356,7 +357,7 @@ def _snap(spans: np.ndarray, gain: np.ndarray, base: int) -> tuple[int, int] | N
         return None
     prefix = np.concatenate([[0.0], np.cumsum(gain)])
     score = prefix[spans[:, 1] - base] - prefix[spans[:, 0] - base]
-    best = np.lexsort((spans[:, 1] - spans[:, 0], -score))[0]
+    best = np.lexsort((spans[:, 0], spans[:, 1] - spans[:, 0], -score))[0]
     if score[best] <= 0:
         return None
     return int(spans[best, 0]), int(spans[best, 1])
