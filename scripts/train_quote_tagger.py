@@ -87,7 +87,7 @@ def examples(gold: list[GoldDoc], docs: list[Doc]) -> tuple[Examples, Examples]:
             for j, i in enumerate(cue_tokens(doc, a.cue)):
                 if label[i] == 0:
                     label[i] = 1 if j == 0 else 2
-        rows = np.asarray(tagger.cue_candidates(v), dtype=np.int64)
+        rows = np.asarray(tagger.cue_candidates(v, x), dtype=np.int64)
         cues.add(features.cue_keys(doc, x, rows), tagger.cue_dense(ctx, vecs, x.head, rows),
                  label[rows])
         for a in g.attributions:

@@ -234,17 +234,15 @@ def _tagged(doc: Doc, text: str, quotes: list[tuple[int, int]]
         if content[1] - content[0] < 2:
             continue
         head = doc[f.head]
-        last = doc[f.cue[1] - 1]
-        cue = (doc[f.cue[0]].idx, last.idx + len(last))
+        cue_span = doc[f.cue[0]:f.cue[1]]
+        cue = (cue_span.start_char, cue_span.end_char)
         if head.pos_ == "VERB":
             rule_cue = _cue_span(doc, head)
             cue = (min(cue[0], rule_cue[0]), max(cue[1], rule_cue[1]))
         source = src_tok = None
         if f.source is not None:
             src_tok = doc[f.source[0]:f.source[1]].root
-            source = _trim(doc, f.source[0], f.source[1] - 1, quotes)
-            if "," in text[source[0]:source[1]] and text[source[1]:source[1] + 1] == ",":
-                source = (source[0], source[1] + 1)
+            source = _apposition_comma(text, _trim(doc, f.source[0], f.source[1] - 1, quotes))
         out.append(_Att(cue=cue, content=content, source=source, pieces=[content],
                         kind=_kind(content, quotes), source_token=src_tok, learned=True))
     return out, score
@@ -466,7 +464,12 @@ def _source_span(doc: Doc, text: str, head: Token,
         if "\n" in doc[i].text:
             right = i - 1
             break
-    start, end = _trim(doc, left, right, quotes)
+    return _apposition_comma(text, _trim(doc, left, right, quotes))
+
+
+def _apposition_comma(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """PolNeAR keeps the comma closing an apposition in the source ("Jeffrey, the envoy,")."""
+    start, end = span
     if "," in text[start:end] and text[end:end + 1] == ",":
         end += 1
     return start, end

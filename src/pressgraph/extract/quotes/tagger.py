@@ -31,26 +31,19 @@ from spacy.tokens import Doc, Token
 from pressgraph.extract.quotes import features
 from pressgraph.extract.quotes.features import Keys
 
-CUE_LABELS = ("O", "B", "I")
-ROLE_LABELS = ("O", "S", "C")
 _SKIP_POS = frozenset({"SPACE", "DET", "NUM", "SYM", "X"})
 
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """What decoding reads of each token, as plain lists: indexing a spaCy ``Doc`` builds a
-    ``Token`` object each time."""
+    """What decoding reads of each token beyond :class:`features.Arrays` (heads and spaces
+    are there): words and tags as plain lists, since indexing a spaCy ``Doc`` builds a
+    ``Token`` object each time, and subtree edges."""
 
     lower: list[str]
     pos: list[str]
-    head: list[int]
-    space: list[bool]
-    left: list[int]  # first token of the subtree
-    right: list[int]  # last token of the subtree
-    head_a: np.ndarray  # the same as arrays, for the span search
-    left_a: np.ndarray
-    right_a: np.ndarray
-    space_a: np.ndarray
+    left: np.ndarray  # first token of the subtree
+    right: np.ndarray  # last token of the subtree
 
 
 def quote_depth(doc: Doc, quotes: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -68,15 +61,12 @@ def quote_depth(doc: Doc, quotes: Sequence[tuple[int, int]]) -> np.ndarray:
 def view(doc: Doc) -> View:
     n = len(doc)
     lower, pos = [""] * n, [""] * n
-    head, left, right = [0] * n, [0] * n, [0] * n
-    space = [False] * n
+    left, right = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     for t in doc:  # one Token object per token
         i = t.i
-        lower[i], pos[i], space[i] = t.lower_, t.pos_, t.is_space
-        head[i], left[i], right[i] = t.head.i, t.left_edge.i, t.right_edge.i
-    return View(lower=lower, pos=pos, head=head, space=space, left=left, right=right,
-                head_a=np.asarray(head, dtype=np.int64), left_a=np.asarray(left, dtype=np.int64),
-                right_a=np.asarray(right, dtype=np.int64), space_a=np.asarray(space, dtype=bool))
+        lower[i], pos[i] = t.lower_, t.pos_
+        left[i], right[i] = t.left_edge.i, t.right_edge.i
+    return View(lower=lower, pos=pos, left=left, right=right)
 
 
 # --------------------------------------------------------------------------- model
@@ -255,15 +245,16 @@ class Found:
 CUE_THRESHOLD = 0.7
 
 
-def cue_candidates(v: View) -> list[int]:
-    return [i for i, p in enumerate(v.pos) if p not in _SKIP_POS and not v.space[i]]
+def cue_candidates(v: View, x: features.Arrays) -> list[int]:
+    return [i for i, (p, space) in enumerate(zip(v.pos, x.space.tolist(), strict=True))
+            if p not in _SKIP_POS and not space]
 
 
 def find_cues(doc: Doc, v: View, x: features.Arrays, model: WideDeep, vecs: np.ndarray,
               ctx: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:
     """Cue spans (token ranges), and each token's chance of being in a cue."""
     score = np.zeros(len(doc), dtype=np.float32)
-    cands = cue_candidates(v)
+    cands = cue_candidates(v, x)
     if not cands:
         return [], score
     rows = np.asarray(cands, dtype=np.int64)
@@ -276,7 +267,7 @@ def find_cues(doc: Doc, v: View, x: features.Arrays, model: WideDeep, vecs: np.n
     for i, (_, p_b, p_i) in zip(cands, probs.tolist(), strict=True):
         inside = p_b + p_i >= CUE_THRESHOLD
         joined = cur is not None and p_i >= p_b and all(
-            v.pos[j] in _SKIP_POS or v.space[j] for j in range(prev + 1, i))
+            v.pos[j] in _SKIP_POS or x.space[j] for j in range(prev + 1, i))
         if inside and joined and cur is not None:
             cur[1] = i + 1
         elif inside:
@@ -317,19 +308,18 @@ def _anchored(doc: Doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 _OPENERS = frozenset({"-", "—", "–", ":", "--"})
 
 
-def _spans_of(v: View, rows: range, cue: tuple[int, int], head: int,
+def _spans_of(v: View, x: features.Arrays, rows: range, cue: tuple[int, int], head: int,
               quotes_in: list[tuple[int, int]]) -> np.ndarray:
     """The token ranges (start, end) a source or content may take: dependency subtrees, the
     right part of a phrase from any word on, the parts of a clause on either side of a
     parenthetical cue, and quotations (with a "that" before them)."""
     i = np.arange(rows.start, rows.stop)
-    h = v.head_a[i]
+    h = x.head[i]
     dependent = h != i
-    starts = [i, v.left_a[i], i, i[dependent], v.left_a[h[dependent]]]
-    ends = [i + 1, v.right_a[i] + 1, v.right_a[i] + 1, v.right_a[h[dependent]] + 1,
-            i[dependent] + 1]
-    governor = v.head[head]
-    lo, hi = v.left[governor], v.right[governor] + 1
+    starts = [i, v.left[i], i, i[dependent], v.left[h[dependent]]]
+    ends = [i + 1, v.right[i] + 1, v.right[i] + 1, v.right[h[dependent]] + 1, i[dependent] + 1]
+    governor = x.head[head]
+    lo, hi = int(v.left[governor]), int(v.right[governor]) + 1
     extra = [(lo, cue[0]), (cue[1], hi)]
     # the clause before a cue may open after a dateline or a colon ("NDOLA, Jan 8 - ...")
     openers = [lo] + [j + 1 for j in range(lo, cue[0]) if v.lower[j] in _OPENERS]
@@ -363,12 +353,12 @@ def _snap(spans: np.ndarray, gain: np.ndarray, base: int) -> tuple[int, int] | N
     return int(spans[best, 0]), int(spans[best, 1])
 
 
-def _decode_roles(v: View, cue: tuple[int, int], head: int, rows: range, probs: np.ndarray,
-                  quote_tokens: list[tuple[int, int]]) -> Found | None:
-    space = v.space_a[rows.start:rows.stop]
+def _decode_roles(v: View, x: features.Arrays, cue: tuple[int, int], head: int, rows: range,
+                  probs: np.ndarray, quote_tokens: list[tuple[int, int]]) -> Found | None:
+    space = x.space[rows.start:rows.stop]
     in_cue = np.zeros(len(rows), dtype=bool)
     in_cue[max(cue[0] - rows.start, 0):max(cue[1] - rows.start, 0)] = True
-    spans = _spans_of(v, rows, cue, head,
+    spans = _spans_of(v, x, rows, cue, head,
                       [q for q in quote_tokens if rows.start <= q[0] and q[1] <= rows.stop])
     source_gain = np.where(space, 0.0, probs[:, 1] - 0.5)
     source_gain[in_cue] = -1.0
@@ -421,7 +411,7 @@ def tag(doc: Doc, quotes: Sequence[tuple[int, int]]) -> tuple[list[Found], np.nd
     found = []
     at = 0
     for cue, h, rows in zip(cues, heads, windows, strict=True):
-        f = _decode_roles(v, cue, h, rows, probs[at:at + len(rows)], quote_tokens)
+        f = _decode_roles(v, x, cue, h, rows, probs[at:at + len(rows)], quote_tokens)
         at += len(rows)
         if f is not None:
             found.append(f)
