@@ -11,14 +11,17 @@ cues, and boundary errors on content and source where the cue was found.  Dev is
 from __future__ import annotations
 
 import argparse
+import pickle
 import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import numpy as np
 from spacy.tokens import Doc, DocBin
 
 from pressgraph.evaluate import SHARED
 from pressgraph.evaluate.quotes import Attribution, GoldDoc, load_gold, predict_parsed, score
+from pressgraph.extract.quotes import tagger
 from pressgraph.nlp import load_pipeline
 
 TRAIN = SHARED / "eval/quotes/polnear/train"
@@ -32,11 +35,18 @@ def subset(step: int = 5, size: int = 150) -> list[GoldDoc]:
 def parsed_docs(docs: list[GoldDoc]) -> list[Doc]:
     nlp = load_pipeline()
     path = CACHE / f"train-{len(docs)}-{docs[0].name[:20]}.spacy"
-    if path.exists():
-        return list(DocBin().from_disk(path).get_docs(nlp.vocab))
-    out = list(nlp.pipe((d.text for d in docs), batch_size=8))
-    CACHE.mkdir(parents=True, exist_ok=True)
-    DocBin(docs=out, store_user_data=True).to_disk(path)
+    tensors_path = path.with_suffix(".tensors.pkl")
+    if not tensors_path.exists():
+        out = list(nlp.pipe((d.text for d in docs), batch_size=8))
+        CACHE.mkdir(parents=True, exist_ok=True)
+        DocBin(docs=out, store_user_data=True).to_disk(path)
+        # DocBin drops doc.tensor, which the tagger reads
+        with open(tensors_path, "wb") as f:
+            pickle.dump([d.tensor.astype(np.float32) for d in out], f)
+    out = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    with open(tensors_path, "rb") as f:
+        for d, t in zip(out, pickle.load(f), strict=True):
+            d.tensor = t
     return out
 
 
@@ -62,7 +72,15 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--examples", type=int, default=0, help="examples shown per bucket")
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--tagger", type=Path, help="weights to use instead of the shipped "
+                    "tagger.npz (a --holdout model, which has not seen this subset)")
+    ap.add_argument("--cue-boundaries", action="store_true",
+                    help="also list cue boundary errors (cue overlapped, not exact)")
     args = ap.parse_args()
+    if args.tagger:
+        weights = tagger.load(args.tagger)
+        tagger.models.cache_clear()
+        tagger.models = lambda: weights  # type: ignore[assignment]
 
     gold_docs = subset()
     docs = parsed_docs(gold_docs)
@@ -72,6 +90,7 @@ def main() -> None:
     fps: Counter[str] = Counter()
     bad_content: Counter[str] = Counter()
     bad_source: Counter[str] = Counter()
+    bad_cue: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
     for g, doc in zip(gold_docs, docs, strict=True):
         pred, _ = predict_parsed(g.text, doc)
@@ -88,6 +107,12 @@ def main() -> None:
                     f"{text[a.content[0]:a.content[1]][:140]!r}")
                 continue
             p = hit[0]
+            if p.cue != a.cue:
+                pc = text[p.cue[0]:p.cue[1]].lower()
+                kind = ("long" if p.cue[0] <= a.cue[0] and p.cue[1] >= a.cue[1]
+                        else "short" if a.cue[0] <= p.cue[0] and p.cue[1] <= a.cue[1]
+                        else "shifted")
+                bad_cue[f"{kind}: G {cue!r} P {pc!r}"] += 1
             if p.content != a.content:
                 kind = ("long" if p.content[0] <= a.content[0] and p.content[1] >= a.content[1]
                         else "short" if a.content[0] <= p.content[0] and
@@ -134,6 +159,11 @@ def main() -> None:
     show("false positive cues", fps, "fp ")
     show("content boundary errors (cue found)", bad_content, "content ")
     show("source errors (cue found)", bad_source, "source ")
+    if args.cue_boundaries:
+        kinds = Counter(key.split(":", 1)[0] for key in bad_cue.elements())
+        print(f"\ncue boundary errors ({sum(bad_cue.values())}): {dict(kinds)}")
+        for key, n in bad_cue.most_common(args.top):
+            print(f"{n:5d}  {key}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from pressgraph.evaluate.quotes import DEFAULT_GOLD, evaluate, load_gold, match_attributions
+from pressgraph.evaluate.quotes import (
+    DEFAULT_GOLD,
+    evaluate,
+    load_gold,
+    match_attributions,
+    score_citron,
+    to_tokens,
+)
 from pressgraph.evaluate.quotes import Attribution as A
 from pressgraph.extract import ParsedDocument
 from pressgraph.extract.quotes import extract
@@ -239,9 +246,32 @@ def test_match_attributions() -> None:
     assert match_attributions(gold, pred, exact=False).tp == 2
 
 
+def test_citron_protocol_scores() -> None:
+    # "Ann said the plan failed badly" tokenised at these character starts
+    text = "Ann said the plan failed badly"
+    starts = [0, 4, 9, 13, 18, 25]
+    gold = [A(source=(0, 3), cue=(4, 8), content=(9, 30))]
+    # cue one token too long; source exact; content one token short
+    pred = [A(source=(0, 3), cue=(4, 12), content=(9, 24))]
+    g, p = to_tokens(gold, starts), to_tokens(pred, starts)
+    assert g[0].content == (2, 6) and len(text) == 30
+    m = score_citron([(g, p)])
+    assert m["citron_cue_exact_f1"] == 0.0
+    # source and content need only an overlapping cue to count as exact
+    assert m["citron_source_exact_f1"] == 100.0
+    assert m["citron_content_exact_f1"] == 0.0
+    # cue overlap: 1 shared token of 2 predicted / 1 gold; content: 3 of 3 predicted / 4 gold
+    assert m["citron_cue_overlap_p"] == 50.0 and m["citron_cue_overlap_r"] == 100.0
+    assert m["citron_content_overlap_p"] == 100.0 and m["citron_content_overlap_r"] == 75.0
+    # a missing prediction costs recall only
+    m2 = score_citron([(g, [])])
+    assert m2["citron_quote_exact_r"] == 0.0 and m2["citron_quote_exact_p"] == 0.0
+
+
 @pytest.mark.skipif(not DEFAULT_GOLD.exists(), reason="PolNeAR dev not available")
 def test_evaluate_runs_on_dev(nlp) -> None:  # type: ignore[no-untyped-def]
     report = evaluate(limit=3)
     assert report.counts["documents"] == 3
     assert report.metrics["content_overlap_p"] > 50
     assert report.metrics["cue_exact_p"] > 50
+    assert report.metrics["citron_content_overlap_p"] > 50
