@@ -20,8 +20,16 @@ import numpy as np
 from spacy.tokens import Doc, DocBin
 
 from pressgraph.evaluate import SHARED
-from pressgraph.evaluate.quotes import Attribution, GoldDoc, load_gold, predict_parsed, score
-from pressgraph.extract.quotes import tagger
+from pressgraph.evaluate.quotes import (
+    Attribution,
+    GoldDoc,
+    load_gold,
+    predict_parsed,
+    score,
+    score_citron,
+    to_tokens,
+)
+from pressgraph.extract.quotes import ranker, tagger
 from pressgraph.nlp import load_pipeline
 
 TRAIN = SHARED / "eval/quotes/polnear/train"
@@ -74,6 +82,8 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--tagger", type=Path, help="weights to use instead of the shipped "
                     "tagger.npz (a --holdout model, which has not seen this subset)")
+    ap.add_argument("--ranker", type=Path, help="span rankers to use instead of the shipped "
+                    "ranker.npz")
     ap.add_argument("--cue-boundaries", action="store_true",
                     help="also list cue boundary errors (cue overlapped, not exact)")
     args = ap.parse_args()
@@ -81,6 +91,10 @@ def main() -> None:
         weights = tagger.load(args.tagger)
         tagger.models.cache_clear()
         tagger.models = lambda: weights  # type: ignore[assignment]
+    if args.ranker:
+        rankers = ranker.load(args.ranker)
+        ranker.models.cache_clear()
+        ranker.models = lambda: rankers  # type: ignore[assignment]
 
     gold_docs = subset()
     docs = parsed_docs(gold_docs)
@@ -138,12 +152,16 @@ def main() -> None:
                     f"{text[p.content[0]:p.content[1]][:140]!r}")
 
     m = score(pairs)
+    m.update(score_citron(
+        (to_tokens(g, starts), to_tokens(p, starts))
+        for (g, p), starts in zip(pairs, ([t.idx for t in d] for d in docs), strict=True)))
     print(f"train subset: {len(gold_docs)} articles, "
           f"{sum(len(g) for g, _ in pairs)} gold, {sum(len(p) for _, p in pairs)} predicted")
     for part in ("source", "cue", "content", "quote"):
         print(f"  {part:8s} exact P/R/F1 {m[f'{part}_exact_p']:5.1f} {m[f'{part}_exact_r']:5.1f} "
               f"{m[f'{part}_exact_f1']:5.1f}   overlap {m[f'{part}_overlap_p']:5.1f} "
-              f"{m[f'{part}_overlap_r']:5.1f} {m[f'{part}_overlap_f1']:5.1f}")
+              f"{m[f'{part}_overlap_r']:5.1f} {m[f'{part}_overlap_f1']:5.1f}   Citron exact "
+              f"{m[f'citron_{part}_exact_f1']:5.1f} overlap {m[f'citron_{part}_overlap_f1']:5.1f}")
     rng = random.Random(0)
 
     def show(title: str, counter: Counter[str], prefix: str) -> None:

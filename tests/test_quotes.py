@@ -77,7 +77,7 @@ def test_offsets_index_the_text(sample) -> None:  # type: ignore[no-untyped-def]
             assert q.source_start is not None and q.source_end is not None
             assert text[q.source_start:q.source_end] == q.source_text
         assert q.content.split()[0] in text[q.start:q.end]
-        assert q.extractor == "quotes@5" and q.kind in ("direct", "indirect", "mixed")
+        assert q.extractor == "quotes@6" and q.kind in ("direct", "indirect", "mixed")
     # Only the passive "are believed to be holding" has no source: nobody is named.
     assert [q.cue for q in quotes if q.source_text is None] == ["are believed"]
 
@@ -148,7 +148,9 @@ def test_sample_nominal_and_group_cues(sample) -> None:  # type: ignore[no-untyp
     assert q.content.startswith("that captured") and q.content.endswith("Russia and Turkey")
     _check_speaker(parsed, q, "Donald Trump")
     q = _find(quotes, "would not be able to spare")
-    assert q.cue == "warned"
+    # PolNeAR takes a dating adverb into the cue ("previously", "earlier", "later": inside
+    # the cue 37 times in train, just before it 4 times); the rules alone leave it out
+    assert q.cue in ("warned", "previously warned")
     assert q.source_text == "The Kurdish-led Syrian Democratic Forces (SDF)"
     _check_speaker(parsed, q, "Syrian Democratic Forces")
     q = _find(quotes, "to attack the camps")

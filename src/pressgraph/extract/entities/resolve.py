@@ -7,6 +7,7 @@ to an actor without redoing the entity work.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pressgraph.extract.entities.lexicon import fold
@@ -35,7 +36,9 @@ _PRONOUNS = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def _norm(text: str) -> str:
+    # cached: resolving each mention compares it with every actor's names and roles
     text = _TRAILING.sub("", _LEADING.sub("", text.strip()))
     return fold(text)
 

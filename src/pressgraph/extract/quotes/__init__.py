@@ -4,9 +4,11 @@ An attribution is a source (who), a cue (said, told, according to, warned, asser
 content (what).  Two systems vote.  A learned tagger (:mod:`.tagger`, trained on PolNeAR
 train) decides which words are cues and tags each cue's source and content; it generalises
 past the cue words seen in training through the pipeline's contextual and static vectors.
-The rules below encode PolNeAR's span conventions, so where they found the same cue and an
-overlapping content, their boundaries are kept; a rule cue the tagger scored just under its
-threshold is kept too.  Without the tagger's model file the rules run alone.
+Learned span rankers (:mod:`.ranker`) then draw the edges of each cue, source and content
+from candidate spans, with the rules' own spans among their features; a content split around
+its cue or joined from several quotations keeps the rules' edges, and a rule cue the tagger
+scored just under its threshold is kept too.  Without the tagger's model file the rules run
+alone; without the rankers' file the rules' edges win where both found a cue.
 
 The rules: cues come from a lexicon learned on the PolNeAR train split (``cues.json``)
 plus core speech verbs; source and content come from the spaCy dependency parse (subject;
@@ -26,9 +28,13 @@ Span conventions, matched to PolNeAR so exact-span scores mean something:
   Department official", "James Jeffrey, Washington's special envoy for Syria"), the possessor
   for nominal cues ("Donald Trump’s") and the relative pronoun in "who said";
 * the cue is the verb, recipient excluded ("told", not "told Congress"), with its auxiliaries
-  and manner adverbs ("has publicly said"; time adverbs stay out: "previously warned" gives
-  "warned"), a particle or the preposition of "called on"/"talking about", a day or "in a
-  statement" after it ("said Friday in an interview"), and both words of "according to".
+  and adverbs ("has publicly said"; the rules leave time adverbs out, the cue ranker follows
+  PolNeAR and mostly keeps them: "previously warned"), a particle or the preposition of
+  "called on"/"talking about", a day or "in a statement" after it ("said Friday in an
+  interview"), and both words of "according to";
+* the addressee is not part of the content: "called on his supporters to attack" gives
+  recipient "his supporters" and content "to attack ..." (PolNeAR keeps it in the content
+  after "urged" and "called on"; the cost is measured in docs/accuracy/quotes.md).
 
 A quote split around its cue (‘We’ve done,’ he said, ‘a good job’) and the quoted sentences
 that follow it in the same paragraph are one record: start/end cover the whole extent (as
@@ -46,7 +52,7 @@ import numpy as np
 from spacy.tokens import Doc, Token
 
 from pressgraph.extract import ParsedDocument
-from pressgraph.extract.quotes import classifier, tagger
+from pressgraph.extract.quotes import classifier, ranker, tagger
 from pressgraph.extract.quotes.lexicon import (
     CORE_VERBS,
     INFINITIVE_VERBS,
@@ -58,7 +64,7 @@ from pressgraph.extract.quotes.marks import find_quotes
 from pressgraph.extract.quotes.speakers import SpeakerResolver
 from pressgraph.model import Quote, Record, stable_id
 
-EXTRACTOR = "quotes@5"
+EXTRACTOR = "quotes@6"
 # Tuned on PolNeAR train: verbs annotated as cues at least this often take their object as
 # content when they have no clause or quotation ("Cruz praised the ruling").
 STANCE_THRESHOLD = 0.3
@@ -107,6 +113,7 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
     resolver = SpeakerResolver(parsed)
     out: list[Record] = []
     for att in sorted(atts, key=lambda a: a.content[0]):
+        _content_after_recipient(doc, att, quotes)
         speaker = resolver.resolve(att.source, att.source_token, att.cue[0])
         content = " ".join(text[s:e] for s, e in att.pieces)
         recipient = _recipient(doc, att, quotes)
@@ -144,9 +151,10 @@ _TO_VERBS = frozenset({"say", "explain", "describe", "write", "speak", "talk", "
                        "mention", "suggest", "insist", "argue", "signal", "add"})
 
 
-def _recipient(doc: Doc, att: _Att, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """Who was addressed: "told *Congress*", "said *to reporters*" (the phrase after "to").
-    PolNeAR leaves the recipient out of the cue ("told"), so it has a field of its own."""
+def _addressee(doc: Doc, att: _Att, quotes: list[tuple[int, int]]
+               ) -> tuple[tuple[int, int], Token] | None:
+    """Who the cue's verb addresses ("told *Congress*", "said to *reporters*", "called on
+    *his supporters*"), as a character span, with that verb."""
     span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
     if span is None or not len(span):
         return None
@@ -168,34 +176,78 @@ def _recipient(doc: Doc, att: _Att, quotes: list[tuple[int, int]]) -> tuple[int,
     if found is None:
         return None
     lo, hi = _trim(doc, found.left_edge.i, found.right_edge.i, quotes)
+    return ((lo, hi), verb) if hi > lo else None
+
+
+def _recipient(doc: Doc, att: _Att, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Who was addressed: "told *Congress*", "said *to reporters*" (the phrase after "to").
+    PolNeAR leaves the recipient out of the cue ("told"), so it has a field of its own."""
+    found = _addressee(doc, att, quotes)
+    if found is None:
+        return None
+    lo, hi = found[0]
     # never inside the content or the source: those are other parts of the attribution
     for part in (att.content, att.source):
         if part is not None and lo < part[1] and part[0] < hi:
             return None
-    return (lo, hi) if hi > lo else None
+    return lo, hi
+
+
+def _content_after_recipient(doc: Doc, att: _Att, quotes: list[tuple[int, int]]) -> None:
+    """A content that opens with the addressee ("called on *his supporters* last month to
+    attack ...") starts at the clause after it, so that who was addressed and what was said
+    are separate fields.  PolNeAR keeps the addressee in the content after "urged" and
+    "called on"; this departs from it on purpose (cost on the train hold-out in
+    docs/accuracy/quotes.md)."""
+    if len(att.pieces) != 1:
+        return
+    found = _addressee(doc, att, quotes)
+    if found is None:
+        return
+    (lo, hi), verb = found
+    if not att.content[0] <= lo < att.content[1]:
+        return
+    # the parser often hangs "to attack ..." on the verb as an adverbial clause
+    clause = next((c for c in verb.rights if c.left_edge.idx >= hi and (
+        c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "advcl" and c.left_edge.lower_ == "to"))),
+        None)
+    if clause is not None and clause.left_edge.idx < att.content[1]:
+        att.content = (clause.left_edge.idx, att.content[1])
+        att.pieces = [att.content]
 
 
 # --------------------------------------------------------------------------- learned
 
 def _combine(doc: Doc, text: str, quotes: list[tuple[int, int]]) -> list[_Att]:
-    """The learned tagger decides which cues are attributions; where the rules found the same
-    cue and a content overlapping the tagger's, the rules' boundaries win, since they encode
-    PolNeAR's span conventions (measured on the train hold-out: content exact F1 +4, overlap
-    F1 -0.6).  Without a tagger model the rules alone run."""
+    """The learned tagger decides which cues are attributions.  Where the rules found the same
+    cue with an overlapping content, whose boundaries win depends on the span rankers: with
+    them (which were shown the rules' spans as a feature) the tagger's cue, source and simple
+    content win; without them the rules' boundaries do, since they encode PolNeAR's span
+    conventions better than the token-wise search.  A content split around its cue or
+    joined from several quotations stays the rules'.  Without a tagger the rules run alone."""
     rules = _find_attributions(doc, text, quotes)
     if not tagger.models():
         return rules
-    learned, score = _tagged(doc, text, quotes)
+    learned, score = _tagged(doc, text, quotes, _hints(doc, rules))
+    rankers = ranker.models()
     out = []
     for a in learned:
         r = next((r for r in rules if _overlap(a.cue, r.cue)), None)
         if r is None or not _overlap(a.content, r.content):
             out.append(a)
             continue
-        same_source = _overlap(a.source, r.source) or (a.source is None and r.source is None)
-        out.append(_Att(cue=r.cue, content=r.content, pieces=r.pieces, kind=r.kind,
-                        source=r.source if same_source else a.source,
-                        source_token=r.source_token if same_source else a.source_token))
+        same_source = "source" not in rankers and (
+            _overlap(a.source, r.source) or (a.source is None and r.source is None))
+        merged = _Att(cue=r.cue, content=r.content, pieces=r.pieces, kind=r.kind,
+                      source=r.source if same_source else a.source,
+                      source_token=r.source_token if same_source else a.source_token)
+        # a headline colon ("Rubio: ...") keeps the rules' cue and content, and so does a
+        # content split around its cue (measured: the rules' cue is then the better one too)
+        if "content" in rankers and not r.sure and _simple(r) and not _overlap(a.content, r.cue):
+            merged.content, merged.pieces, merged.kind = a.content, a.pieces, a.kind
+            if "cue" in rankers:
+                merged.cue = a.cue
+        out.append(merged)
     # a rule's cue the tagger scored just under its threshold: two weak votes make a cue
     for r in rules:
         if any(_overlap(a.cue, r.cue) for a in learned):
@@ -225,10 +277,30 @@ def _overlap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
     return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
 
 
-def _tagged(doc: Doc, text: str, quotes: list[tuple[int, int]]
-            ) -> tuple[list[_Att], np.ndarray]:
+def _simple(a: _Att) -> bool:
+    """One piece of content, apart from its cue: the ranker may judge its boundaries."""
+    return len(a.pieces) == 1 and not _overlap(a.content, a.cue)
+
+
+def _hints(doc: Doc, rules: list[_Att]) -> list[tagger.Hint]:
+    """The rules' spans as tokens, for the rankers; a content only when it is simple."""
+    def tokens(span: tuple[int, int] | None) -> tuple[int, int] | None:
+        found = doc.char_span(*span, alignment_mode="expand") if span else None
+        return (found.start, found.end) if found is not None and len(found) else None
+
     out = []
-    found, score = tagger.tag(doc, quotes)
+    for r in rules:
+        cue = tokens(r.cue)
+        if cue is not None:
+            out.append(tagger.Hint(cue=cue, source=tokens(r.source),
+                                   content=tokens(r.content) if _simple(r) else None))
+    return out
+
+
+def _tagged(doc: Doc, text: str, quotes: list[tuple[int, int]],
+            hints: list[tagger.Hint]) -> tuple[list[_Att], np.ndarray]:
+    out = []
+    found, score = tagger.tag(doc, quotes, hints)
     for f in found:
         content = _trim(doc, f.content[0], f.content[1] - 1, quotes)
         if content[1] - content[0] < 2:
@@ -236,7 +308,8 @@ def _tagged(doc: Doc, text: str, quotes: list[tuple[int, int]]
         head = doc[f.head]
         cue_span = doc[f.cue[0]:f.cue[1]]
         cue = (cue_span.start_char, cue_span.end_char)
-        if head.pos_ == "VERB":
+        # the cue ranker has drawn the cue's edges; without it, the rules' edges are added
+        if head.pos_ == "VERB" and "cue" not in ranker.models():
             rule_cue = _cue_span(doc, head)
             cue = (min(cue[0], rule_cue[0]), max(cue[1], rule_cue[1]))
         source = src_tok = None

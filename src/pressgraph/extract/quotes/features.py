@@ -42,6 +42,26 @@ def mix(template: int, *cols: np.ndarray | np.uint64) -> np.ndarray:
     return h
 
 
+def mix_templates(first: int, templates: list[tuple[np.ndarray | np.uint64, ...]], n: int
+                  ) -> np.ndarray:
+    """Keys of many templates at once, (n, len(templates)): template ``first + j`` combines
+    the columns of ``templates[j]``.  The same hash as :func:`mix` with shorter tuples padded
+    by zero columns; one pass per column position instead of one call per template, which
+    is what a few dozen candidate rows need."""
+    width = max(len(t) for t in templates)
+    seeds = (np.arange(first, first + len(templates), dtype=np.uint64)
+             * np.uint64(0x9E3779B97F4A7C15))
+    h = np.repeat(seeds[None, :], n, axis=0)
+    zero = np.uint64(0)
+    for k in range(width):
+        col = np.empty((n, len(templates)), dtype=np.uint64)
+        for j, t in enumerate(templates):
+            col[:, j] = t[k] if k < len(t) else zero
+        h = (h ^ col) * _PRIME
+        h ^= h >> _SHIFT
+    return h
+
+
 @dataclass(frozen=True, slots=True)
 class Arrays:
     """Token attributes of one document, as arrays."""

@@ -28,7 +28,7 @@ import numpy as np
 from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
 
-from pressgraph.extract.quotes import features
+from pressgraph.extract.quotes import features, ranker
 from pressgraph.extract.quotes.features import Keys
 
 _SKIP_POS = frozenset({"SPACE", "DET", "NUM", "SYM", "X"})
@@ -353,66 +353,305 @@ def _snap(spans: np.ndarray, gain: np.ndarray, base: int) -> tuple[int, int] | N
     return int(spans[best, 0]), int(spans[best, 1])
 
 
-def _decode_roles(v: View, x: features.Arrays, cue: tuple[int, int], head: int, rows: range,
-                  probs: np.ndarray, quote_tokens: list[tuple[int, int]]) -> Found | None:
-    space = x.space[rows.start:rows.stop]
-    in_cue = np.zeros(len(rows), dtype=bool)
-    in_cue[max(cue[0] - rows.start, 0):max(cue[1] - rows.start, 0)] = True
-    spans = _spans_of(v, x, rows, cue, head,
-                      [q for q in quote_tokens if rows.start <= q[0] and q[1] <= rows.stop])
-    source_gain = np.where(space, 0.0, probs[:, 1] - 0.5)
-    source_gain[in_cue] = -1.0
-    source = _snap(spans, source_gain, rows.start)
-    content_gain = np.where(space, 0.0, probs[:, 2] - 0.5)
-    # cue and source inside a content's extent cost nothing: a quotation split around its
-    # cue ("'We won,' he said, 'and ...'") is one content
-    content_gain[in_cue] = 0.0
-    inner = [cue]
-    if source is not None:
-        content_gain[source[0] - rows.start:source[1] - rows.start] = 0.0
-        inner.append(source)
-    # ... but a content neither starts nor ends inside them: it holds them whole or not at all
-    inside = np.zeros(len(spans), dtype=bool)
-    for lo, hi in inner:
-        inside |= ((lo <= spans[:, 0]) & (spans[:, 0] < hi)) | (
-            (lo < spans[:, 1]) & (spans[:, 1] <= hi))
-    content = _snap(spans[~inside], content_gain, rows.start)
-    if content is None:
-        return None
-    return Found(cue=cue, head=head, source=source, content=content)
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What decoding reads of one document, computed once."""
+
+    view: View
+    arrays: features.Arrays
+    contextual: np.ndarray
+    sents: list[tuple[int, int]]
+    quote_tokens: list[tuple[int, int]]
 
 
-def tag(doc: Doc, quotes: Sequence[tuple[int, int]]) -> tuple[list[Found], np.ndarray]:
-    """Every attribution the learned models find in ``doc``, and each token's cue chance."""
-    m = models()
-    if not m or not len(doc):
-        return [], np.zeros(len(doc), dtype=np.float32)
-    v = view(doc)
+def prepare(doc: Doc, quotes: Sequence[tuple[int, int]]) -> Prepared:
     sents, sent_of = sentence_index(doc)
-    x = features.arrays(doc, quote_depth(doc, quotes), sent_of)
-    ctx = contextual(doc)
     quote_tokens = []
     for qs, qe in quotes:
         span = doc.char_span(qs, qe, alignment_mode="expand")
         if span is not None and len(span):
             quote_tokens.append((span.start, span.end))
-    cues, score = find_cues(doc, v, x, m["cue"], token_vectors(doc), ctx)
+    return Prepared(view=view(doc), arrays=features.arrays(doc, quote_depth(doc, quotes), sent_of),
+                    contextual=contextual(doc), sents=sents, quote_tokens=quote_tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class CueRoles:
+    """The role model's output for one cue: S/C/O probabilities of the tokens in ``rows``."""
+
+    cue: tuple[int, int]
+    head: int
+    rows: range
+    probs: np.ndarray
+
+
+def role_probabilities(doc: Doc, p: Prepared, model: WideDeep, cues: list[tuple[int, int]]
+                       ) -> list[CueRoles]:
+    """One pass of the role model over the windows of all cues."""
     if not cues:
-        return [], score
-    # one pass of the role model over the windows of all cues
+        return []
+    x = p.arrays
     heads = [cue_head(doc, cue).i for cue in cues]
-    windows = [features.window(x, h, sents) for h in heads]
+    windows = [features.window(x, h, p.sents) for h in heads]
     sizes = [len(w) for w in windows]
     tok = np.concatenate([np.arange(w.start, w.stop) for w in windows])
     head = np.repeat(heads, sizes)
     keys = features.role_keys(x, head, np.repeat([c[0] for c in cues], sizes),
                               np.repeat([c[1] for c in cues], sizes), tok)
-    probs = m["role"].probabilities(keys, pair_dense(ctx, x.head, tok, head))
-    found = []
+    probs = model.probabilities(keys, pair_dense(p.contextual, x.head, tok, head))
+    out = []
     at = 0
     for cue, h, rows in zip(cues, heads, windows, strict=True):
-        f = _decode_roles(v, x, cue, h, rows, probs[at:at + len(rows)], quote_tokens)
+        out.append(CueRoles(cue=cue, head=h, rows=rows, probs=probs[at:at + len(rows)]))
         at += len(rows)
-        if f is not None:
-            found.append(f)
-    return found, score
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The spans one cue's source, content or cue may take, best first by summed gain, with
+    what the ranker's features are computed from."""
+
+    spans: np.ndarray  # (n, 2) token ranges
+    gain: np.ndarray  # summed (probability - 0.5) of each span
+    structural: np.ndarray  # the span is a subtree, clause part or quotation itself
+    hinted: np.ndarray  # the span is the rules' choice
+    role_p: np.ndarray  # the role's probability of each window token
+    gain_prefix: np.ndarray  # prefix sums of the per-token gain over the window
+    base: int  # first token of the window
+    cue: tuple[int, int]
+    head: int
+    # a span that does not count as distance between a candidate and the cue (the source,
+    # for a content: "<content>, a senior official said")
+    skip: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SpanChoice:
+    spans: np.ndarray
+    keys: np.ndarray
+    dense: np.ndarray
+
+
+def featurize(x: features.Arrays, groups: Sequence[Candidates | None]
+              ) -> list[SpanChoice | None]:
+    """Ranker features of many candidate groups in one pass (numpy calls on a few dozen rows
+    cost their overhead, so one call for all cues of a document, not one per cue)."""
+    present = [g for g in groups if g is not None]
+    if not present:
+        return [None] * len(groups)
+    sizes = np.array([len(g.spans) for g in present])
+    windows = np.array([len(g.role_p) for g in present])
+    p_off = np.concatenate([[0], np.cumsum(windows)[:-1]])
+    g_off = np.concatenate([[0], np.cumsum(windows + 1)[:-1]])
+    base = np.array([g.base for g in present])
+    keys, dense = ranker.span_features(
+        x, np.vstack([g.spans for g in present]),
+        np.concatenate([g.role_p for g in present]),
+        np.concatenate([g.gain_prefix for g in present]),
+        np.repeat(p_off - base, sizes), np.repeat(g_off - base, sizes),
+        np.repeat(base, sizes), np.repeat(base + windows, sizes),
+        np.concatenate([g.structural for g in present]),
+        np.concatenate([g.hinted for g in present]),
+        np.repeat([g.cue[0] for g in present], sizes),
+        np.repeat([g.cue[1] for g in present], sizes),
+        np.repeat([g.head for g in present], sizes),
+        np.repeat([g.skip[1] - g.skip[0] if g.skip else 0 for g in present], sizes),
+        np.repeat([g.skip[0] if g.skip else -1 for g in present], sizes))
+    out: list[SpanChoice | None] = []
+    at = 0
+    for g in groups:
+        if g is None:
+            out.append(None)
+            continue
+        n = len(g.spans)
+        out.append(SpanChoice(spans=g.spans, keys=keys[at:at + n], dense=dense[at:at + n]))
+        at += n
+    return out
+
+
+def span_choice(x: features.Arrays, cue: tuple[int, int], head: int, rows: range,
+                role_p: np.ndarray, gain: np.ndarray, spans: np.ndarray,
+                inner: list[tuple[int, int]], hint: tuple[int, int] | None, *,
+                gated: bool = True, starts: np.ndarray | None = None,
+                ends: np.ndarray | None = None, skip: tuple[int, int] | None = None
+                ) -> Candidates | None:
+    """Every start and every end the structural ``spans`` offer (or ``starts`` and
+    ``ends``), paired, minus pairs that start or end inside an ``inner`` span (a content
+    holds its cue whole or not at all); the TOP_K by summed ``gain`` are kept, and the rules'
+    span for this cue (``hint``) when it lies in the window.  ``gated``: None when no span
+    gains at all (the cue has no such role)."""
+    if starts is None or ends is None:
+        starts, ends = np.unique(spans[:, 0]), np.unique(spans[:, 1])
+    allowed = ends[None, :] > starts[:, None]
+    for lo, hi in inner:
+        allowed &= ~((lo <= starts) & (starts < hi))[:, None]
+        allowed &= ~((lo < ends) & (ends <= hi))[None, :]
+    si, ei = np.nonzero(allowed)
+    prefix = np.concatenate([[0.0], np.cumsum(gain)])
+    score = prefix[ends[ei] - rows.start] - prefix[starts[si] - rows.start]
+    hint_ok = hint is not None and rows.start <= hint[0] < hint[1] <= rows.stop
+    hint_gain = prefix[hint[1] - rows.start] - prefix[hint[0] - rows.start] \
+        if hint is not None and hint_ok else -np.inf
+    if not len(si) and not hint_ok:
+        return None
+    if gated and max(float(score.max(initial=-np.inf)), hint_gain) <= 0:
+        return None
+    if len(si) > ranker.TOP_K:
+        top = np.argpartition(-score, ranker.TOP_K - 1)[:ranker.TOP_K]
+        si, ei, score = si[top], ei[top], score[top]
+    order = np.lexsort((starts[si], ends[ei] - starts[si], -score))
+    si, ei, score = si[order], ei[order], score[order]
+    # which pairs are structural spans themselves (not just made of their edges)
+    grid = np.zeros(allowed.shape, dtype=bool)
+    s_at = np.minimum(np.searchsorted(starts, spans[:, 0]), len(starts) - 1)
+    e_at = np.minimum(np.searchsorted(ends, spans[:, 1]), len(ends) - 1)
+    exact = (starts[s_at] == spans[:, 0]) & (ends[e_at] == spans[:, 1])
+    grid[s_at[exact], e_at[exact]] = True
+    pairs = np.stack([starts[si], ends[ei]], axis=1)
+    structural = grid[si, ei]
+    hinted = np.zeros(len(pairs), dtype=bool)
+    if hint is not None and hint_ok:
+        at = np.flatnonzero((pairs[:, 0] == hint[0]) & (pairs[:, 1] == hint[1]))
+        if len(at):
+            hinted[at] = True
+        else:
+            pairs = np.vstack([pairs, np.asarray([hint], dtype=pairs.dtype)])
+            score = np.append(score, hint_gain)
+            hinted = np.append(hinted, True)
+            structural = np.append(structural, False)
+    return Candidates(spans=pairs, gain=score, structural=structural, hinted=hinted,
+                      role_p=role_p, gain_prefix=prefix, base=rows.start, cue=cue, head=head,
+                      skip=skip)
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """What the hand-written rules found for a cue, offered to the rankers."""
+
+    cue: tuple[int, int]
+    source: tuple[int, int] | None
+    content: tuple[int, int] | None
+
+
+def hint_for(cue: tuple[int, int], hints: Sequence[Hint]) -> Hint | None:
+    return next((h for h in hints if h.cue[0] < cue[1] and cue[0] < h.cue[1]), None)
+
+
+def source_choice(p: Prepared, r: CueRoles, spans: np.ndarray, hint: Hint | None
+                  ) -> Candidates | None:
+    space = p.arrays.space[r.rows.start:r.rows.stop]
+    gain = np.where(space, 0.0, r.probs[:, 1] - 0.5)
+    gain[max(r.cue[0] - r.rows.start, 0):max(r.cue[1] - r.rows.start, 0)] = -1.0
+    return span_choice(p.arrays, r.cue, r.head, r.rows, r.probs[:, 1], gain, spans, [r.cue],
+                       hint.source if hint else None)
+
+
+def content_choice(p: Prepared, r: CueRoles, spans: np.ndarray,
+                   source: tuple[int, int] | None, hint: Hint | None) -> Candidates | None:
+    space = p.arrays.space[r.rows.start:r.rows.stop]
+    gain = np.where(space, 0.0, r.probs[:, 2] - 0.5)
+    # cue and source inside a content's extent cost nothing: a quotation split around its
+    # cue ("'We won,' he said, 'and ...'") is one content
+    inner = [r.cue]
+    gain[max(r.cue[0] - r.rows.start, 0):max(r.cue[1] - r.rows.start, 0)] = 0.0
+    if source is not None:
+        gain[source[0] - r.rows.start:source[1] - r.rows.start] = 0.0
+        inner.append(source)
+    return span_choice(p.arrays, r.cue, r.head, r.rows, r.probs[:, 2], gain, spans, inner,
+                       hint.content if hint else None, skip=source)
+
+
+# how far a cue's edges may move from the cue model's span: "is expected to endorse",
+# "said in a statement Tuesday night"
+CUE_LEFT, CUE_RIGHT = 4, 7
+
+
+def cue_choice(p: Prepared, cue: tuple[int, int], head: int, score: np.ndarray,
+               hint: Hint | None) -> Candidates | None:
+    """The spans the cue around ``head`` may take, within its sentence, near the cue
+    model's span; ``score`` is each token's cue probability."""
+    sent = p.sents[int(p.arrays.sent_of[head])]
+    rows = range(max(sent[0], cue[0] - CUE_LEFT), min(sent[1], cue[1] + CUE_RIGHT))
+    prob = score[rows.start:rows.stop]
+    gain = np.where(p.arrays.space[rows.start:rows.stop], 0.0, prob - 0.5)
+    return span_choice(p.arrays, (head, head + 1), head, rows, prob, gain,
+                       np.asarray([cue], dtype=np.int64), [], hint.cue if hint else None,
+                       gated=False, starts=np.arange(rows.start, head + 1),
+                       ends=np.arange(head + 1, rows.stop + 1))
+
+
+def ranked_cues(doc: Doc, p: Prepared, cues: list[tuple[int, int]], score: np.ndarray,
+                hints: Sequence[Hint]) -> list[tuple[int, int]]:
+    """Each cue's span as the cue ranker draws it (the cue model's own without one); cues
+    that come to overlap are merged."""
+    scorer = ranker.models().get("cue")
+    if scorer is None:
+        return cues
+    choices = featurize(p.arrays, [
+        cue_choice(p, cue, cue_head(doc, cue).i, score, hint_for(cue, hints)) for cue in cues])
+    drawn = [pick or cue for cue, pick in zip(cues, _pick_all(choices, scorer), strict=True)]
+    out: list[tuple[int, int]] = []
+    for cue in sorted(drawn):
+        if out and cue[0] < out[-1][1]:
+            out[-1] = (min(out[-1][0], cue[0]), max(out[-1][1], cue[1]))
+        else:
+            out.append(cue)
+    return out
+
+
+def candidate_spans(p: Prepared, r: CueRoles) -> np.ndarray:
+    return _spans_of(p.view, p.arrays, r.rows, r.cue, r.head,
+                     [q for q in p.quote_tokens if r.rows.start <= q[0] and q[1] <= r.rows.stop])
+
+
+def _pick_all(choices: Sequence[SpanChoice | None], scorer: ranker.SpanRanker | None
+              ) -> list[tuple[int, int] | None]:
+    """The ranker's best span of each group (the best by gain without a ranker); None where
+    a group is None, that is where no span gains."""
+    present = [c for c in choices if c is not None]
+    scores = scorer.scores(np.vstack([c.keys for c in present]),
+                           np.vstack([c.dense for c in present])) \
+        if scorer is not None and present else None
+    out: list[tuple[int, int] | None] = []
+    at = 0
+    for c in choices:
+        if c is None:
+            out.append(None)
+            continue
+        n = len(c.spans)
+        best = 0 if scores is None else int(np.argmax(scores[at:at + n]))
+        at += n
+        out.append((int(c.spans[best, 0]), int(c.spans[best, 1])))
+    return out
+
+
+def decode_roles(p: Prepared, roles: list[CueRoles], hints: Sequence[Hint]) -> list[Found]:
+    """Source, then content, of every cue: each role's candidates of all cues ranked in one
+    batch."""
+    rankers = ranker.models()
+    spans = [candidate_spans(p, r) for r in roles]
+    hint = [hint_for(r.cue, hints) for r in roles]
+    sources = _pick_all(featurize(p.arrays, [
+        source_choice(p, r, s, h) if len(s) else None
+        for r, s, h in zip(roles, spans, hint, strict=True)]), rankers.get("source"))
+    contents = _pick_all(featurize(p.arrays, [
+        content_choice(p, r, s, src, h) if len(s) else None
+        for r, s, src, h in zip(roles, spans, sources, hint, strict=True)]),
+        rankers.get("content"))
+    return [Found(cue=r.cue, head=r.head, source=src, content=c)
+            for r, src, c in zip(roles, sources, contents, strict=True) if c is not None]
+
+
+def tag(doc: Doc, quotes: Sequence[tuple[int, int]],
+        hints: Sequence[Hint] = ()
+        ) -> tuple[list[Found], np.ndarray]:
+    """Every attribution the learned models find in ``doc``, and each token's cue chance.
+    ``hints`` are what the rules found, offered to the rankers."""
+    m = models()
+    if not m or not len(doc):
+        return [], np.zeros(len(doc), dtype=np.float32)
+    p = prepare(doc, quotes)
+    cues, score = find_cues(doc, p.view, p.arrays, m["cue"], token_vectors(doc), p.contextual)
+    cues = ranked_cues(doc, p, cues, score, hints)
+    return decode_roles(p, role_probabilities(doc, p, m["role"], cues), hints), score
