@@ -111,3 +111,21 @@ def test_hash_table_finds_every_key_and_only_them() -> None:
     assert (table.find(strangers) == -1).all()
     grid = keys[:6].reshape(2, 3)
     assert table.find(grid).tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_subtree_edges_from_the_head_array() -> None:
+    # "The plan, a senior aide said, is to cut taxes." heads by hand (root "is" at 7)
+    head = np.array([1, 7, 1, 5, 5, 6, 7, 7, 9, 7, 11, 9, 7])
+    left, right = tagger.subtree_edges(head)
+    assert (left[1], right[1]) == (0, 2)  # "The plan ,"
+    assert (left[6], right[6]) == (3, 6)  # "a senior aide said"
+    assert (left[7], right[7]) == (0, 12)  # the root covers the sentence
+    assert (left[9], right[9]) == (8, 11)  # "to cut taxes"
+
+
+@pytest.mark.slow
+def test_view_edges_match_spacy(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Officials said on Monday that the bridge, which flooded in March, would reopen.")
+    v = tagger.view(doc)
+    assert [int(i) for i in v.left] == [t.left_edge.i for t in doc]
+    assert [int(i) for i in v.right] == [t.right_edge.i for t in doc]

@@ -54,6 +54,8 @@ class SpeakerResolver:
         self.actors = parsed.extraction.actors
         ents = list(self.doc.ents)
         self.persons = [e for e in ents if e.label_ == "PERSON"]
+        # computed once: every speaker's full name is looked up among them
+        self.person_names = [_strip_possessive(e.text) for e in self.persons]
         self.groups = [e for e in ents if e.label_ in _GROUP_LABELS]
         # earlier sources, so "he" can mean the last quoted speaker
         self.spoken: list[tuple[int, Span]] = []
@@ -159,8 +161,7 @@ class SpeakerResolver:
                         return _strip_possessive(ent.text)
             return text
         last = text.split()[-1]
-        names = [_strip_possessive(e.text) for e in self.persons
-                 if _strip_possessive(e.text).split()[-1] == last]
+        names = [n for n in self.person_names if n.split()[-1:] == [last]]
         return max(names, key=len) if names else text
 
     def _actor(self, mention: Span) -> str | None:

@@ -25,7 +25,7 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
-from spacy.attrs import ORTH
+from spacy.attrs import HEAD, ORTH
 from spacy.tokens import Doc, Token
 
 from pressgraph.extract.quotes import features, ranker
@@ -58,15 +58,27 @@ def quote_depth(doc: Doc, quotes: Sequence[tuple[int, int]]) -> np.ndarray:
     return inside
 
 
+def subtree_edges(head: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and last token of every token's subtree, from the head array (a token is its
+    own head at the root).  Each pass passes the edges one level up; the parse's depth bounds
+    the passes.  ``Token.left_edge`` one token at a time built 100 ``Token`` objects a token."""
+    n = len(head)
+    left, right = np.arange(n), np.arange(n)
+    for _ in range(n):
+        new_left, new_right = left.copy(), right.copy()
+        np.minimum.at(new_left, head, left)
+        np.maximum.at(new_right, head, right)
+        if (new_left == left).all() and (new_right == right).all():
+            break
+        left, right = new_left, new_right
+    return left, right
+
+
 def view(doc: Doc) -> View:
-    n = len(doc)
-    lower, pos = [""] * n, [""] * n
-    left, right = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    for t in doc:  # one Token object per token
-        i = t.i
-        lower[i], pos[i] = t.lower_, t.pos_
-        left[i], right[i] = t.left_edge.i, t.right_edge.i
-    return View(lower=lower, pos=pos, left=left, right=right)
+    heads = np.arange(len(doc)) + doc.to_array(HEAD).astype(np.int64).reshape(-1)
+    left, right = subtree_edges(heads)
+    return View(lower=[t.lower_ for t in doc], pos=[t.pos_ for t in doc], left=left,
+                right=right)
 
 
 # --------------------------------------------------------------------------- model
