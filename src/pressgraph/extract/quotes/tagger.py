@@ -470,15 +470,22 @@ def featurize(x: features.Arrays, groups: Sequence[Candidates | None]
         np.repeat([g.head for g in present], sizes),
         np.repeat([g.skip[1] - g.skip[0] if g.skip else 0 for g in present], sizes),
         np.repeat([g.skip[0] if g.skip else -1 for g in present], sizes))
-    out: list[SpanChoice | None] = []
+    return [None if g is None or rows is None else
+            SpanChoice(spans=g.spans, keys=keys[rows], dense=dense[rows])
+            for g, rows in zip(groups, _batch_rows(groups), strict=True)]
+
+
+def _batch_rows(groups: Sequence[Candidates | SpanChoice | None]) -> list[slice | None]:
+    """Where each group's candidates lie in one batch of all present groups (None for an
+    absent group)."""
+    out: list[slice | None] = []
     at = 0
     for g in groups:
         if g is None:
             out.append(None)
             continue
-        n = len(g.spans)
-        out.append(SpanChoice(spans=g.spans, keys=keys[at:at + n], dense=dense[at:at + n]))
-        at += n
+        out.append(slice(at, at + len(g.spans)))
+        at += len(g.spans)
     return out
 
 
@@ -626,14 +633,11 @@ def _pick_all(choices: Sequence[SpanChoice | None], scorer: ranker.SpanRanker | 
                            np.vstack([c.dense for c in present])) \
         if scorer is not None and present else None
     out: list[tuple[int, int] | None] = []
-    at = 0
-    for c in choices:
-        if c is None:
+    for c, rows in zip(choices, _batch_rows(choices), strict=True):
+        if c is None or rows is None:
             out.append(None)
             continue
-        n = len(c.spans)
-        best = 0 if scores is None else int(np.argmax(scores[at:at + n]))
-        at += n
+        best = 0 if scores is None else int(np.argmax(scores[rows]))
         out.append((int(c.spans[best, 0]), int(c.spans[best, 1])))
     return out
 
