@@ -80,9 +80,9 @@ def examples(gold: list[GoldDoc], docs: list[Doc]) -> tuple[Examples, Examples]:
     cues, roles = Examples(), Examples()
     for g, doc in zip(gold, docs, strict=True):
         quotes = find_quotes(g.text)
-        v = tagger.view(doc)
         sents, sent_of = tagger.sentence_index(doc)
         x = features.arrays(doc, tagger.quote_depth(doc, quotes), sent_of)
+        v = tagger.view(doc, x.head)
         ctx, vecs = tagger.contextual(doc), tagger.token_vectors(doc)
         label = np.zeros(len(doc), dtype=np.int64)
         for a in g.attributions:

@@ -126,6 +126,7 @@ def test_subtree_edges_from_the_head_array() -> None:
 @pytest.mark.slow
 def test_view_edges_match_spacy(nlp) -> None:  # type: ignore[no-untyped-def]
     doc = nlp("Officials said on Monday that the bridge, which flooded in March, would reopen.")
-    v = tagger.view(doc)
+    _, sent_of = tagger.sentence_index(doc)
+    v = tagger.view(doc, features.arrays(doc, tagger.quote_depth(doc, []), sent_of).head)
     assert [int(i) for i in v.left] == [t.left_edge.i for t in doc]
     assert [int(i) for i in v.right] == [t.right_edge.i for t in doc]

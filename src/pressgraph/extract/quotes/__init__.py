@@ -221,10 +221,12 @@ def _content_after_recipient(doc: Doc, att: _Att, quotes: list[tuple[int, int]])
 def _combine(doc: Doc, text: str, quotes: list[tuple[int, int]]) -> list[_Att]:
     """The learned tagger decides which cues are attributions.  Where the rules found the same
     cue with an overlapping content, whose boundaries win depends on the span rankers: with
-    them (which were shown the rules' spans as a feature) the tagger's cue, source and simple
-    content win; without them the rules' boundaries do, since they encode PolNeAR's span
-    conventions better than the token-wise search.  A content split around its cue or
-    joined from several quotations stays the rules'.  Without a tagger the rules run alone."""
+    them (which were shown the rules' spans as a feature) the ranked source wins, and the
+    ranked cue and content win where the rules' content is simple; without them the rules'
+    boundaries do, since they encode PolNeAR's span conventions better than the token-wise
+    search.  A content split around its cue or joined from several quotations stays the
+    rules', with the rules' cue (measured on the hold-out).  Without a tagger the rules run
+    alone."""
     rules = _find_attributions(doc, text, quotes)
     if not tagger.models():
         return rules

@@ -25,7 +25,7 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
-from spacy.attrs import HEAD, ORTH
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
 
 from pressgraph.extract.quotes import features, ranker
@@ -61,7 +61,8 @@ def quote_depth(doc: Doc, quotes: Sequence[tuple[int, int]]) -> np.ndarray:
 def subtree_edges(head: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First and last token of every token's subtree, from the head array (a token is its
     own head at the root).  Each pass passes the edges one level up; the parse's depth bounds
-    the passes.  ``Token.left_edge`` one token at a time built 100 ``Token`` objects a token."""
+    the passes.  Asking every ``Token`` for ``left_edge`` and ``right_edge`` was the costliest
+    part of building the view."""
     n = len(head)
     left, right = np.arange(n), np.arange(n)
     for _ in range(n):
@@ -74,9 +75,9 @@ def subtree_edges(head: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return left, right
 
 
-def view(doc: Doc) -> View:
-    heads = np.arange(len(doc)) + doc.to_array(HEAD).astype(np.int64).reshape(-1)
-    left, right = subtree_edges(heads)
+def view(doc: Doc, head: np.ndarray) -> View:
+    """``head``: each token's head as an absolute index (``features.Arrays.head``)."""
+    left, right = subtree_edges(head)
     return View(lower=[t.lower_ for t in doc], pos=[t.pos_ for t in doc], left=left,
                 right=right)
 
@@ -383,7 +384,8 @@ def prepare(doc: Doc, quotes: Sequence[tuple[int, int]]) -> Prepared:
         span = doc.char_span(qs, qe, alignment_mode="expand")
         if span is not None and len(span):
             quote_tokens.append((span.start, span.end))
-    return Prepared(view=view(doc), arrays=features.arrays(doc, quote_depth(doc, quotes), sent_of),
+    x = features.arrays(doc, quote_depth(doc, quotes), sent_of)
+    return Prepared(view=view(doc, x.head), arrays=x,
                     contextual=contextual(doc), sents=sents, quote_tokens=quote_tokens)
 
 
