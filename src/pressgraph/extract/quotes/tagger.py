@@ -256,6 +256,8 @@ class Found:
 
 # Chosen on the train hold-out (``scripts/train_quote_tagger.py --holdout``).
 CUE_THRESHOLD = 0.7
+# the same as the rules' confirmation threshold (``RULE_CONFIRM``), chosen with it
+ADOPT = 0.25
 
 
 def cue_candidates(v: View, x: features.Arrays) -> list[int]:
@@ -665,11 +667,20 @@ def tag(doc: Doc, quotes: Sequence[tuple[int, int]],
         hints: Sequence[Hint] = ()
         ) -> tuple[list[Found], np.ndarray]:
     """Every attribution the learned models find in ``doc``, and each token's cue chance.
-    ``hints`` are what the rules found, offered to the rankers."""
+    ``hints`` are what the rules found: offered to the rankers, and their cues adopted when
+    the cue model half agrees."""
     m = models()
     if not m or not len(doc):
         return [], np.zeros(len(doc), dtype=np.float32)
     p = prepare(doc, quotes)
     cues, score = find_cues(doc, p.view, p.arrays, m["cue"], token_vectors(doc), p.contextual)
+    # a rule's cue the cue model scored under its threshold but at least ADOPT: two weak
+    # votes make a cue, whose source and content are then drawn like the model's own; its
+    # edges stay the rules' (the cue ranker, trained on the model's cues, would stretch a
+    # noun cue over a date: "assertion today")
     cues = ranked_cues(doc, p, cues, score, hints)
+    adopted = [h.cue for h in hints
+               if not any(c[0] < h.cue[1] and h.cue[0] < c[1] for c in cues)
+               and float(score[h.cue[0]:h.cue[1]].max()) >= ADOPT]
+    cues = sorted(cues + adopted)
     return decode_roles(p, role_probabilities(doc, p, m["role"], cues), hints), score
