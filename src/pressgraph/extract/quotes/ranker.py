@@ -1,17 +1,19 @@
-"""A learned ranker of content spans: which of a cue's candidate spans is its content.
+"""Learned rankers of attribution spans: which of a cue's candidate spans is its content,
+its source, or the cue itself.
 
-The role model scores tokens one by one; where a content starts and ends is a decision about
-the whole span ("that ..." with or without the "that", a clause with or without its trailing
-"as ..." phrase, two conjoined that-clauses or one).  PolNeAR's conventions for these are
-learned here from span-level features: the summed role probability (what the span search
-used alone before), the probabilities just inside and outside each edge, and hashed words,
-tags and dependencies at both edges, by side of the cue.
+The role model scores tokens one by one; where a span starts and ends is a decision about the
+whole span ("that ..." with or without the "that", a clause with or without its trailing
+"as ..." phrase, two conjoined that-clauses or one, a subject with or without its relative
+clause, "said" or "said in a statement").  PolNeAR's conventions for these are learned here,
+one linear model per role, from span-level features: the summed role probability (what the
+span search used alone before), the probabilities just inside and outside each edge, the
+distance to the cue, whether the rules chose the span, and hashed words, tags and
+dependencies at both edges, by side of the cue.
 
-The model is linear and trained listwise (softmax over one cue's candidates) by
+The models are trained listwise (softmax over one cue's candidates) by
 ``scripts/train_quote_ranker.py`` on role probabilities from tagger models that had not seen
-the articles; its sparse features are hashed into a fixed table, so scoring is one gather
-and one sum per candidate.
-"""
+the articles; their sparse features are hashed into a fixed table, so scoring is one gather
+and one sum per candidate."""
 
 from __future__ import annotations
 
