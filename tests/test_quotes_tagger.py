@@ -48,14 +48,30 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
     assert np.allclose(loaded.probabilities(rows, dense).sum(axis=1), 1.0)
 
 
-def test_snap_takes_the_span_of_largest_gain() -> None:
+def test_span_choice_orders_by_summed_gain() -> None:
     gain = np.array([-0.4, 0.3, 0.4, -0.1, 0.2, -0.5])
+    probs = gain + 0.5
     spans = np.array([(0, 3), (1, 3), (1, 5), (4, 5), (0, 6)])
-    assert tagger._snap(spans, gain, base=0) == (1, 5)  # 0.8 beats 0.7 for (1, 3)
-    assert tagger._snap(np.array([(0, 1), (5, 6)]), gain, base=0) is None  # nothing gains
-    # a tie goes to the shorter span; offsets are relative to ``base``
-    assert tagger._snap(np.array([(10, 13), (11, 13)]), np.array([0.0, 0.3, 0.4]),
-                        base=10) == (11, 13)
+    c = tagger.span_choice((5, 6), 5, range(0, 6), probs, gain, spans, [], None)
+    assert c is not None
+    # every start x every end: (1, 5) sums 0.8, best; (1, 3) 0.7 next
+    assert tuple(c.spans[0]) == (1, 5) and tuple(c.spans[1]) == (1, 3)
+    assert np.isclose(c.gain[0], 0.8) and (c.gain[:-1] >= c.gain[1:]).all()
+    assert c.structural[0] and c.structural[1]  # both are spans offered as such
+    # nothing gains: no span for this role, unless the choice is not gated (cues)
+    low = np.full(6, -0.2)
+    assert tagger.span_choice((5, 6), 5, range(0, 6), low + 0.5, low, spans, [], None) is None
+    assert tagger.span_choice((5, 6), 5, range(0, 6), low + 0.5, low, spans, [], None,
+                              gated=False) is not None
+    # a tie goes to the shorter span; offsets are relative to the window's start
+    tie = tagger.span_choice((9, 10), 9, range(10, 13), np.array([0.5, 0.8, 0.9]),
+                             np.array([0.0, 0.3, 0.4]), np.array([(10, 13), (11, 13)]), [],
+                             None)
+    assert tie is not None and tuple(tie.spans[0]) == (11, 13)
+    # a span may hold an inner span (the cue) whole, not start or end inside it
+    inner = tagger.span_choice((2, 4), 2, range(0, 6), probs, gain, spans, [(2, 4)], None)
+    assert inner is not None
+    assert all(not (2 <= a < 4 or 2 < b <= 4) for a, b in inner.spans.tolist())
 
 
 @pytest.fixture(scope="module")

@@ -355,19 +355,6 @@ def _spans_of(v: View, x: features.Arrays, rows: range, cue: tuple[int, int], he
     return np.stack([a[keep], b[keep]], axis=1)
 
 
-def _snap(spans: np.ndarray, gain: np.ndarray, base: int) -> tuple[int, int] | None:
-    """The span with the largest summed gain (probability minus one half per token); the
-    shorter one on a tie."""
-    if not len(spans):
-        return None
-    prefix = np.concatenate([[0.0], np.cumsum(gain)])
-    score = prefix[spans[:, 1] - base] - prefix[spans[:, 0] - base]
-    best = np.lexsort((spans[:, 0], spans[:, 1] - spans[:, 0], -score))[0]
-    if score[best] <= 0:
-        return None
-    return int(spans[best, 0]), int(spans[best, 1])
-
-
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """What decoding reads of one document, computed once."""
@@ -493,7 +480,7 @@ def _batch_rows(groups: Sequence[Candidates | SpanChoice | None]) -> list[slice 
     return out
 
 
-def span_choice(x: features.Arrays, cue: tuple[int, int], head: int, rows: range,
+def span_choice(cue: tuple[int, int], head: int, rows: range,
                 role_p: np.ndarray, gain: np.ndarray, spans: np.ndarray,
                 inner: list[tuple[int, int]], hint: tuple[int, int] | None, *,
                 gated: bool = True, starts: np.ndarray | None = None,
@@ -566,7 +553,7 @@ def source_choice(p: Prepared, r: CueRoles, spans: np.ndarray, hint: Hint | None
     space = p.arrays.space[r.rows.start:r.rows.stop]
     gain = np.where(space, 0.0, r.probs[:, 1] - 0.5)
     gain[max(r.cue[0] - r.rows.start, 0):max(r.cue[1] - r.rows.start, 0)] = -1.0
-    return span_choice(p.arrays, r.cue, r.head, r.rows, r.probs[:, 1], gain, spans, [r.cue],
+    return span_choice(r.cue, r.head, r.rows, r.probs[:, 1], gain, spans, [r.cue],
                        hint.source if hint else None)
 
 
@@ -581,7 +568,7 @@ def content_choice(p: Prepared, r: CueRoles, spans: np.ndarray,
     if source is not None:
         gain[source[0] - r.rows.start:source[1] - r.rows.start] = 0.0
         inner.append(source)
-    return span_choice(p.arrays, r.cue, r.head, r.rows, r.probs[:, 2], gain, spans, inner,
+    return span_choice(r.cue, r.head, r.rows, r.probs[:, 2], gain, spans, inner,
                        hint.content if hint else None, skip=source)
 
 
@@ -598,7 +585,7 @@ def cue_choice(p: Prepared, cue: tuple[int, int], head: int, score: np.ndarray,
     rows = range(max(sent[0], cue[0] - CUE_LEFT), min(sent[1], cue[1] + CUE_RIGHT))
     prob = score[rows.start:rows.stop]
     gain = np.where(p.arrays.space[rows.start:rows.stop], 0.0, prob - 0.5)
-    return span_choice(p.arrays, (head, head + 1), head, rows, prob, gain,
+    return span_choice((head, head + 1), head, rows, prob, gain,
                        np.asarray([cue], dtype=np.int64), [], hint.cue if hint else None,
                        gated=False, starts=np.arange(rows.start, head + 1),
                        ends=np.arange(head + 1, rows.stop + 1))
