@@ -113,10 +113,11 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
     resolver = SpeakerResolver(parsed)
     out: list[Record] = []
     for att in sorted(atts, key=lambda a: a.content[0]):
-        _content_after_recipient(doc, att, quotes)
+        addressee = _addressee(doc, att, quotes)
+        _content_after_recipient(att, addressee)
         speaker = resolver.resolve(att.source, att.source_token, att.cue[0])
         content = " ".join(text[s:e] for s, e in att.pieces)
-        recipient = _recipient(doc, att, quotes)
+        recipient = _recipient(att, addressee)
         out.append(Quote(
             id=stable_id(parsed.article.id, "quote", att.content[0], att.content[1]),
             article_id=parsed.article.id,
@@ -179,10 +180,11 @@ def _addressee(doc: Doc, att: _Att, quotes: list[tuple[int, int]]
     return ((lo, hi), verb) if hi > lo else None
 
 
-def _recipient(doc: Doc, att: _Att, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """Who was addressed: "told *Congress*", "said *to reporters*" (the phrase after "to").
-    PolNeAR leaves the recipient out of the cue ("told"), so it has a field of its own."""
-    found = _addressee(doc, att, quotes)
+def _recipient(att: _Att, found: tuple[tuple[int, int], Token] | None
+               ) -> tuple[int, int] | None:
+    """Who was addressed (``found`` by :func:`_addressee`): "told *Congress*", "said *to
+    reporters*".  PolNeAR leaves the recipient out of the cue ("told"), so it has a field of
+    its own."""
     if found is None:
         return None
     lo, hi = found[0]
@@ -193,16 +195,13 @@ def _recipient(doc: Doc, att: _Att, quotes: list[tuple[int, int]]) -> tuple[int,
     return lo, hi
 
 
-def _content_after_recipient(doc: Doc, att: _Att, quotes: list[tuple[int, int]]) -> None:
+def _content_after_recipient(att: _Att, found: tuple[tuple[int, int], Token] | None) -> None:
     """A content that opens with the addressee ("called on *his supporters* last month to
     attack ...") starts at the clause after it, so that who was addressed and what was said
     are separate fields.  PolNeAR keeps the addressee in the content after "urged" and
     "called on"; this departs from it on purpose (cost on the train hold-out in
     docs/accuracy/quotes.md)."""
-    if len(att.pieces) != 1:
-        return
-    found = _addressee(doc, att, quotes)
-    if found is None:
+    if len(att.pieces) != 1 or found is None:
         return
     (lo, hi), verb = found
     if not att.content[0] <= lo < att.content[1]:

@@ -598,9 +598,9 @@ def ranked_cues(doc: Doc, p: Prepared, cues: list[tuple[int, int]], score: np.nd
     scorer = ranker.models().get("cue")
     if scorer is None:
         return cues
-    choices = featurize(p.arrays, [
-        cue_choice(p, cue, cue_head(doc, cue).i, score, hint_for(cue, hints)) for cue in cues])
-    drawn = [pick or cue for cue, pick in zip(cues, _pick_all(choices, scorer), strict=True)]
+    picks = _rank(p.arrays, [cue_choice(p, cue, cue_head(doc, cue).i, score,
+                                        hint_for(cue, hints)) for cue in cues], scorer)
+    drawn = [pick or cue for cue, pick in zip(cues, picks, strict=True)]
     out: list[tuple[int, int]] = []
     for cue in sorted(drawn):
         if out and cue[0] < out[-1][1]:
@@ -615,20 +615,24 @@ def candidate_spans(p: Prepared, r: CueRoles) -> np.ndarray:
                      [q for q in p.quote_tokens if r.rows.start <= q[0] and q[1] <= r.rows.stop])
 
 
-def _pick_all(choices: Sequence[SpanChoice | None], scorer: ranker.SpanRanker | None
-              ) -> list[tuple[int, int] | None]:
-    """The ranker's best span of each group (the best by gain without a ranker); None where
-    a group is None, that is where no span gains."""
+def _rank(x: features.Arrays, groups: Sequence[Candidates | None],
+          scorer: ranker.SpanRanker | None) -> list[tuple[int, int] | None]:
+    """The ranker's best span of each group, all groups featurized and scored in one batch;
+    without a ranker, the best by summed gain (each group's first).  None where a group is
+    None, that is where no span gains."""
+    if scorer is None:
+        return [None if g is None else (int(g.spans[0, 0]), int(g.spans[0, 1]))
+                for g in groups]
+    choices = featurize(x, groups)
     present = [c for c in choices if c is not None]
     scores = scorer.scores(np.vstack([c.keys for c in present]),
-                           np.vstack([c.dense for c in present])) \
-        if scorer is not None and present else None
+                           np.vstack([c.dense for c in present])) if present else None
     out: list[tuple[int, int] | None] = []
     for c, rows in zip(choices, _batch_rows(choices), strict=True):
-        if c is None or rows is None:
+        if c is None or rows is None or scores is None:
             out.append(None)
             continue
-        best = 0 if scores is None else int(np.argmax(scores[rows]))
+        best = int(np.argmax(scores[rows]))
         out.append((int(c.spans[best, 0]), int(c.spans[best, 1])))
     return out
 
@@ -639,12 +643,12 @@ def decode_roles(p: Prepared, roles: list[CueRoles], hints: Sequence[Hint]) -> l
     rankers = ranker.models()
     spans = [candidate_spans(p, r) for r in roles]
     hint = [hint_for(r.cue, hints) for r in roles]
-    sources = _pick_all(featurize(p.arrays, [
+    sources = _rank(p.arrays, [
         source_choice(p, r, s, h) if len(s) else None
-        for r, s, h in zip(roles, spans, hint, strict=True)]), rankers.get("source"))
-    contents = _pick_all(featurize(p.arrays, [
+        for r, s, h in zip(roles, spans, hint, strict=True)], rankers.get("source"))
+    contents = _rank(p.arrays, [
         content_choice(p, r, s, src, h) if len(s) else None
-        for r, s, src, h in zip(roles, spans, sources, hint, strict=True)]),
+        for r, s, src, h in zip(roles, spans, sources, hint, strict=True)],
         rankers.get("content"))
     return [Found(cue=r.cue, head=r.head, source=src, content=c)
             for r, src, c in zip(roles, sources, contents, strict=True) if c is not None]
