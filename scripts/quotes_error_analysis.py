@@ -1,7 +1,8 @@
 """Error analysis for the ``quotes`` extractor on a fixed subset of the PolNeAR TRAIN split.
 
-Parses every fifth train article (150 of them) once and caches the spaCy docs, so each later
-run only re-runs the extractors (seconds).  Prints the scores, then the missed gold
+Reads every fifth train article (150 of them) from the parse cache of
+``scripts/train_quote_tagger.py`` (made on first use), so each run only re-runs the
+extractors.  Prints the scores, then the missed gold
 attributions bucketed by cue (and by the construction around the cue), the false positive
 cues, and boundary errors on content and source where the cue was found.  Dev is never read.
 
@@ -11,51 +12,30 @@ cues, and boundary errors on content and source where the cue was found.  Dev is
 from __future__ import annotations
 
 import argparse
-import pickle
 import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import numpy as np
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc
+from train_quote_tagger import is_holdout, parsed_train
 
-from pressgraph.evaluate import SHARED
 from pressgraph.evaluate.quotes import (
     Attribution,
     GoldDoc,
-    load_gold,
     predict_parsed,
     score,
     score_citron,
     to_tokens,
 )
 from pressgraph.extract.quotes import ranker, tagger
-from pressgraph.nlp import load_pipeline
-
-TRAIN = SHARED / "eval/quotes/polnear/train"
-CACHE = Path("/tmp/pressgraph-quotes-cache")
 
 
-def subset(step: int = 5, size: int = 150) -> list[GoldDoc]:
-    return list(load_gold(TRAIN))[::step][:size]
-
-
-def parsed_docs(docs: list[GoldDoc]) -> list[Doc]:
-    nlp = load_pipeline()
-    path = CACHE / f"train-{len(docs)}-{docs[0].name[:20]}.spacy"
-    tensors_path = path.with_suffix(".tensors.pkl")
-    if not tensors_path.exists():
-        out = list(nlp.pipe((d.text for d in docs), batch_size=8))
-        CACHE.mkdir(parents=True, exist_ok=True)
-        DocBin(docs=out, store_user_data=True).to_disk(path)
-        # DocBin drops doc.tensor, which the tagger reads
-        with open(tensors_path, "wb") as f:
-            pickle.dump([d.tensor.astype(np.float32) for d in out], f)
-    out = list(DocBin().from_disk(path).get_docs(nlp.vocab))
-    with open(tensors_path, "rb") as f:
-        for d, t in zip(out, pickle.load(f), strict=True):
-            d.tensor = t
-    return out
+def subset_parsed() -> tuple[list[GoldDoc], list[Doc]]:
+    """The subset (hold-out fold 0 of ``train_quote_tagger.py``: every fifth train article,
+    150 of them) and its parsed docs, from the tagger's training cache."""
+    gold, docs, _ = parsed_train()
+    keep = [i for i in range(len(gold)) if is_holdout(i)]
+    return [gold[i] for i in keep], [docs[i] for i in keep]
 
 
 def _ov(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
@@ -96,8 +76,7 @@ def main() -> None:
         ranker.models.cache_clear()
         ranker.models = lambda: rankers  # type: ignore[assignment]
 
-    gold_docs = subset()
-    docs = parsed_docs(gold_docs)
+    gold_docs, docs = subset_parsed()
     pairs: list[tuple[tuple[Attribution, ...], list[Attribution]]] = []
     missed: Counter[str] = Counter()
     missed_con: Counter[str] = Counter()

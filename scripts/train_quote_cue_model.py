@@ -21,9 +21,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quotes_error_analysis import TRAIN, parsed_docs
+from train_quote_tagger import parsed_train
 
-from pressgraph.evaluate.quotes import load_gold
 from pressgraph.extract.quotes import _subject
 from pressgraph.extract.quotes.classifier import candidate, features
 
@@ -31,10 +30,11 @@ OUT = Path(__file__).resolve().parents[1] / "src/pressgraph/extract/quotes/cue_m
 
 
 def examples() -> tuple[list[list[str]], list[int]]:
-    docs = [d for i, d in enumerate(load_gold(TRAIN)) if i % 5 in (1, 3, 4)]
+    gold, parsed, _ = parsed_train()
+    keep = [i for i in range(len(gold)) if i % 5 in (1, 3, 4)]
     X: list[list[str]] = []
     y: list[int] = []
-    for g, doc in zip(docs, parsed_docs(docs), strict=True):
+    for g, doc in zip([gold[i] for i in keep], [parsed[i] for i in keep], strict=True):
         for tok in doc:
             if tok.pos_ != "VERB":
                 continue

@@ -54,9 +54,9 @@ def parsed_train() -> tuple[list[GoldDoc], list[Doc], list[np.ndarray]]:
 
 
 def is_holdout(i: int, fold: int = 0) -> bool:
-    """Fold 0 is the error-analysis subset of ``scripts/quotes_error_analysis.py``; folds 1-4
-    are the same shape shifted by one article (their role probabilities, from a model that
-    never saw them, train the span ranker)."""
+    """Fold 0 is the subset ``scripts/quotes_error_analysis.py`` reads; folds 1-4 are the
+    same shape shifted by one article (their role probabilities, from a model that never saw
+    them, train the span rankers)."""
     return i % 5 == fold and i // 5 < 150
 
 
