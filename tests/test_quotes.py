@@ -77,7 +77,7 @@ def test_offsets_index_the_text(sample) -> None:  # type: ignore[no-untyped-def]
             assert q.source_start is not None and q.source_end is not None
             assert text[q.source_start:q.source_end] == q.source_text
         assert q.content.split()[0] in text[q.start:q.end]
-        assert q.extractor == "quotes@6" and q.kind in ("direct", "indirect", "mixed")
+        assert q.extractor == "quotes@7" and q.kind in ("direct", "indirect", "mixed")
     # Only the passive "are believed to be holding" has no source: nobody is named.
     assert [q.cue for q in quotes if q.source_text is None] == ["are believed"]
 

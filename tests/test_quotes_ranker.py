@@ -44,6 +44,15 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
     assert np.allclose(loaded.scores(keys, dense), expected, atol=1e-2)  # float16 storage
 
 
+def test_weights_of_other_features_are_refused(tmp_path: Path) -> None:
+    old = ranker.SpanRanker(table=np.zeros(ranker.TABLE_SIZE, dtype=np.float32),
+                            dense=np.zeros(ranker.N_DENSE - 2, dtype=np.float32))
+    path = tmp_path / "old.npz"
+    ranker.save(str(path), {"content": old})
+    with pytest.raises(ValueError, match="retrain"):
+        ranker.load(path)
+
+
 @pytest.fixture(scope="module")
 def prepared():  # type: ignore[no-untyped-def]
     from pressgraph.nlp import load_pipeline
@@ -67,8 +76,16 @@ def test_candidates_pair_every_start_with_every_end(prepared) -> None:  # type: 
     r = _roles(doc, p)[0]
     spans = tagger.candidate_spans(p, r)
     c = tagger.content_choice(p, r, spans, None, None)
-    assert c is not None and len(c.spans) <= ranker.TOP_K
+    assert c is not None and (~c.structural).sum() <= ranker.TOP_K
     assert (c.gain[:-1] >= c.gain[1:]).all()  # best first by summed gain
+    # beyond the top K, every whole subtree or clause part that gains is still offered
+    kept = set(map(tuple, c.spans.tolist()))
+    prefix = c.gain_prefix
+    for a, b in spans.tolist():
+        lo, hi = r.cue
+        if prefix[b - c.base] - prefix[a - c.base] > 0 and not (
+                lo <= a < hi or lo < b <= hi) and (a, b) != (lo, hi):
+            assert (a, b) in kept
     # no candidate starts or ends inside the cue: it holds the cue whole or not at all
     lo, hi = r.cue
     assert not any(lo <= a < hi or lo < b <= hi for a, b in c.spans.tolist())
@@ -77,6 +94,10 @@ def test_candidates_pair_every_start_with_every_end(prepared) -> None:  # type: 
     h = tagger.content_choice(p, r, spans, None, hint)
     assert h is not None and h.hinted.sum() == 1
     assert tuple(h.spans[h.hinted][0]) == (r.cue[1], r.cue[1] + 1)
+    # spans sharing an edge with the rules' span are marked by which edge
+    assert (h.hint_edges[h.hinted] == 3).all()
+    assert ((h.hint_edges & 1 == 1) == (h.spans[:, 0] == r.cue[1])).all()
+    assert ((h.hint_edges & 2 == 2) == (h.spans[:, 1] == r.cue[1] + 1)).all()
 
 
 @pytest.mark.slow

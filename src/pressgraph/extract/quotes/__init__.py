@@ -64,7 +64,7 @@ from pressgraph.extract.quotes.marks import find_quotes
 from pressgraph.extract.quotes.speakers import SpeakerResolver
 from pressgraph.model import Quote, Record, stable_id
 
-EXTRACTOR = "quotes@6"
+EXTRACTOR = "quotes@7"
 # Tuned on PolNeAR train: verbs annotated as cues at least this often take their object as
 # content when they have no clause or quotation ("Cruz praised the ruling").
 STANCE_THRESHOLD = 0.3

@@ -30,7 +30,7 @@ TABLE_BITS = 18
 TABLE_SIZE = 1 << TABLE_BITS
 # the search keeps this many spans by summed role probability, for the ranker to order
 TOP_K = 100
-N_DENSE = 14
+N_DENSE = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +53,17 @@ def save(path: str, rankers: dict[str, SpanRanker]) -> None:
 
 def load(path: str | os.PathLike[str]) -> dict[str, SpanRanker]:
     with np.load(path) as data:
-        return {role: SpanRanker(table=data[f"{role}.table"].astype(np.float32),
-                                 dense=data[f"{role}.dense"])
-                for role in {k.split(".", 1)[0] for k in data.files}}
+        out = {role: SpanRanker(table=data[f"{role}.table"].astype(np.float32),
+                                dense=data[f"{role}.dense"])
+               for role in {k.split(".", 1)[0] for k in data.files}}
+    for role, r in out.items():
+        # weights from before a feature change would fail on every article, and far from here
+        if r.table.shape != (TABLE_SIZE,) or r.dense.shape != (N_DENSE,):
+            raise ValueError(f"{path}: the {role} ranker has {r.table.shape[0]} hashed and "
+                             f"{r.dense.shape[0]} dense weights, the features are "
+                             f"{TABLE_SIZE} and {N_DENSE}: retrain it "
+                             "(scripts/train_quote_ranker.py)")
+    return out
 
 
 @cache
@@ -75,8 +83,8 @@ def _bucket_length(n: np.ndarray) -> np.ndarray:
 def span_features(x: features.Arrays, spans: np.ndarray, probs: np.ndarray,
                   gain_prefix: np.ndarray, p_base: np.ndarray, g_base: np.ndarray,
                   window_lo: np.ndarray, window_hi: np.ndarray, structural: np.ndarray,
-                  hinted: np.ndarray, cue_lo: np.ndarray, cue_hi: np.ndarray,
-                  head: np.ndarray, skip_len: np.ndarray, skip_start: np.ndarray
+                  hinted: np.ndarray, hint_edges: np.ndarray, cue_lo: np.ndarray,
+                  cue_hi: np.ndarray, head: np.ndarray, skip_len: np.ndarray, skip_start: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Hashed keys (n, templates) and dense features (n, N_DENSE) of candidate spans, many
     cues' candidates at once.
@@ -84,7 +92,8 @@ def span_features(x: features.Arrays, spans: np.ndarray, probs: np.ndarray,
     Per row: the role's probability of token ``t`` is ``probs[p_base + t]`` and the prefix
     sum of the search's gain up to ``t`` is ``gain_prefix[g_base + t]``, for ``t`` in the
     cue's window [``window_lo``, ``window_hi``); ``structural`` marks spans that are a
-    subtree, clause part or quotation; ``hinted`` the rules' span for the cue; a span of
+    subtree, clause part or quotation; ``hinted`` the rules' span for the cue, and
+    ``hint_edges`` a candidate sharing its start (1) or end (2) with that span; a span of
     ``skip_len`` tokens at ``skip_start`` (the source) does not count as distance between a
     candidate and its cue."""
     a, b = spans[:, 0], spans[:, 1]
@@ -108,6 +117,8 @@ def span_features(x: features.Arrays, spans: np.ndarray, probs: np.ndarray,
         (low[pb] - low[pa]) / length, np.log1p(length), p_first, p_last, p_before,
         p_after, structural.astype(np.float32), (a == cue_hi).astype(np.float32),
         (b == cue_lo).astype(np.float32), hinted.astype(np.float32),
+        (hint_edges & np.uint64(1)).astype(np.float32),
+        (hint_edges >> np.uint64(1)).astype(np.float32),
     ], axis=1).astype(np.float32)
 
     n_doc = len(x)
@@ -137,5 +148,6 @@ def span_features(x: features.Arrays, spans: np.ndarray, probs: np.ndarray,
         (adjacent, x.lower[last]), (hint_u, side), (hint_u, quote_shape),
         (np.minimum(gap, 6).astype(np.uint64), side),
         (np.minimum(gap, 6).astype(np.uint64), x.lower[after]),
+        (hint_edges, side, structural.astype(np.uint64)),
     ], len(a))
     return keys, dense

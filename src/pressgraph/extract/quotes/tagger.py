@@ -419,6 +419,7 @@ class Candidates:
     gain: np.ndarray  # summed (probability - 0.5) of each span
     structural: np.ndarray  # the span is a subtree, clause part or quotation itself
     hinted: np.ndarray  # the span is the rules' choice
+    hint_edges: np.ndarray  # 1: starts where the rules' span starts, 2: ends where it ends
     role_p: np.ndarray  # the role's probability of each window token
     gain_prefix: np.ndarray  # prefix sums of the per-token gain over the window
     base: int  # first token of the window
@@ -456,6 +457,7 @@ def featurize(x: features.Arrays, groups: Sequence[Candidates | None]
         np.repeat(base, sizes), np.repeat(base + windows, sizes),
         np.concatenate([g.structural for g in present]),
         np.concatenate([g.hinted for g in present]),
+        np.concatenate([g.hint_edges for g in present]),
         np.repeat([g.cue[0] for g in present], sizes),
         np.repeat([g.cue[1] for g in present], sizes),
         np.repeat([g.head for g in present], sizes),
@@ -507,19 +509,23 @@ def span_choice(cue: tuple[int, int], head: int, rows: range,
         return None
     if gated and max(float(score.max(initial=-np.inf)), hint_gain) <= 0:
         return None
-    if len(si) > ranker.TOP_K:
-        top = np.argpartition(-score, ranker.TOP_K - 1)[:ranker.TOP_K]
-        si, ei, score = si[top], ei[top], score[top]
-    order = np.lexsort((starts[si], ends[ei] - starts[si], -score))
-    si, ei, score = si[order], ei[order], score[order]
     # which pairs are structural spans themselves (not just made of their edges)
     grid = np.zeros(allowed.shape, dtype=bool)
     s_at = np.minimum(np.searchsorted(starts, spans[:, 0]), len(starts) - 1)
     e_at = np.minimum(np.searchsorted(ends, spans[:, 1]), len(ends) - 1)
     exact = (starts[s_at] == spans[:, 0]) & (ends[e_at] == spans[:, 1])
     grid[s_at[exact], e_at[exact]] = True
-    pairs = np.stack([starts[si], ends[ei]], axis=1)
     structural = grid[si, ei]
+    if len(si) > ranker.TOP_K:
+        # the TOP_K by summed gain, and every structural span that gains at all: a whole
+        # subtree or clause often loses to a composed span by a token's probability
+        top = np.zeros(len(si), dtype=bool)
+        top[np.argpartition(-score, ranker.TOP_K - 1)[:ranker.TOP_K]] = True
+        keep = top | (structural & (score > 0))
+        si, ei, score, structural = si[keep], ei[keep], score[keep], structural[keep]
+    order = np.lexsort((starts[si], ends[ei] - starts[si], -score))
+    si, ei, score, structural = si[order], ei[order], score[order], structural[order]
+    pairs = np.stack([starts[si], ends[ei]], axis=1)
     hinted = np.zeros(len(pairs), dtype=bool)
     if hint is not None and hint_ok:
         at = np.flatnonzero((pairs[:, 0] == hint[0]) & (pairs[:, 1] == hint[1]))
@@ -530,7 +536,10 @@ def span_choice(cue: tuple[int, int], head: int, rows: range,
             score = np.append(score, hint_gain)
             hinted = np.append(hinted, True)
             structural = np.append(structural, False)
+    hint_edges = np.zeros(len(pairs), dtype=np.uint64) if hint is None or not hint_ok else (
+        (pairs[:, 0] == hint[0]) * 1 + (pairs[:, 1] == hint[1]) * 2).astype(np.uint64)
     return Candidates(spans=pairs, gain=score, structural=structural, hinted=hinted,
+                      hint_edges=hint_edges,
                       role_p=role_p, gain_prefix=prefix, base=rows.start, cue=cue, head=head,
                       skip=skip)
 
