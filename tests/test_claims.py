@@ -206,6 +206,22 @@ def test_second_figures_partitives_and_state_counts(nlp):
                              "toll to 70.\n")
     total = [c for c in claims if c.value_low == 70.0]
     assert total and "new" not in total[0].subject.split()
+    # A state of part of a group keeps the part; a capacity counts nobody.
+    claims = _claims_of(nlp, "Ten convicts broke out of the jail in Orwell on Monday. \"We do "
+                             "not know where most of them are,\" the warden said.\n")
+    assert "most convicts" in {c.subject for c in claims
+                               if c.predicate == "whereabouts unknown"}, claims
+    claims = _claims_of(nlp, "A charity said the jail held twice its capacity of 300 "
+                             "convicts.\n")
+    assert 300.0 not in {c.value_low for c in claims}, claims
+    # The claimant is the source's noun phrase, without its relative clause.
+    claims = _claims_of(nlp, "A guard, who asked not to be named, said 12 convicts had "
+                             "escaped.\n")
+    assert {c.claimant_text for c in claims if c.value_low == 12.0} == {"A guard"}, claims
+    # A share is not a count of anything.
+    claims = _claims_of(nlp, "With 90 percent of ballots counted, the mayor led with 52.5 "
+                             "percent, officials said.\n")
+    assert not {90.0, 52.5} & {c.value_low for c in claims}, claims
 
 
 @pytest.mark.slow

@@ -230,6 +230,25 @@ def test_precision_rules_counts_states_increments_partial_opposites():
     # Some rescued and some dead: a count of one state does not contradict the other.
     assert rel(claim(A, "P", "passengers", "rescue", 80, 80),
                claim(A, "Q", "people", "die", start=1)) is None
+    # Tolls dated months apart are of different events.
+    last_year = dataclasses.replace(claim(A, "P", "people", "kill", 50, None), time="2023-08")
+    this_week = dataclasses.replace(claim(A, "Q", "people", "kill", 23, 23, start=1),
+                                    time="2024-06-18")
+    assert rel(last_year, this_week) is None
+    assert rel(dataclasses.replace(last_year, time="2024-06-14"), this_week) == "conflict"
+    # Prisoners still missing cannot outnumber those who escaped; flood victims can.
+    fled = claim(A, "Prison service", "inmates", "flee", 173, 173)
+    assert relate(fled, claim(A, "Officer", "inmates", "unaccounted", 250, None, start=1)) == (
+        "conflict", "more than 250 missing cannot exceed 173 escaped")
+    assert rel(fled, claim(A, "Officer", "inmates", "unaccounted", 120, 120, start=1)) is None
+    assert rel(claim(A, "P", "people", "flee", 50, 50),
+               claim(A, "Q", "people", "missing", 100, 100, start=1)) is None
+    # A count of some and a state of part of the group: the rest can be in that state.
+    missing_most = claim(A, "Q", "most inmates", "whereabouts unknown", start=1)
+    assert rel(claim(A, "P", "inmates", "recapture", 9, 9), missing_most) is None
+    assert rel(claim(A, "P", "inmates", "hold", 400, 400), missing_most) is None
+    # ... but a state of part of the group still contradicts a state of all of it.
+    assert rel(claim(A, "P", "inmates", "secure"), missing_most) == "conflict"
     # "At least 15" and "15" give the same figure.
     assert rel(claim(A, "P", "people", "die", 15, None),
                claim(A, "Q", "people", "kill", 15, 15, start=1)) == "agreement"

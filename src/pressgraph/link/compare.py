@@ -8,23 +8,28 @@ says they are about the same thing (same article or same story cluster: ``block_
 * one denies what the other asserts (same state family) -> conflict;
 * opposite state families (escaped / at large / whereabouts unknown vs secured / recaptured /
   in custody; killed vs alive) -> conflict, unless both carry counts (152 escaped and 800
-  held can both be true);
+  held can both be true) or one counts and the other speaks of part of the group (9
+  recaptured and "most of them" missing);
 * same family with counts: disjoint intervals -> conflict, a figure inside an open-ended one
   ("127" in "more than 100") -> refinement, otherwise overlapping -> agreement; same known
   family without counts on both sides -> agreement.
 
-Uncertain claims ("may have escaped") neither support nor contradict anything.  A claimant is
+Uncertain claims ("may have escaped") neither support nor contradict anything, nor do claims
+dated more than a month apart (different events).  A claimant is
 never compared with itself inside one article: restating is not corroboration.
 """
 
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from datetime import date
 from itertools import combinations
 
 from pressgraph.extract.claims.vocab import (
+    bounded_by,
     claim_family,
     compatible_subjects,
     count_group,
@@ -32,6 +37,7 @@ from pressgraph.extract.claims.vocab import (
     known_family,
     opposite,
     partial_opposite,
+    partitive,
     same_bare_state,
     sequential,
     subject_head,
@@ -137,9 +143,42 @@ def axis(fam: str) -> str:
     return fam
 
 
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# claims whose dates lie further apart than this are about different events ("clashes in
+# August 2023 killed more than 50" in an article on this week's fighting)
+APART_DAYS = 31
+
+
+def period(time: str | None) -> tuple[date, date] | None:
+    """The days a claim's time (TIMEX value: 2024-06-21, 2023-08, 2019) can stand for."""
+    m = _DATE.match(time or "")
+    if m is None:
+        return None
+    year = int(m[1])
+    try:
+        if m[3]:
+            day = date(year, int(m[2]), int(m[3]))
+            return day, day
+        if m[2]:
+            month = int(m[2])
+            last = monthrange(year, month)[1]
+            return date(year, month, 1), date(year, month, last)
+        return date(year, 1, 1), date(year, 12, 31)
+    except ValueError:
+        return None
+
+
+def far_apart(a: Claim, b: Claim) -> bool:
+    pa, pb = period(a.time), period(b.time)
+    if pa is None or pb is None:
+        return False
+    gap = max((pb[0] - pa[1]).days, (pa[0] - pb[1]).days)
+    return gap > APART_DAYS
+
+
 def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
     """(relation, reason) for two claims about the same subject, or None."""
-    if "uncertain" in (a.polarity, b.polarity):
+    if "uncertain" in (a.polarity, b.polarity) or far_apart(a, b):
         return None
     fa, fb = family(a), family(b)
     ia, ib = _interval(a), _interval(b)
@@ -164,6 +203,8 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
             return None
         if (ia is not None or ib is not None) and partial_opposite(fa, fb):
             return None  # "80 were rescued" and "people died": survivors are not the dead
+        if (ia is None) != (ib is None) and partitive((b if ia is not None else a).subject):
+            return None  # "9 were recaptured" and "most of them are missing": the rest are
         return "conflict", "opposite states"
     if fa != fb:
         return None
@@ -177,6 +218,12 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
         return ("agreement", "same state") if known_family(fa) else None
     ga, gb = count_group(a.predicate), count_group(b.predicate)
     if ga and gb and ga != gb:
+        for part, whole, pi, wi in ((a, b, ia, ib), (b, a, ib, ia)):
+            if bounded_by(part.predicate, whole.predicate, part.subject) and pi[0] > wi[1]:
+                # "more than 250 unaccounted for" and "173 fled": more missing than escaped
+                part_group = (count_group(part.predicate) or "").replace("_", " ")
+                return "conflict", (f"{value_text(part)} {part_group} cannot exceed "
+                                    f"{value_text(whole)} {count_group(whole.predicate)}")
         return None  # "9 were recaptured" and "400 are held" count different people
     ma, mb = _modifiers(a.subject), _modifiers(b.subject)
     if bool(ma & INCREMENT) != bool(mb & INCREMENT):

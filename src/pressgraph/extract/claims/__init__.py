@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pressgraph.extract import ParsedDocument
-from pressgraph.extract.claims.vocab import fold, subject_head, vocab
+from pressgraph.extract.claims.vocab import PARTITIVE, fold, subject_head, vocab
 from pressgraph.model import Actor, Claim, Event, Quantity, Quote, stable_id
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-EXTRACTOR = "claims@5"
+EXTRACTOR = "claims@6"
 PUBLICATION = "the publication"
 
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "this",
@@ -45,6 +45,9 @@ _QUANT_WORDS = frozenset({"more", "than", "over", "about", "some", "at", "least"
                           "almost", "up", "to", "around", "roughly", "approximately", "fewer",
                           "less", "under", "the", "a", "an", "of", "dozens", "hundreds",
                           "thousands", "tens", "scores", "few", "several", "many"})
+_RELATIVE_TAIL = re.compile(r",\s+(?:who|which|whose|whom)\b")
+_SHARES = frozenset({"percent"})
+_LIMITS = frozenset({"capacity", "limit", "maximum", "quota", "ceiling", "cap"})
 _NOUN_MODS = ("compound", "amod", "nmod", "poss", "npadvmod")
 _COLLECTIVE = frozenset({"ten", "hundred", "thousand", "million", "dozen", "score", "number",
                          "group", "handful", "most", "majority", "many", "some", "all", "rest",
@@ -66,6 +69,8 @@ class _Draft:
     quantity_id: str | None = None
     event_id: str | None = None
     anaphoric: bool = False
+    # "most" in "most of them are missing": the claim speaks of part of its subject
+    part: str = ""
 
 
 def _span(doc: Doc, start: int, end: int) -> Span | None:
@@ -236,6 +241,9 @@ class _Context:
         # A pronoun source the quotes extractor left unresolved: the latest named speaker.
         if source.lower() in _PRONOUNS and last is not None:
             return last
+        # "A senior prison officer, who asked not to be named ...": the source span keeps
+        # its relative clause (PolNeAR's convention); the claimant is the noun phrase
+        source = _RELATIVE_TAIL.split(source, maxsplit=1)[0].strip()
         return None, source or self.publication
 
     def quote_at(self, offset: int) -> Quote | None:
@@ -328,7 +336,9 @@ def _dateline_word(tok: Token) -> bool:
 
 def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     span = _span(ctx.doc, q.start, q.end)
-    if span is None:
+    if span is None or q.kind in _SHARES:
+        # "led with 44.7 percent", "turnout was about 81 percent": a share is not a count of
+        # its subject, and two shares compare only over one base, which is rarely stated
         return None
     root = span.root
     noun = root.head if root.dep_ in ("nummod", "quantmod", "amod") and root.head.pos_ in (
@@ -399,6 +409,9 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and (
             noun.head.head.lemma_.lower() in vocab().death_heads):
         predicate = "dead"  # "the bodies of 12 miners"
+    if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and (
+            noun.head.head.lemma_.lower() in _LIMITS):
+        return None  # "twice its capacity of 400 inmates": a limit, not a count of anyone
     subject = object_text or (_noun_phrase(noun) if noun is not None else "")
     if tally is not None:
         subject = tally[0]
@@ -480,6 +493,7 @@ def _state_draft(ctx: _Context, anchor: Token, predicate: str, event: Event | No
         head_verb = _governing_verb(anchor.head)
         subj = _subject_token(head_verb) if head_verb is not None else None
     subject = _noun_phrase(subj) if subj is not None else ""
+    part = _part_of(subj)
     low = high = None
     if subj is not None and subj.lower_ in _VAGUE and predicate in vocab().family_of and not (
             any(c.dep_ == "prep" for c in subj.children)
@@ -509,7 +523,25 @@ def _state_draft(ctx: _Context, anchor: Token, predicate: str, event: Event | No
                   predicate=predicate, polarity=polarity, hedge=hedge,
                   low=0.0 if zero else low, high=0.0 if zero else high,
                   quote_id=quote.id if quote else None,
-                  event_id=event.id if event else None, anaphoric=anaphoric)
+                  event_id=event.id if event else None, anaphoric=anaphoric, part=part)
+
+
+def _part_of(subj: Token | None) -> str:
+    """The partitive quantifier a state claim's subject opens with, or ""."""
+    if subj is None:
+        return ""
+    if subj.lower_ in PARTITIVE and any(
+            c.dep_ == "prep" and c.lower_ == "of" for c in subj.children):
+        return "most" if subj.lower_ in ("majority", "bulk") else subj.lower_
+    det = [c.lower_ for c in subj.children if c.dep_ in ("det", "amod")]
+    return next((w for w in det if w in ("most", "many", "some", "several")), "")
+
+
+def _with_part(d: _Draft) -> str:
+    """"most inmates": the partitive stays on the subject, after anaphora gave it its noun."""
+    if d.part and d.subject and not fold(d.subject).startswith(d.part + " "):
+        return f"{d.part} {d.subject}"
+    return d.subject
 
 
 def _phrase_drafts(ctx: _Context, taken: set[int]) -> list[_Draft]:
@@ -676,7 +708,7 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
                          d.high),
             article_id=aid, start=start, end=end, extractor=EXTRACTOR,
             claimant_actor_id=d.claimant_id, claimant_text=d.claimant,
-            subject=d.subject, predicate=d.predicate, value_low=d.low, value_high=d.high,
+            subject=_with_part(d), predicate=d.predicate, value_low=d.low, value_high=d.high,
             polarity=d.polarity, hedge=d.hedge, time=time, place=place,
             quote_id=d.quote_id, quantity_id=d.quantity_id, event_id=d.event_id,
             value_low_inclusive=quantity.low_inclusive if quantity and same_bounds else True,

@@ -34,6 +34,9 @@ class Vocab:
     noun_predicates: dict[str, str]  # 'escapee' -> 'escape'
     sequential: frozenset[frozenset[str]]  # count groups that follow, not contradict, each other
     exclusive_bare: frozenset[str]  # count groups whose bare states agree only among themselves
+    # (part, whole) count groups: the part's count cannot exceed the whole's, for these heads
+    count_bounds: frozenset[tuple[str, str]]
+    count_bound_subjects: frozenset[str]
 
 
 @cache
@@ -64,12 +67,22 @@ def vocab() -> Vocab:
         noun_predicates={k: v for k, v in data["noun_predicates"].items() if not k.startswith("_")},
         sequential=frozenset(frozenset(p) for p in data["sequential_groups"]["pairs"]),
         exclusive_bare=frozenset(data["sequential_groups"]["exclusive_bare"]),
+        count_bounds=frozenset((part, whole) for part, whole in data["count_bounds"]["pairs"]),
+        count_bound_subjects=frozenset(data["count_bounds"]["subjects"]),
     )
 
 
 def count_group(predicate: str) -> str | None:
     """Which count a predicate gives within its family ('recapture' -> 'taken'), if known."""
     return vocab().count_group.get(predicate.lower().strip())
+
+
+def bounded_by(part_predicate: str, whole_predicate: str, subject: str) -> bool:
+    """Whether a count of the first cannot exceed a count of the second ('unaccounted for'
+    and 'escaped', for prisoners)."""
+    ga, gb = count_group(part_predicate), count_group(whole_predicate)
+    return (ga, gb) in vocab().count_bounds and (
+        subject_head(subject) in vocab().count_bound_subjects)
 
 
 def sequential(predicate_a: str, predicate_b: str) -> bool:
@@ -121,6 +134,18 @@ def partial_opposite(family_a: str, family_b: str) -> bool:
     """Opposite states that routinely split one group (some died, some were rescued), so a
     count of one does not contradict the other state."""
     return frozenset((family_a, family_b)) in vocab().partial_opposites
+
+
+# quantifiers that take part of a group ("most of them", "some of the inmates"); a claim
+# keeps one at the head of its subject ("most inmates")
+PARTITIVE = frozenset({"most", "many", "some", "several", "few", "half", "majority", "rest",
+                       "bulk", "part", "others", "handful"})
+
+
+def partitive(subject: str) -> bool:
+    """The subject is a part of a group: "most inmates", "some prisoners"."""
+    first = fold(subject).split(maxsplit=1)
+    return bool(first) and first[0] in PARTITIVE
 
 
 _WORD = re.compile(r"[a-z0-9]+")
