@@ -277,3 +277,12 @@ def test_evaluate_runs_on_dev(nlp) -> None:  # type: ignore[no-untyped-def]
     assert report.metrics["content_overlap_p"] > 50
     assert report.metrics["cue_exact_p"] > 50
     assert report.metrics["citron_content_overlap_p"] > 50
+
+
+def test_officials_in_the_plural_are_not_the_person_named_next(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("Regional officials said the storm had destroyed 40 homes in Calder.\n\n"
+            "Governor Ana Brill told residents to stay indoors until Friday.\n")
+    _, quotes = _quotes(nlp, text)
+    q = _find(quotes, "the storm had destroyed")
+    assert q.speaker_actor_id is None and q.source_text == "Regional officials"
+    assert _find(quotes, "stay indoors").speaker_text == "Ana Brill"

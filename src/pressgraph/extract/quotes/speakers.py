@@ -111,10 +111,11 @@ class SpeakerResolver:
 
     def _antecedent(self, before: int, pool: list[Span]) -> Span | None:
         best: Span | None = None
+        spoken = {s for s, _ in self._sources()}
         for ent in pool:
             if ent.end_char > before:
                 break
-            if ent.root.dep_ in _SUBJ or any(ent.start_char == s for s, _ in self._sources()):
+            if ent.start_char in spoken or ent.root.dep_ in _SUBJ:
                 best = ent
         for start, mention in self.spoken:
             if start < before and mention in pool and (best is None or start > best.start_char):
@@ -131,7 +132,9 @@ class SpeakerResolver:
                 if any(role.lower() in r.lower() or r.lower() in role.lower()
                        for r in actor.roles):
                     return self.doc.char_span(actor.start, actor.end, alignment_mode="expand")
-        if head.lemma_ in ("people", "source", "report", "poll", "study", "survey"):
+        if head.lemma_ in ("people", "source", "report", "poll", "study", "survey") or (
+                head.tag_ in ("NNS", "NNPS")):
+            # "Adamawa state officials said ...": several people, not the one named next
             return None
         # lede convention: the official described here is named as a subject just after
         sent = head.sent
