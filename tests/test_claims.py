@@ -218,6 +218,10 @@ def test_second_figures_partitives_and_state_counts(nlp):
     claims = _claims_of(nlp, "A guard, who asked not to be named, said 12 convicts had "
                              "escaped.\n")
     assert {c.claimant_text for c in claims if c.value_low == 12.0} == {"A guard"}, claims
+    # Whoever puts a figure on a toll claims it.
+    claims = _claims_of(nlp, "Doctors at the city hospital put the death toll at 41.\n")
+    assert {c.claimant_text for c in claims if c.value_low == 41.0} == {
+        "Doctors at the city hospital"}, claims
     # A share is not a count of anything.
     claims = _claims_of(nlp, "With 90 percent of ballots counted, the mayor led with 52.5 "
                              "percent, officials said.\n")

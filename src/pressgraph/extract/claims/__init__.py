@@ -45,6 +45,7 @@ _QUANT_WORDS = frozenset({"more", "than", "over", "about", "some", "at", "least"
                           "almost", "up", "to", "around", "roughly", "approximately", "fewer",
                           "less", "under", "the", "a", "an", "of", "dozens", "hundreds",
                           "thousands", "tens", "scores", "few", "several", "many"})
+_ESTIMATE_VERBS = frozenset({"put", "place"})
 _RELATIVE_TAIL = re.compile(r",\s+(?:who|which|whose|whom)\b")
 _SHARES = frozenset({"percent"})
 _LIMITS = frozenset({"capacity", "limit", "maximum", "quota", "ceiling", "cap"})
@@ -443,6 +444,14 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     high = q.high if q.high is not None else (q.value if q.low is None else None)
     anchor = verb if verb is not None else root
     cid, name, quote = ctx.claimant(root.idx)
+    if quote is None and tally is not None and verb is not None and (
+            verb.lemma_.lower() in _ESTIMATE_VERBS):
+        # "Medical sources put the death toll at about 30": whoever puts a figure on the
+        # toll claims it, though no quote was found around it
+        teller = _subject_token(verb)
+        if teller is not None and teller.pos_ in ("NOUN", "PROPN"):
+            name = _RELATIVE_TAIL.split(strip_dateline(
+                ctx.doc[teller.left_edge.i:teller.right_edge.i + 1].text), maxsplit=1)[0]
     polarity, hedge = _polarity(anchor, quote.cue if quote else None)
     if span.start > 0 and ctx.doc[span.start - 1].lower_ in ("not", "never", "nor"):
         polarity = "denied"  # "a few dozen, not hundreds"
