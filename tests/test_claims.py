@@ -222,6 +222,15 @@ def test_second_figures_partitives_and_state_counts(nlp):
     claims = _claims_of(nlp, "Doctors at the city hospital put the death toll at 41.\n")
     assert {c.claimant_text for c in claims if c.value_low == 41.0} == {
         "Doctors at the city hospital"}, claims
+    # ... but not a figure that raises the toll, and the agent of a passive does.
+    claims = _claims_of(nlp, "Three more deaths on Tuesday put the death toll at 45.\n")
+    assert all(not c.claimant_text.startswith("Three") for c in claims), claims
+    claims = _claims_of(nlp, "The death toll was put at 30 by medical sources.\n")
+    assert {c.claimant_text for c in claims if c.value_low == 30.0} == {"medical sources"}, claims
+    # A claim's time is one of its own clause, not of a clause beside it.
+    claims = _claims_of(nlp, "The jail, which was built in 1982, held 400 inmates when 120 "
+                             "escaped on Sunday, a warden said.\n")
+    assert claims and all(c.time != "1982" for c in claims), claims
     # A share is not a count of anything.
     claims = _claims_of(nlp, "With 90 percent of ballots counted, the mayor led with 52.5 "
                              "percent, officials said.\n")

@@ -241,6 +241,10 @@ def test_precision_rules_counts_states_increments_partial_opposites():
     assert relate(fled, claim(A, "Officer", "inmates", "unaccounted", 250, None, start=1)) == (
         "conflict", "more than 250 missing cannot exceed 173 escaped")
     assert rel(fled, claim(A, "Officer", "inmates", "unaccounted", 120, 120, start=1)) is None
+    over_173 = dataclasses.replace(claim(A, "Officer", "inmates", "unaccounted", 173, None,
+                                         start=1), value_low_inclusive=False)
+    assert rel(fled, over_173) == "conflict"
+    assert rel(fled, dataclasses.replace(over_173, value_low_inclusive=True)) is None
     assert rel(claim(A, "P", "people", "flee", 50, 50),
                claim(A, "Q", "people", "missing", 100, 100, start=1)) is None
     # A count of some and a state of part of the group: the rest can be in that state.

@@ -286,3 +286,8 @@ def test_officials_in_the_plural_are_not_the_person_named_next(nlp) -> None:  # 
     q = _find(quotes, "the storm had destroyed")
     assert q.speaker_actor_id is None and q.source_text == "Regional officials"
     assert _find(quotes, "stay indoors").speaker_text == "Ana Brill"
+    # nor the person who holds that role in the singular
+    text = ("John Smith, a regional official, told reporters the roads were closed.\n\n"
+            "Regional officials said the storm had destroyed 40 homes in Calder.\n")
+    _, quotes = _quotes(nlp, text)
+    assert _find(quotes, "the storm had destroyed").speaker_actor_id is None

@@ -219,11 +219,13 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
     ga, gb = count_group(a.predicate), count_group(b.predicate)
     if ga and gb and ga != gb:
         for part, whole, pi, wi in ((a, b, ia, ib), (b, a, ib, ia)):
-            if bounded_by(part.predicate, whole.predicate, part.subject) and pi[0] > wi[1]:
+            above = pi[0] > wi[1] or (pi[0] == wi[1] and not part.value_low_inclusive)
+            if bounded_by(part.predicate, whole.predicate, part.subject) and above:
                 # "more than 250 unaccounted for" and "173 fled": more missing than escaped
-                part_group = (count_group(part.predicate) or "").replace("_", " ")
-                return "conflict", (f"{value_text(part)} {part_group} cannot exceed "
-                                    f"{value_text(whole)} {count_group(whole.predicate)}")
+                groups = [(count_group(c.predicate) or "").replace("_", " ")
+                          for c in (part, whole)]
+                return "conflict", (f"{value_text(part)} {groups[0]} cannot exceed "
+                                    f"{value_text(whole)} {groups[1]}")
         return None  # "9 were recaptured" and "400 are held" count different people
     ma, mb = _modifiers(a.subject), _modifiers(b.subject)
     if bool(ma & INCREMENT) != bool(mb & INCREMENT):

@@ -448,8 +448,14 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
             verb.lemma_.lower() in _ESTIMATE_VERBS):
         # "Medical sources put the death toll at about 30": whoever puts a figure on the
         # toll claims it, though no quote was found around it
-        teller = _subject_token(verb)
-        if teller is not None and teller.pos_ in ("NOUN", "PROPN"):
+        teller = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if teller is None:  # "the toll was put at 30 by medical sources"
+            by = next((c for c in verb.children if c.dep_ == "agent"), None)
+            teller = next((c for c in by.children if c.dep_ == "pobj"), None) if by else None
+        if teller is not None and teller.pos_ in ("NOUN", "PROPN") and not (
+                teller.lemma_.lower() in vocab().death_heads | vocab().tally_heads
+                or any(c.like_num for c in teller.children)):
+            # not "Three more deaths on Tuesday put the toll at 45": a figure, not a teller
             name = _RELATIVE_TAIL.split(strip_dateline(
                 ctx.doc[teller.left_edge.i:teller.right_edge.i + 1].text), maxsplit=1)[0]
     polarity, hedge = _polarity(anchor, quote.cue if quote else None)
@@ -642,10 +648,21 @@ def _overlaps(a: _Draft, b: _Draft) -> bool:
     return lo <= hi
 
 
-def _sentence_context(parsed: ParsedDocument, start: int, end: int) -> tuple[str | None,
-                                                                             str | None]:
+def _sentence_context(parsed: ParsedDocument, start: int, end: int, anchor: Token
+                      ) -> tuple[str | None, str | None]:
+    """The claim's time and place: a time expression of the anchor's own clause ("clashes in
+    August 2023 killed ..."), not one of a clause beside it ("the prison, built in 1982,
+    held ..."), else the publication date; the sentence's first place."""
     ext = parsed.extraction
-    time = next((t.value for t in ext.times if start <= t.start < end and t.value), None)
+    verb = _governing_verb(anchor)
+    time = None
+    for t in ext.times:
+        if not (start <= t.start < end and t.value):
+            continue
+        span = _span(anchor.doc, t.start, t.end)
+        if span is not None and len(span) and _governing_verb(span.root) == verb:
+            time = t.value
+            break
     place = next((p.name or p.text for p in ext.places if start <= p.start < end), None)
     if time is None and parsed.article.published:
         time = parsed.article.published[:10]
@@ -709,7 +726,7 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
         if key in seen:
             continue
         seen.add(key)
-        time, place = _sentence_context(parsed, start, end)
+        time, place = _sentence_context(parsed, start, end, doc[d.anchor])
         quantity = quantities.get(d.quantity_id or "")
         same_bounds = quantity is not None and (quantity.low, quantity.high) == (d.low, d.high)
         claims.append(Claim(

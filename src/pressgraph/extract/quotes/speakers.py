@@ -126,15 +126,17 @@ class SpeakerResolver:
         return self.spoken
 
     def _described(self, source: tuple[int, int], head: Token) -> Span | None:
+        if head.tag_ in ("NNS", "NNPS"):
+            # "Regional officials said ...": several people, neither the one whose role is
+            # "a regional official" nor the one named next
+            return None
         role = self._role_name(source)
         if role:
             for actor in self.actors:
                 if any(role.lower() in r.lower() or r.lower() in role.lower()
                        for r in actor.roles):
                     return self.doc.char_span(actor.start, actor.end, alignment_mode="expand")
-        if head.lemma_ in ("people", "source", "report", "poll", "study", "survey") or (
-                head.tag_ in ("NNS", "NNPS")):
-            # "Adamawa state officials said ...": several people, not the one named next
+        if head.lemma_ in ("people", "source", "report", "poll", "study", "survey"):
             return None
         # lede convention: the official described here is named as a subject just after
         sent = head.sent

@@ -490,8 +490,9 @@ def span_choice(cue: tuple[int, int], head: int, rows: range,
                 ) -> Candidates | None:
     """Every start and every end the structural ``spans`` offer (or ``starts`` and
     ``ends``), paired, minus pairs that start or end inside an ``inner`` span (a content
-    holds its cue whole or not at all); the TOP_K by summed ``gain`` are kept, and the rules'
-    span for this cue (``hint``) when it lies in the window.  ``gated``: None when no span
+    holds its cue whole or not at all); the TOP_K by summed ``gain`` are kept, with every
+    structural span that gains at all (however many), and the rules' span for this cue
+    (``hint``) when it lies in the window.  ``gated``: None when no span
     gains at all (the cue has no such role)."""
     if starts is None or ends is None:
         starts, ends = np.unique(spans[:, 0]), np.unique(spans[:, 1])
