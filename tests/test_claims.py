@@ -231,6 +231,9 @@ def test_second_figures_partitives_and_state_counts(nlp):
     claims = _claims_of(nlp, "The jail, which was built in 1982, held 400 inmates when 120 "
                              "escaped on Sunday, a warden said.\n")
     assert claims and all(c.time != "1982" for c in claims), claims
+    # A count of the whole group says so.
+    claims = _claims_of(nlp, "Police said all 120 convicts had been recaptured.\n")
+    assert {c.subject for c in claims if c.value_low == 120.0} == {"all convicts"}, claims
     # A share is not a count of anything.
     claims = _claims_of(nlp, "With 90 percent of ballots counted, the mayor led with 52.5 "
                              "percent, officials said.\n")

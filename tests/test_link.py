@@ -12,6 +12,7 @@ import pytest
 from pressgraph.evaluate import SHARED, b_cubed
 from pressgraph.link import LinkState, link_corpus, link_incremental, relate
 from pressgraph.link.actors import link_actors
+from pressgraph.link.compare import describe
 from pressgraph.model import (
     Actor,
     Article,
@@ -253,6 +254,9 @@ def test_precision_rules_counts_states_increments_partial_opposites():
     assert rel(claim(A, "P", "inmates", "hold", 400, 400), missing_most) is None
     # ... but a state of part of the group still contradicts a state of all of it.
     assert rel(claim(A, "P", "inmates", "secure"), missing_most) == "conflict"
+    all_120 = claim(A, "P", "all inmates", "recapture", 120, 120)
+    assert rel(all_120, missing_most) == "conflict"
+    assert describe(all_120) == "all 120 inmates were recaptured"
     # "At least 15" and "15" give the same figure.
     assert rel(claim(A, "P", "people", "die", 15, None),
                claim(A, "Q", "people", "kill", 15, 15, start=1)) == "agreement"

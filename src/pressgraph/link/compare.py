@@ -89,7 +89,8 @@ def describe(claim: Claim, *, pronoun: bool = False) -> str:
     subject = "they" if pronoun else claim.subject
     amount = value_text(claim)
     if amount and not pronoun:
-        subject = f"{amount} {subject}"
+        whole = fold(subject).startswith("all ")
+        subject = f"all {amount} {subject[4:]}" if whole else f"{amount} {subject}"
     pred = claim.predicate
     if " " in pred or pred in ("dead", "alive", "missing", "unaccounted"):
         body = f"{subject} are {_STATE_PHRASE.get(pred, pred)}"
@@ -203,8 +204,12 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
             return None
         if (ia is not None or ib is not None) and partial_opposite(fa, fb):
             return None  # "80 were rescued" and "people died": survivors are not the dead
-        if (ia is None) != (ib is None) and partitive((b if ia is not None else a).subject):
-            return None  # "9 were recaptured" and "most of them are missing": the rest are
+        counted, uncounted = (a, b) if ia is not None else (b, a)
+        if (ia is None) != (ib is None) and partitive(uncounted.subject) and not (
+                fold(counted.subject).startswith("all ")):
+            # "9 were recaptured" and "most of them are missing": the rest are; but not
+            # "all 120 were recaptured"
+            return None
         return "conflict", "opposite states"
     if fa != fb:
         return None

@@ -70,7 +70,8 @@ class _Draft:
     quantity_id: str | None = None
     event_id: str | None = None
     anaphoric: bool = False
-    # "most" in "most of them are missing": the claim speaks of part of its subject
+    # "most" in "most of them are missing": the claim speaks of part of its subject; "all"
+    # in "all 120 were recaptured": of the whole of it
     part: str = ""
 
 
@@ -464,7 +465,10 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     return _Draft(anchor=anchor.i, claimant_id=cid, claimant=name, subject=subject,
                   predicate=predicate or "", low=low, high=high, polarity=polarity,
                   hedge=q.hedge or hedge, quote_id=quote.id if quote else None,
-                  quantity_id=q.id, anaphoric=anaphoric)
+                  quantity_id=q.id, anaphoric=anaphoric,
+                  # "all 120 were recaptured": the count is the whole group
+                  part="all" if span.start > 0 and ctx.doc[span.start - 1].lower_ == "all"
+                  else "")
 
 
 def _lemma_key(word: str) -> str:
