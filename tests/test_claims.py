@@ -225,6 +225,9 @@ def test_second_figures_partitives_and_state_counts(nlp):
     # ... but not a figure that raises the toll, and the agent of a passive does.
     claims = _claims_of(nlp, "Three more deaths on Tuesday put the death toll at 45.\n")
     assert all(not c.claimant_text.startswith("Three") for c in claims), claims
+    claims = _claims_of(nlp, "Reuters put the death toll at 41.\n")
+    put = [c for c in claims if c.value_low == 41.0]
+    assert put and put[0].claimant_actor_id is not None, claims
     claims = _claims_of(nlp, "The death toll was put at 30 by medical sources.\n")
     assert {c.claimant_text for c in claims if c.value_low == 30.0} == {"medical sources"}, claims
     # A claim's time is one of its own clause, not of a clause beside it.

@@ -248,4 +248,11 @@ def test_offsets_index_the_text(quantities, nlp):
     text = "More than 100 ISIS prisoners escaped, and some 2,000 remain."
     for q in quantities(text):
         assert text[q.start:q.end] == q.text
-        assert q.extractor == "quantities@1"
+        assert q.extractor == "quantities@2"
+
+
+def test_a_toll_put_at_a_number_is_a_count_not_a_date(quantities):
+    # spaCy may tag the bare "52" as a DATE; the toll it is put at makes it a count
+    assert [q.value for q in quantities("Doctors put the death toll at 52.\n")] == [52.0]
+    assert [q.value for q in quantities("They raised the toll to 61 in 1999.\n")] == [61.0]
+    assert quantities("She died at 52.\n") == []

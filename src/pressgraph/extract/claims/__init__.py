@@ -221,6 +221,7 @@ class _Context:
         self.doc = parsed.doc
         self.text = parsed.text
         self.actors: dict[str, Actor] = {a.id: a for a in ext.actors}
+        self.entities = ext.entities
         self.quotes: list[Quote] = sorted(ext.quotes, key=lambda q: q.start)
         self.quantity_spans: list[Quantity] = list(ext.quantities)
         self.publication = parsed.article.source or PUBLICATION
@@ -459,6 +460,9 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
             # not "Three more deaths on Tuesday put the toll at 45": a figure, not a teller
             name = _RELATIVE_TAIL.split(strip_dateline(
                 ctx.doc[teller.left_edge.i:teller.right_edge.i + 1].text), maxsplit=1)[0]
+            # "Reuters put the toll at 30": the teller's own mention gives its actor
+            cid = next((e.actor_id for e in ctx.entities if e.actor_id
+                        and e.start <= teller.idx < e.end), None)
     polarity, hedge = _polarity(anchor, quote.cue if quote else None)
     if span.start > 0 and ctx.doc[span.start - 1].lower_ in ("not", "never", "nor"):
         polarity = "denied"  # "a few dozen, not hundreds"

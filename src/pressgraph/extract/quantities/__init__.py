@@ -59,7 +59,7 @@ from pressgraph.extract.quantities.vocab import (
 )
 from pressgraph.model import Quantity, Record, stable_id
 
-EXTRACTOR = "quantities@1"
+EXTRACTOR = "quantities@2"
 __all__ = ["COUNT_TYPE_TO_GDELT", "EXTRACTOR", "extract", "extract_from_doc"]
 COUNT_TYPE_TO_GDELT = GDELT_COUNT_TYPE
 
@@ -336,6 +336,9 @@ def _grow(doc: Doc, c: _Cand) -> None:
         c.qualifier = "ge"
 
 
+_TALLY_NOUNS = frozenset({"toll", "tally", "number", "figure", "count"})
+
+
 def _temporal_number(doc: Doc, c: _Cand, ent_start: int, ent_end: int) -> bool:
     """Whether a number inside a DATE/TIME entity is part of the date ("March 3", "three
     days", "2019") rather than a count that spaCy's entity swallowed ("some 400,000 five
@@ -351,6 +354,9 @@ def _temporal_number(doc: Doc, c: _Cand, ent_start: int, ent_end: int) -> bool:
     if prev is not None and _low(prev) in MONTH_WORDS:
         return True
     last = doc[c.num_end - 1]
+    if last.dep_ == "pobj" and _low(last.head) in ("at", "to") and any(
+            _low(t) in _TALLY_NOUNS for t in last.head.head.children):
+        return False  # "put the death toll at 52" (which spaCy may tag DATE): a count
     if c.qualifier is None and c.kind == "count" and not c.vague and not (
         last.dep_ == "nummod" and _low(last.head) not in TIME_WORDS
     ):
