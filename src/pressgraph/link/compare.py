@@ -42,6 +42,7 @@ from pressgraph.extract.claims.vocab import (
     sequential,
     subject_head,
     vocab,
+    whole_group,
 )
 from pressgraph.model import Article, Claim, ClaimRelation, stable_id
 
@@ -89,8 +90,8 @@ def describe(claim: Claim, *, pronoun: bool = False) -> str:
     subject = "they" if pronoun else claim.subject
     amount = value_text(claim)
     if amount and not pronoun:
-        whole = fold(subject).startswith("all ")
-        subject = f"all {amount} {subject[4:]}" if whole else f"{amount} {subject}"
+        subject = f"all {amount} {subject[4:]}" if whole_group(subject) else (
+            f"{amount} {subject}")
     pred = claim.predicate
     if " " in pred or pred in ("dead", "alive", "missing", "unaccounted"):
         body = f"{subject} are {_STATE_PHRASE.get(pred, pred)}"
@@ -206,7 +207,7 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
             return None  # "80 were rescued" and "people died": survivors are not the dead
         counted, uncounted = (a, b) if ia is not None else (b, a)
         if (ia is None) != (ib is None) and partitive(uncounted.subject) and not (
-                fold(counted.subject).startswith("all ")):
+                whole_group(counted.subject)):
             # "9 were recaptured" and "most of them are missing": the rest are; but not
             # "all 120 were recaptured"
             return None

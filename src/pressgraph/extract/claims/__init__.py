@@ -47,6 +47,12 @@ _QUANT_WORDS = frozenset({"more", "than", "over", "about", "some", "at", "least"
                           "thousands", "tens", "scores", "few", "several", "many"})
 _ESTIMATE_VERBS = frozenset({"put", "place"})
 _RELATIVE_TAIL = re.compile(r",\s+(?:who|which|whose|whom)\b")
+
+
+def _without_relative_clause(text: str) -> str:
+    """"A senior prison officer, who asked not to be named": the noun phrase alone."""
+    return _RELATIVE_TAIL.split(text, maxsplit=1)[0].strip()
+
 _SHARES = frozenset({"percent"})
 _LIMITS = frozenset({"capacity", "limit", "maximum", "quota", "ceiling", "cap"})
 _NOUN_MODS = ("compound", "amod", "nmod", "poss", "npadvmod")
@@ -246,7 +252,7 @@ class _Context:
             return last
         # "A senior prison officer, who asked not to be named ...": the source span keeps
         # its relative clause (PolNeAR's convention); the claimant is the noun phrase
-        source = _RELATIVE_TAIL.split(source, maxsplit=1)[0].strip()
+        source = _without_relative_clause(source)
         return None, source or self.publication
 
     def quote_at(self, offset: int) -> Quote | None:
@@ -409,12 +415,13 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
             own_state and after is not None and after.lower_ != "dead"):
         # "two were shot dead"; but not "left 31 dead and hundreds homeless" for "hundreds".
         predicate = "kill"
-    if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and (
-            noun.head.head.lemma_.lower() in vocab().death_heads):
-        predicate = "dead"  # "the bodies of 12 miners"
-    if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and (
-            noun.head.head.lemma_.lower() in _LIMITS):
+    # the noun "of" hangs from: "the bodies of 12 miners", "its capacity of 400 inmates"
+    of_head = noun.head.head.lemma_.lower() if noun is not None and noun.dep_ == "pobj" and (
+        noun.head.lower_ == "of") else None
+    if of_head in _LIMITS:
         return None  # "twice its capacity of 400 inmates": a limit, not a count of anyone
+    if of_head in vocab().death_heads:
+        predicate = "dead"  # "the bodies of 12 miners"
     subject = object_text or (_noun_phrase(noun) if noun is not None else "")
     if tally is not None:
         subject = tally[0]
@@ -458,8 +465,8 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
                 teller.lemma_.lower() in vocab().death_heads | vocab().tally_heads
                 or any(c.like_num for c in teller.children)):
             # not "Three more deaths on Tuesday put the toll at 45": a figure, not a teller
-            name = _RELATIVE_TAIL.split(strip_dateline(
-                ctx.doc[teller.left_edge.i:teller.right_edge.i + 1].text), maxsplit=1)[0]
+            name = _without_relative_clause(strip_dateline(
+                ctx.doc[teller.left_edge.i:teller.right_edge.i + 1].text))
             # "Reuters put the toll at 30": the teller's own mention gives its actor
             cid = next((e.actor_id for e in ctx.entities if e.actor_id
                         and e.start <= teller.idx < e.end), None)

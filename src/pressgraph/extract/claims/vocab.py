@@ -148,6 +148,11 @@ def partitive(subject: str) -> bool:
     return bool(first) and first[0] in PARTITIVE
 
 
+def whole_group(subject: str) -> bool:
+    """The subject is all of a group: "all inmates" ("all 120 were recaptured")."""
+    return fold(subject).startswith("all ")
+
+
 _WORD = re.compile(r"[a-z0-9]+")
 _DROP = frozenset({"the", "a", "an", "some", "all", "those", "these", "of", "their", "its", "his",
                    "her", "our", "more", "than", "over", "about", "around", "at", "least"})
