@@ -82,7 +82,7 @@ def examples(gold: list[GoldDoc], docs: list[Doc]) -> tuple[Examples, Examples]:
         quotes = find_quotes(g.text)
         sents, sent_of = tagger.sentence_index(doc)
         x = features.arrays(doc, tagger.quote_depth(doc, quotes), sent_of)
-        v = tagger.view(doc, x.head)
+        v = tagger.view(doc, x)
         ctx, vecs = tagger.contextual(doc), tagger.token_vectors(doc)
         label = np.zeros(len(doc), dtype=np.int64)
         for a in g.attributions:

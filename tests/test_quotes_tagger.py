@@ -143,6 +143,6 @@ def test_subtree_edges_from_the_head_array() -> None:
 def test_view_edges_match_spacy(nlp) -> None:  # type: ignore[no-untyped-def]
     doc = nlp("Officials said on Monday that the bridge, which flooded in March, would reopen.")
     _, sent_of = tagger.sentence_index(doc)
-    v = tagger.view(doc, features.arrays(doc, tagger.quote_depth(doc, []), sent_of).head)
+    v = tagger.view(doc, features.arrays(doc, tagger.quote_depth(doc, []), sent_of))
     assert [int(i) for i in v.left] == [t.left_edge.i for t in doc]
     assert [int(i) for i in v.right] == [t.right_edge.i for t in doc]

@@ -95,9 +95,9 @@ _DATELINE = re.compile(
 )
 
 
-def _dateline(doc: Doc) -> tuple[tuple[int, int], tuple[int, int]] | None:
+def _dateline(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """Character ranges of the dateline's place and of the whole dateline, if there is one."""
-    match = _DATELINE.match(doc.text)
+    match = _DATELINE.match(text)
     if match is None:
         return None
     return match.span("place"), match.span()
@@ -125,7 +125,7 @@ def _trim_span(
     if label == "PERSON":
         t0 = start
         while end - start > 1 and (
-            fold(doc[start].text) in {fold(t) for t in lex.titles | lex.honorifics}
+            fold(doc[start].text) in lex.title_keys
             and doc[start].is_title
         ):
             start += 1
@@ -144,10 +144,10 @@ def _looks_like_person(span: Span) -> bool:
     return all(t.pos_ == "PROPN" and (t.is_title or t.lower_ in _PARTICLES) for t in words)
 
 
-def _mentions(doc: Doc) -> list[_Mention]:
+def _mentions(doc: Doc, text: str) -> list[_Mention]:
     lex = lexicon()
     out: list[_Mention] = []
-    dateline = _dateline(doc)
+    dateline = _dateline(text)
     for ent in doc.ents:
         if ent.label_ not in KEEP_LABELS:
             continue
@@ -181,18 +181,16 @@ def _mentions(doc: Doc) -> list[_Mention]:
                 label = "PERSON"
         out.append(_Mention(start, end, label, ent.ent_id_, title, _span_words(span)))
     if dateline is not None:
-        _relabel_like_dateline(doc, out, dateline)
+        _relabel_like_dateline(text, out)
     _relabel_people(out)
     _add_acronyms(doc, out)
     out.sort(key=lambda m: m.start)
     return out
 
 
-def _relabel_like_dateline(
-    doc: Doc, mentions: list[_Mention], dateline: tuple[tuple[int, int], tuple[int, int]]
-) -> None:
+def _relabel_like_dateline(text: str, mentions: list[_Mention]) -> None:
     """The dateline says what its place and agency are; later mentions of them agree."""
-    match = _DATELINE.match(doc.text)
+    match = _DATELINE.match(text)
     assert match is not None
     place = tuple(fold(match.group("place")).replace("-", " ").split())
     agency = match.group("agency")
@@ -442,7 +440,6 @@ def _definite_titles(
             pos = lower.find("the " + title)
             while pos != -1:
                 t_start = sent.start_char + pos + 4
-                t_end = t_start + len(title)
                 nxt = pos + 4 + len(title)
                 after = text[nxt : nxt + 2]
                 capital = text[pos + 4].isupper()
@@ -468,7 +465,7 @@ def _definite_titles(
                         }
                         holders = earlier if len(earlier) == 1 else set()
                     for root in holders:
-                        surface = doc.text[t_start:t_end]
+                        surface = text[pos + 4 : nxt]
                         roles.setdefault(root, []).append(surface)
                         aliases.setdefault(root, []).append("the " + surface)
                 pos = lower.find("the " + title, pos + 1)
@@ -490,7 +487,9 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
     doc = parsed.doc
     article_id = parsed.article.id
     lex = lexicon()
-    mentions = _mentions(doc)
+    # Doc.text joins every token anew on each call: read it once
+    text = parsed.text
+    mentions = _mentions(doc, text)
     uf = _cluster(doc, mentions)
 
     clusters: dict[int, list[int]] = {}
@@ -500,7 +499,7 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
 
     roles: dict[int, list[str]] = {}
     aliases: dict[int, list[str]] = {}
-    dateline = _dateline(doc)
+    dateline = _dateline(text)
     dateline_end = dateline[1][1] if dateline else 0
     for root, members in clusters.items():
         for i in members:

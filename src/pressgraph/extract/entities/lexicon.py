@@ -24,6 +24,7 @@ class Lexicon:
     titles: frozenset[str]
     honorifics: frozenset[str]
     countries: dict[str, str]  # normalised country name or alias -> ISO 3166 alpha-2
+    title_keys: frozenset[str] = frozenset()  # titles and honorifics, folded
 
 
 @cache
@@ -50,6 +51,7 @@ def lexicon() -> Lexicon:
         titles=frozenset(raw["titles"]),
         honorifics=frozenset(raw["honorifics"]),
         countries=countries,
+        title_keys=frozenset(fold(t) for t in (*raw["titles"], *raw["honorifics"])),
     )
 
 
@@ -71,4 +73,9 @@ def fold(text: str) -> str:
 def has_phrase(key: str, phrases: tuple[str, ...] | frozenset[str]) -> bool:
     """Whether a folded name contains one of ``phrases`` as whole words."""
     padded = f" {key.replace('-', ' ')} "
-    return any(f" {fold(p).replace('-', ' ')} " in padded for p in phrases)
+    return any(p in padded for p in _padded(phrases))
+
+
+@cache
+def _padded(phrases: tuple[str, ...] | frozenset[str]) -> tuple[str, ...]:
+    return tuple(f" {fold(p).replace('-', ' ')} " for p in phrases)

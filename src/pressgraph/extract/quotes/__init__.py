@@ -49,6 +49,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from spacy.attrs import DEP, LOWER, ORTH, POS
+from spacy.symbols import NOUN, VERB
 from spacy.tokens import Doc, Token
 
 from pressgraph.extract import ParsedDocument
@@ -375,9 +377,24 @@ def _kind(span: tuple[int, int], quotes: list[tuple[int, int]]) -> str:
 
 # --------------------------------------------------------------------------- cues
 
+def _rule_candidates(doc: Doc) -> list[int]:
+    """Tokens a rule below may start from, read from attribute columns: building a ``Token``
+    for every word of the article cost more than the rules themselves."""
+    if not len(doc):
+        return []
+    cols = doc.to_array([LOWER, POS, DEP, ORTH]).astype(np.uint64).reshape(-1, 4)
+    lower, pos, dep, orth = cols[:, 0], cols[:, 1], cols[:, 2], cols[:, 3]
+    add = doc.vocab.strings.add
+    noun_cues = np.asarray([add(w) for w in NOUN_CUES], dtype=np.uint64)
+    keep = ((lower == add("according")) | ((lower == add("in")) & (dep == add("prep")))
+            | (pos == VERB) | ((pos == NOUN) & np.isin(lower, noun_cues)) | (orth == add(":")))
+    return np.flatnonzero(keep).tolist()
+
+
 def _find_attributions(doc: Doc, text: str, quotes: list[tuple[int, int]]) -> list[_Att]:
     atts: list[_Att] = []
-    for tok in doc:
+    for i in _rule_candidates(doc):
+        tok = doc[i]
         att: _Att | None = None
         if (tok.lower_ == "according" and tok.i + 1 < len(doc)
                 and doc[tok.i + 1].lower_ == "to") or (tok.lower_ == "in" and tok.dep_ == "prep"):

@@ -25,7 +25,7 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
-from spacy.attrs import ORTH
+from spacy.attrs import IDX, ORTH, SENT_START
 from spacy.tokens import Doc, Token
 
 from pressgraph.extract.quotes import features, ranker
@@ -51,7 +51,7 @@ def quote_depth(doc: Doc, quotes: Sequence[tuple[int, int]]) -> np.ndarray:
     inside = np.full(len(doc), -1, dtype=np.int32)
     if not len(doc):
         return inside
-    starts = np.fromiter((t.idx for t in doc), dtype=np.int64, count=len(doc))
+    starts = doc.to_array(IDX).astype(np.int64)
     for k, (qs, qe) in enumerate(quotes):
         lo, hi = np.searchsorted(starts, qs), np.searchsorted(starts, qe)
         inside[lo:hi] = k
@@ -75,11 +75,22 @@ def subtree_edges(head: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return left, right
 
 
-def view(doc: Doc, head: np.ndarray) -> View:
-    """``head``: each token's head as an absolute index (``features.Arrays.head``)."""
-    left, right = subtree_edges(head)
-    return View(lower=[t.lower_ for t in doc], pos=[t.pos_ for t in doc], left=left,
-                right=right)
+def view(doc: Doc, x: features.Arrays) -> View:
+    left, right = subtree_edges(x.head)
+    return View(lower=_strings(doc, x.lower), pos=_strings(doc, x.pos), left=left, right=right)
+
+
+def _strings(doc: Doc, hashes: np.ndarray) -> list[str]:
+    """The strings of an attribute column; each distinct hash is looked up once."""
+    store = doc.vocab.strings
+    known: dict[int, str] = {}
+    out = []
+    for h in hashes.tolist():
+        s = known.get(h)
+        if s is None:
+            s = known[h] = store[h]
+        out.append(s)
+    return out
 
 
 # --------------------------------------------------------------------------- model
@@ -224,8 +235,14 @@ def pair_dense(ctx: np.ndarray, head: np.ndarray, tok: np.ndarray, cue: np.ndarr
 
 
 def sentence_index(doc: Doc) -> tuple[list[tuple[int, int]], np.ndarray]:
-    sents = [(s.start, s.end) for s in doc.sents] if len(doc) else []
-    sent_of = np.zeros(len(doc), dtype=np.int32)
+    """Sentences as token ranges, and each token's sentence, read from the SENT_START
+    column (``Doc.sents`` builds a ``Token`` for every word)."""
+    n = len(doc)
+    starts = np.flatnonzero(doc.to_array(SENT_START) == 1).tolist() if n else []
+    if n and (not starts or starts[0] != 0):
+        starts.insert(0, 0)
+    sents = list(zip(starts, [*starts[1:], n], strict=True)) if n else []
+    sent_of = np.zeros(n, dtype=np.int32)
     for k, (lo, hi) in enumerate(sents):
         sent_of[lo:hi] = k
     return sents, sent_of
@@ -374,7 +391,7 @@ def prepare(doc: Doc, quotes: Sequence[tuple[int, int]]) -> Prepared:
         if span is not None and len(span):
             quote_tokens.append((span.start, span.end))
     x = features.arrays(doc, quote_depth(doc, quotes), sent_of)
-    return Prepared(view=view(doc, x.head), arrays=x,
+    return Prepared(view=view(doc, x), arrays=x,
                     contextual=contextual(doc), sents=sents, quote_tokens=quote_tokens)
 
 
