@@ -144,9 +144,13 @@ class WideDeep:
     w2: np.ndarray
     bias: np.ndarray
     table: HashTable = field(init=False, repr=False, compare=False)
+    # ``sparse`` with a row of zeros after it, where unknown keys (row -1) land
+    padded: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "table", HashTable(self.keys))
+        object.__setattr__(self, "padded", np.vstack(
+            [self.sparse, np.zeros((1, self.sparse.shape[1]), self.sparse.dtype)]))
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """Row of each key in ``sparse``, or -1 for a key not seen in training."""
@@ -154,9 +158,7 @@ class WideDeep:
 
     def logits(self, keys: Keys, dense: np.ndarray) -> np.ndarray:
         out = np.maximum(dense @ self.w1 + self.b1, 0.0) @ self.w2 + self.bias
-        rows = self.lookup(keys.fixed)
-        weights = np.where((rows >= 0)[..., None], self.sparse[np.maximum(rows, 0)], 0.0)
-        out += weights.sum(axis=1)
+        out += self.padded[self.lookup(keys.fixed)].sum(axis=1)
         extra = self.lookup(keys.extra_keys)
         known = extra >= 0
         np.add.at(out, keys.extra_rows[known], self.sparse[extra[known]])
