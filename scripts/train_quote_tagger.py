@@ -182,7 +182,7 @@ def fit(x: sparse.csr_matrix, dense: np.ndarray, y: np.ndarray, n_labels: int, *
 
 
 def train(gold: list[GoldDoc], docs: list[Doc], *, epochs: int, hidden: int,
-          min_count: int) -> dict[str, tagger.WideDeep]:
+          min_count: int, seed: int = 0) -> dict[str, tagger.WideDeep]:
     t0 = time.time()
     cue_ex, role_ex = examples(gold, docs)
     print(f"  examples built ({time.time() - t0:.0f} s)", flush=True)
@@ -195,7 +195,8 @@ def train(gold: list[GoldDoc], docs: list[Doc], *, epochs: int, hidden: int,
         y = np.concatenate(ex.labels)
         print(f"  {name}: {x.shape[0]} rows, {x.shape[1]} features, labels "
               f"{np.bincount(y).tolist()}", flush=True)
-        ws, w1, bb1, w2, bias = fit(x, dense, y, 3, hidden=hidden, epochs=epochs)
+        ws, w1, bb1, w2, bias = fit(x, dense, y, 3, hidden=hidden, epochs=epochs,
+                                      seed=seed)
         out[name] = tagger.WideDeep(keys=empty.keys, sparse=ws, w1=w1, b1=bb1, w2=w2,
                                     bias=bias)
     return out
@@ -208,6 +209,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--hidden", type=int, default=64)
     ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     gold, docs, _ = parsed_train()
@@ -216,7 +218,7 @@ def main() -> None:
         gold, docs = [gold[i] for i in keep], [docs[i] for i in keep]
     print(f"training on {len(gold)} articles", flush=True)
     models = train(gold, docs, epochs=args.epochs, hidden=args.hidden,
-                   min_count=args.min_count)
+                   min_count=args.min_count, seed=args.seed)
     tagger.save(str(args.out), models)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
 
