@@ -10,8 +10,9 @@ Reports, on one core (one process, BLAS pinned to one thread):
 * the full pipeline (clean + parse + every extractor), articles/s/core, and its ratio to bare;
 * the time each extractor adds, as a share of the parse;
 * peak RSS of the process.
-Each phase runs ``--repeat`` times and the fastest run counts (the usual way to filter noise
-from other processes on a shared machine).
+Bare spaCy and the pipeline run in turns, ``--repeat`` rounds; the fastest run of each counts
+(the usual way to filter noise from other processes on a shared machine), and the ratio of
+each round, whose two runs were made moments apart, is reported with its median.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import sys
 import time
 from collections import defaultdict
@@ -52,8 +54,6 @@ def main() -> None:
 
     bare = spacy.load(args.model or default_model_path())
     list(bare.pipe(texts[:4]))  # warm-up: lazy vectors, caches
-    bare_s = min(_timed(lambda: list(bare.pipe(texts, batch_size=args.batch_size)))
-                 for _ in range(args.repeat))
 
     nlp = load_pipeline(args.model)
     specs = select_extractors()
@@ -66,9 +66,14 @@ def main() -> None:
     for _, fn in fns:
         parsed = parsed.with_records(fn(parsed))
 
-    best_total = float("inf")
+    best_total = bare_s = float("inf")
     best_parts: dict[str, float] = {}
+    round_ratios: list[float] = []
+    # bare spaCy and the pipeline take turns, so that each round's ratio compares runs made
+    # moments apart: on a shared machine the speed drifts by 10% or more within minutes
     for _ in range(args.repeat):
+        bare_round = _timed(lambda: list(bare.pipe(texts, batch_size=args.batch_size)))
+        bare_s = min(bare_s, bare_round)
         parts: dict[str, float] = defaultdict(float)
         start = time.perf_counter()
         t0 = time.perf_counter()
@@ -84,6 +89,7 @@ def main() -> None:
                 parsed = parsed.with_records(fn(parsed))
                 parts[name] += time.perf_counter() - t0
         total = time.perf_counter() - start
+        round_ratios.append(total / bare_round)
         if total < best_total:
             best_total, best_parts = total, dict(parts)
 
@@ -95,6 +101,8 @@ def main() -> None:
         "bare_spacy_articles_per_s": round(n / bare_s, 2),
         "pipeline_articles_per_s_per_core": round(n / best_total, 2),
         "ratio_pipeline_to_bare": round(best_total / bare_s, 3),
+        "ratio_each_round": [round(r, 3) for r in round_ratios],
+        "ratio_median_of_rounds": round(statistics.median(round_ratios), 3),
         "seconds": {k: round(v, 3) for k, v in best_parts.items()},
         "share_of_bare_parse_pct": {
             k: round(100 * v / bare_s, 1) for k, v in best_parts.items() if k != "parse"

@@ -146,3 +146,32 @@ def test_view_edges_match_spacy(nlp) -> None:  # type: ignore[no-untyped-def]
     v = tagger.view(doc, features.arrays(doc, tagger.quote_depth(doc, []), sent_of))
     assert [int(i) for i in v.left] == [t.left_edge.i for t in doc]
     assert [int(i) for i in v.right] == [t.right_edge.i for t in doc]
+    assert v.lower == [t.lower_ for t in doc] and v.pos == [t.pos_ for t in doc]
+
+
+@pytest.mark.slow
+def test_columns_read_what_tokens_say(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Sentences, quotation depth and the rules' starting tokens are read from attribute
+    columns for speed; they must say what spaCy's own ``Token`` objects say."""
+    text = ('Ms. Ade said: "We will rebuild." According to the mayor, 40 homes burned.\n\n'
+            'In a statement, the agency warned of floods. Its claim: "no one was hurt."')
+    doc = nlp(text)
+    sents, sent_of = tagger.sentence_index(doc)
+    assert sents == [(s.start, s.end) for s in doc.sents]
+    assert [int(k) for k in sent_of] == [next(j for j, (lo, hi) in enumerate(sents)
+                                             if lo <= t.i < hi) for t in doc]
+    quote = text.index('"We'), text.index('."') + 2
+    inside = tagger.quote_depth(doc, [quote])
+    assert [int(k) for k in inside] == [0 if quote[0] <= t.idx < quote[1] else -1
+                                        for t in doc]
+    empty = nlp("")
+    assert tagger.sentence_index(empty)[0] == []
+
+    from pressgraph.extract.quotes import _rule_candidates
+    from pressgraph.extract.quotes.lexicon import NOUN_CUES
+
+    expected = [t.i for t in doc if t.lower_ == "according"
+                or (t.lower_ == "in" and t.dep_ == "prep") or t.pos_ == "VERB"
+                or (t.pos_ == "NOUN" and t.lower_ in NOUN_CUES) or t.text == ":"]
+    assert _rule_candidates(doc) == expected
+    assert {doc[i].lower_ for i in expected} >= {"said", "according", "statement", ":"}
