@@ -77,7 +77,7 @@ def test_offsets_index_the_text(sample) -> None:  # type: ignore[no-untyped-def]
             assert q.source_start is not None and q.source_end is not None
             assert text[q.source_start:q.source_end] == q.source_text
         assert q.content.split()[0] in text[q.start:q.end]
-        assert q.extractor == "quotes@7" and q.kind in ("direct", "indirect", "mixed")
+        assert q.extractor == "quotes@8" and q.kind in ("direct", "indirect", "mixed")
     # Only the passive "are believed to be holding" has no source: nobody is named.
     assert [q.cue for q in quotes if q.source_text is None] == ["are believed"]
 
@@ -291,3 +291,32 @@ def test_officials_in_the_plural_are_not_the_person_named_next(nlp) -> None:  # 
             "Regional officials said the storm had destroyed 40 homes in Calder.\n")
     _, quotes = _quotes(nlp, text)
     assert _find(quotes, "the storm had destroyed").speaker_actor_id is None
+
+
+def test_long_lede_with_trailing_cue_and_dateline(nlp) -> None:  # type: ignore[no-untyped-def]
+    """A wire lede: a dateline, forty words, then ", X said." The content is the whole main
+    clause (not the relative clause next to the cue, which was all a 30-token window could
+    reach) and does not include the dateline."""
+    text = ("Bridge reopens after floods\n\n"
+            "RIVERTON, May 3 (Wire) - The main bridge over the Kell river reopened to traffic "
+            "this morning after eleven days of repairs that cost the county more than two "
+            "million dollars and forced thousands of commuters onto slow river ferries, the "
+            "county roads department said.\n\n"
+            "Engineers will inspect the piers again in June.\n")
+    _, quotes = _quotes(nlp, text)
+    q = _find(quotes, "ferries")
+    assert q.cue == "said" and q.source_text == "the county roads department"
+    assert q.content.startswith("The main bridge over the Kell river reopened")
+    assert q.content.endswith("onto slow river ferries")
+    assert text[q.start:q.end] == q.content
+
+
+def test_addressee_then_the_clause_of_what_was_said(nlp) -> None:  # type: ignore[no-untyped-def]
+    """"told X in a radio address last night to ...": what was said is the clause after the
+    addressee, whatever phrases come between them; the addressee is the recipient."""
+    text = ("Mayor Ines Varga told shopkeepers in a televised address last night to keep "
+            "their shutters down until the river falls.\n")
+    _, quotes = _quotes(nlp, text)
+    q = _find(quotes, "shutters")
+    assert q.cue == "told" and q.recipient_text == "shopkeepers"
+    assert q.content == "to keep their shutters down until the river falls"

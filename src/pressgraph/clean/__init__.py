@@ -26,6 +26,14 @@ from pressgraph.model import Article, OffsetMap
 
 PARAGRAPH_SEPARATOR = "\n\n"
 
+# "GOMA, Democratic Republic of Congo, Feb 12 (Wire) -": the place a story was filed from, in
+# capitals, then the agency, at the start of the lede.  Cleaning keeps it (it is part of the
+# story's first paragraph); the extractors need to know where it ends.
+DATELINE = re.compile(
+    r"\A\s*(?P<place>[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3})"
+    r"(?P<rest>,[^\n()]{0,80}?)?\s*(?:\((?P<agency>[^()\n]{1,40})\)\s*)?[-–—]"
+)
+
 _TRAILER = re.compile(
     r"^\s*(read (more|the full story|more at)\b|share (this|on)\b|subscribe\b|sign up\b|"
     r"follow us\b|click here\b|advertisement\s*$|related:|copyright\b|©|all rights reserved)",

@@ -10,13 +10,13 @@ Other extractors map any span to an actor with :func:`resolve_mention` (see ``re
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from pressgraph.clean import DATELINE
 from pressgraph.extract import ParsedDocument
 from pressgraph.extract.entities.lexicon import fold, has_phrase, lexicon
 from pressgraph.extract.entities.roles import appositive_roles, title_before
@@ -87,12 +87,8 @@ class _Mention:
     words: tuple[str, ...] = field(default_factory=tuple)
 
 
-# "GOMA, Democratic Republic of Congo, Feb 12 (Wire) -": the place a story was filed from,
-# in capitals, then the agency. The model reads the capitals as a PERSON or an ORG.
-_DATELINE = re.compile(
-    r"\A\s*(?P<place>[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3})"
-    r"(?P<rest>,[^\n()]{0,80}?)?\s*(?:\((?P<agency>[^()\n]{1,40})\)\s*)?[-–—]"
-)
+# The model reads a dateline's capitals as a PERSON or an ORG.
+_DATELINE = DATELINE
 
 
 def _dateline(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:

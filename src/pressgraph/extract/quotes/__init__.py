@@ -53,6 +53,7 @@ from spacy.attrs import DEP, LOWER, ORTH, POS
 from spacy.symbols import NOUN, VERB
 from spacy.tokens import Doc, Token
 
+from pressgraph.clean import DATELINE
 from pressgraph.extract import ParsedDocument
 from pressgraph.extract.quotes import classifier, ranker, tagger
 from pressgraph.extract.quotes.lexicon import (
@@ -66,7 +67,7 @@ from pressgraph.extract.quotes.marks import find_quotes
 from pressgraph.extract.quotes.speakers import SpeakerResolver
 from pressgraph.model import Quote, Record, stable_id
 
-EXTRACTOR = "quotes@7"
+EXTRACTOR = "quotes@8"
 # Tuned on PolNeAR train: verbs annotated as cues at least this often take their object as
 # content when they have no clause or quotation ("Cruz praised the ruling").
 STANCE_THRESHOLD = 0.3
@@ -112,6 +113,8 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
     quotes = find_quotes(text)
     atts = _combine(doc, text, quotes)
     atts = _attach_quotes(text, quotes, atts)
+    for att in atts:
+        _after_dateline(text, att)
     resolver = SpeakerResolver(parsed)
     out: list[Record] = []
     for att in sorted(atts, key=lambda a: a.content[0]):
@@ -212,9 +215,15 @@ def _content_after_recipient(att: _Att, found: tuple[tuple[int, int], Token] | N
     clause = next((c for c in verb.rights if c.left_edge.idx >= hi and (
         c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "advcl" and c.left_edge.lower_ == "to"))),
         None)
-    if clause is not None and clause.left_edge.idx < att.content[1]:
+    if clause is None:
+        return
+    if clause.left_edge.idx < att.content[1]:
         att.content = (clause.left_edge.idx, att.content[1])
-        att.pieces = [att.content]
+    else:
+        # the content stopped at the addressee and what went with it ("told *residents in a
+        # radio address* last night to report ..."): what was said is the clause
+        att.content = (clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge))
+    att.pieces = [att.content]
 
 
 # --------------------------------------------------------------------------- learned
@@ -755,6 +764,23 @@ def _noun_cue(doc: Doc, noun: Token, quotes: list[tuple[int, int]]) -> _Att | No
     source = _trim(doc, left, last, quotes)
     return _Att(cue=cue, content=content, source=source, pieces=[content],
                 kind=_kind(content, quotes), source_token=poss)
+
+
+def _after_dateline(text: str, att: _Att) -> None:
+    """A lede's content opens after its dateline: "WASHINGTON, Oct 24 (Wire) - Only a few
+    dozen prisoners escaped, an official said" claims nothing about Washington.  The parser
+    often hangs the dateline on the lede's verb, so the content's subtree takes it in."""
+    start, end = att.content
+    if len(att.pieces) != 1 or (start > 0 and text[start - 1] != "\n"):
+        return
+    # sliced, since the pattern is anchored at the start of the string it is given
+    found = DATELINE.match(text[start:end])
+    if found is None:
+        return
+    after = _next_word(text, start + found.end())
+    if after < end:
+        att.content = (after, end)
+        att.pieces = [att.content]
 
 
 # --------------------------------------------------------------------------- quotes

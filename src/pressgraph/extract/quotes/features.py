@@ -27,6 +27,7 @@ _PREP_DEPS = ("prep", "agent", "dative")
 # taken whole from its quotation marks).
 WINDOW_BEFORE = 30
 WINDOW_AFTER = 50
+LONG_BEFORE = 80
 # the path search goes this many steps up from the cue, as far as "^ccomp>parataxis>..."
 _UP = 4
 
@@ -231,8 +232,11 @@ def role_keys(x: Arrays, head: np.ndarray, cue_lo: np.ndarray, cue_hi: np.ndarra
 
 
 def window(x: Arrays, head: int, sents: list[tuple[int, int]]) -> range:
-    """Tokens of the cue's sentence and the sentences on either side of it, near the cue."""
+    """Tokens of the cue's sentence and the sentences on either side of it, near the cue.
+    The cue's own sentence is kept whole back to ``LONG_BEFORE`` tokens: a wire lede puts
+    forty words before ", officials said." """
     k = int(x.sent_of[head])
     lo = sents[max(k - 1, 0)][0]
     hi = sents[min(k + 1, len(sents) - 1)][1]
-    return range(max(lo, head - WINDOW_BEFORE), min(hi, head + WINDOW_AFTER))
+    lo = min(max(lo, head - WINDOW_BEFORE), max(sents[k][0], head - LONG_BEFORE))
+    return range(lo, min(hi, head + WINDOW_AFTER))
