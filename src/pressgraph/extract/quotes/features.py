@@ -27,6 +27,7 @@ _PREP_DEPS = ("prep", "agent", "dative")
 # taken whole from its quotation marks).
 WINDOW_BEFORE = 30
 WINDOW_AFTER = 50
+# ... except in the cue's own sentence, which it reads this far back (see ``window``)
 LONG_BEFORE = 80
 # the path search goes this many steps up from the cue, as far as "^ccomp>parataxis>..."
 _UP = 4
