@@ -320,3 +320,13 @@ def test_addressee_then_the_clause_of_what_was_said(nlp) -> None:  # type: ignor
     q = _find(quotes, "shutters")
     assert q.cue == "told" and q.recipient_text == "shopkeepers"
     assert q.content == "to keep their shutters down until the river falls"
+
+
+def test_source_does_not_open_with_a_date(nlp) -> None:  # type: ignore[no-untyped-def]
+    """No comma after the day: the parser compounds "Wednesday" onto the name."""
+    text = ("On Wednesday James Okoro, the port director, told reporters that the cranes "
+            "were back in service.\n")
+    _, quotes = _quotes(nlp, text)
+    q = _find(quotes, "the cranes were back in service")
+    assert q.source_text is not None and q.source_text.startswith("James Okoro")
+    assert q.speaker_text == "James Okoro"

@@ -115,6 +115,7 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
     atts = _attach_quotes(text, quotes, atts)
     for att in atts:
         _after_dateline(text, att)
+        _source_without_date(doc, att)
     resolver = SpeakerResolver(parsed)
     out: list[Record] = []
     for att in sorted(atts, key=lambda a: a.content[0]):
@@ -781,6 +782,22 @@ def _after_dateline(text: str, att: _Att) -> None:
     if after < end:
         att.content = (after, end)
         att.pieces = [att.content]
+
+
+def _source_without_date(doc: Doc, att: _Att) -> None:
+    """"On Wednesday James Jeffrey, the envoy, told ...": with no comma after the day, the
+    parser compounds it onto the name, and the subject's subtree starts at "Wednesday".  A
+    source does not open with a date."""
+    if att.source is None:
+        return
+    span = doc.char_span(*att.source, alignment_mode="expand")
+    if span is None:
+        return
+    i = span.start
+    while i < span.end and doc[i].ent_type_ in ("DATE", "TIME"):
+        i += 1
+    if span.start < i < span.end and doc[i].pos_ == "PROPN":
+        att.source = (doc[i].idx, att.source[1])
 
 
 # --------------------------------------------------------------------------- quotes
