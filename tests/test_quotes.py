@@ -330,3 +330,25 @@ def test_source_does_not_open_with_a_date(nlp) -> None:  # type: ignore[no-untyp
     q = _find(quotes, "the cranes were back in service")
     assert q.source_text is not None and q.source_text.startswith("James Okoro")
     assert q.speaker_text == "James Okoro"
+
+
+def test_hyphenated_capitals_are_no_dateline(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("Town retaken\n\n"
+            "U.S.-backed forces retook the river town of Marsa on Sunday after a week of "
+            "fighting, a coalition spokesman said.\n")
+    _, quotes = _quotes(nlp, text)
+    q = _find(quotes, "retook the river town")
+    assert q.content.startswith("U.S.-backed forces")
+
+
+def test_an_organisation_is_not_the_person_named_next(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The lede convention ("a senior official said ... / Jane Doe, the deputy minister,
+    told ...") ties a described person to the next named one, never an organisation, and an
+    organisation is not the person whose role mentions it."""
+    text = ("Flights resumed at Kell airport this afternoon, the airport authority said.\n\n"
+            "Marta Ilves, the president of the port tribunal, said the runway was undamaged. "
+            "The port tribunal said it would review the closure.\n")
+    _, quotes = _quotes(nlp, text)
+    assert _find(quotes, "Flights resumed").speaker_text != "Marta Ilves"
+    assert _find(quotes, "review the closure").speaker_text != "Marta Ilves"
+    assert _find(quotes, "the runway was undamaged").speaker_text == "Marta Ilves"

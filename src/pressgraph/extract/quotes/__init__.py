@@ -45,6 +45,7 @@ source, cue and speaker.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -114,13 +115,14 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
     atts = _combine(doc, text, quotes)
     atts = _attach_quotes(text, quotes, atts)
     for att in atts:
+        _after_headline(text, att)
         _after_dateline(text, att)
         _source_without_date(doc, att)
     resolver = SpeakerResolver(parsed)
     out: list[Record] = []
     for att in sorted(atts, key=lambda a: a.content[0]):
         addressee = _addressee(doc, att, quotes)
-        _content_after_recipient(att, addressee)
+        _content_after_recipient(att, addressee, quotes)
         speaker = resolver.resolve(att.source, att.source_token, att.cue[0])
         content = " ".join(text[s:e] for s, e in att.pieces)
         recipient = _recipient(att, addressee)
@@ -201,7 +203,8 @@ def _recipient(att: _Att, found: tuple[tuple[int, int], Token] | None
     return lo, hi
 
 
-def _content_after_recipient(att: _Att, found: tuple[tuple[int, int], Token] | None) -> None:
+def _content_after_recipient(att: _Att, found: tuple[tuple[int, int], Token] | None,
+                             quotes: list[tuple[int, int]]) -> None:
     """A content that opens with the addressee ("called on *his supporters* last month to
     attack ...") starts at the clause after it, so that who was addressed and what was said
     are separate fields.  PolNeAR keeps the addressee in the content after "urged" and
@@ -220,11 +223,22 @@ def _content_after_recipient(att: _Att, found: tuple[tuple[int, int], Token] | N
         return
     if clause.left_edge.idx < att.content[1]:
         att.content = (clause.left_edge.idx, att.content[1])
-    else:
+    elif clause.dep_ in ("xcomp", "ccomp") and (verb.lemma_ != "call" or _called_on(verb, lo)):
         # the content stopped at the addressee and what went with it ("told *residents in a
-        # radio address* last night to report ..."): what was said is the clause
+        # radio address* last night to report ..."): what was said is the clause.  Not after
+        # a plain "call" ("called Alicia Machado to express gratitude" is a purpose, "call
+        # RT America whatever you want" a name)
         att.content = (clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge))
+    else:
+        return
     att.pieces = [att.content]
+    att.kind = _kind(att.content, quotes)
+
+
+def _called_on(verb: Token, addressee_start: int) -> bool:
+    """Whether the addressee at ``addressee_start`` comes after "call on"/"call upon"."""
+    return any(c.dep_ == "prep" and c.lower_ in ("on", "upon") and c.idx < addressee_start
+               for c in verb.rights)
 
 
 # --------------------------------------------------------------------------- learned
@@ -247,7 +261,11 @@ def _combine(doc: Doc, text: str, quotes: list[tuple[int, int]]) -> list[_Att]:
     for a in learned:
         r = next((r for r in rules if _overlap(a.cue, r.cue)), None)
         if r is None or not _overlap(a.content, r.content):
-            out.append(a)
+            # "..., witnesses told Wire.": who was told is not what was said
+            if not _only_addressee(doc, a, quotes):
+                out.append(a)
+            elif r is not None and not _only_addressee(doc, r, quotes):
+                out.append(r)
             continue
         same_source = "source" not in rankers and (
             _overlap(a.source, r.source) or (a.source is None and r.source is None))
@@ -270,6 +288,11 @@ def _combine(doc: Doc, text: str, quotes: list[tuple[int, int]]) -> list[_Att]:
                       and float(score[span.start:span.end].max()) >= RULE_CONFIRM):
             out.append(r)
     return _distinct(doc, out)
+
+
+def _only_addressee(doc: Doc, att: _Att, quotes: list[tuple[int, int]]) -> bool:
+    found = _addressee(doc, att, quotes)
+    return found is not None and found[0][0] <= att.content[0] and att.content[1] <= found[0][1]
 
 
 def _distinct(doc: Doc, atts: list[_Att]) -> list[_Att]:
@@ -767,6 +790,25 @@ def _noun_cue(doc: Doc, noun: Token, quotes: list[tuple[int, int]]) -> _Att | No
                 kind=_kind(content, quotes), source_token=poss)
 
 
+def _after_headline(text: str, att: _Att) -> None:
+    """The parser glues a headline onto the lede's first sentence ("Town retaken\n\nU.S.-
+    backed forces retook ..."), and the lede's content took it in: a content opens after a
+    blank line that ends a line with no sentence-final punctuation."""
+    start, end = att.content
+    if len(att.pieces) != 1:
+        return
+    cut = text.rfind("\n\n", start, min(end, att.cue[0]) if att.cue[0] > start else end)
+    if cut < 0 or _SENTENCE_END.search(text[start:cut].rstrip()):
+        return
+    after = _next_word(text, cut)
+    if after < end:
+        att.content = (after, end)
+        att.pieces = [att.content]
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'’”)\]]*$")
+
+
 def _after_dateline(text: str, att: _Att) -> None:
     """A lede's content opens after its dateline: "WASHINGTON, Oct 24 (Wire) - Only a few
     dozen prisoners escaped, an official said" claims nothing about Washington.  The parser
@@ -777,6 +819,11 @@ def _after_dateline(text: str, att: _Att) -> None:
     # sliced, since the pattern is anchored at the start of the string it is given
     found = DATELINE.match(text[start:end])
     if found is None:
+        return
+    dash = start + found.end() - 1
+    # "U.S.-backed forces", "COVID-19 cases": a dash inside a word opens no dateline
+    if not (text[dash - 1:dash].isspace() or text[dash - 1:dash] == ")") or \
+            not text[dash + 1:dash + 2].isspace():
         return
     after = _next_word(text, start + found.end())
     if after < end:

@@ -26,6 +26,20 @@ _GROUP_PRONOUNS = frozenset({"they", "them", "their", "it", "its", "we", "our"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _GROUP_LABELS = ("ORG", "NORP", "GPE")
 _SUBJ = ("nsubj", "nsubjpass")
+# Nouns for one person by role: "a senior official said ..." may be named in the next
+# sentence; "the ministry said ..." may not.
+_PERSON_ROLES = frozenset({
+    "official", "spokesman", "spokeswoman", "spokesperson", "aide", "adviser", "advisor",
+    "diplomat", "officer", "commander", "minister", "envoy", "director", "chief", "lawmaker",
+    "legislator", "senator", "negotiator", "prosecutor", "lawyer", "attorney", "analyst",
+    "expert", "witness", "resident", "doctor", "nurse", "activist", "organiser", "organizer",
+    "researcher", "economist", "engineer", "executive", "manager", "governor", "mayor",
+    "ambassador", "administrator", "coordinator", "representative", "secretary", "deputy",
+    "investigator", "inspector", "commissioner", "general", "colonel", "captain", "judge",
+    "head", "leader", "chairman", "chairwoman", "chair", "president", "premier", "founder",
+    "editor", "reporter", "correspondent", "candidate", "member", "physician", "surgeon",
+    "teacher", "farmer", "owner", "survivor", "student", "pastor", "priest", "imam", "bishop",
+    "king", "queen", "prince", "sheikh", "monitor", "observer"})
 
 MentionResolver = Callable[[ParsedDocument, int, int], "str | None"]
 
@@ -130,14 +144,22 @@ class SpeakerResolver:
             # "Regional officials said ...": several people, neither the one whose role is
             # "a regional official" nor the one named next
             return None
+        if head.lemma_ not in _PERSON_ROLES:
+            # "the airport authority", "the departmental electoral tribunal": an organisation
+            # is neither the person whose role names it nor the person named next; but "the
+            # rights group Amnesty International" is the group it names (a name before the
+            # noun, "the U.N. mission", only says whose it is)
+            return next((e for e in self.groups
+                         if source[0] <= e.start_char and e.end_char <= source[1]
+                         and e.root.head.i == head.i and (e.root.dep_ == "appos" or (
+                             e.root.dep_ == "compound" and e.start > head.i))),
+                        None)
         role = self._role_name(source)
         if role:
             for actor in self.actors:
                 if any(role.lower() in r.lower() or r.lower() in role.lower()
                        for r in actor.roles):
                     return self.doc.char_span(actor.start, actor.end, alignment_mode="expand")
-        if head.lemma_ in ("people", "source", "report", "poll", "study", "survey"):
-            return None
         # lede convention: the official described here is named as a subject just after
         sent = head.sent
         after = [s for s in self.doc.sents if s.start >= sent.end][:2]
