@@ -44,7 +44,7 @@ _CAPTION_MARKER = re.compile(
     r"centre|center|file photo|file)\)",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?…][\"'’”)\]]*\s*$")
+SENTENCE_END = re.compile(r"[.!?…][\"'’”)\]]*\s*$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -82,7 +82,7 @@ def _overlap(a: list[str], b: list[str]) -> float:
 
 
 def _is_headline_like(line: str) -> bool:
-    return len(line.split()) <= 30 and not _SENTENCE_END.search(line)
+    return len(line.split()) <= 30 and not SENTENCE_END.search(line)
 
 
 def _headline(text: str, spans: list[tuple[int, int]]) -> str | None:
@@ -146,7 +146,7 @@ def _looks_like_caption(line: str, words: list[str], kept_words: list[list[str]]
     repeats = any(_overlap(words, earlier) >= 0.7 for earlier in kept_words if earlier)
     if not repeats:
         return False
-    return bool(_CAPTION_MARKER.search(line)) or not _SENTENCE_END.search(line)
+    return bool(_CAPTION_MARKER.search(line)) or not SENTENCE_END.search(line)
 
 
 def clean_article(article: Article, *, raw: bool = False) -> Article:

@@ -45,7 +45,6 @@ source, cue and speaker.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -54,7 +53,7 @@ from spacy.attrs import DEP, LOWER, ORTH, POS
 from spacy.symbols import NOUN, VERB
 from spacy.tokens import Doc, Token
 
-from pressgraph.clean import DATELINE
+from pressgraph.clean import DATELINE, SENTENCE_END
 from pressgraph.extract import ParsedDocument
 from pressgraph.extract.quotes import classifier, ranker, tagger
 from pressgraph.extract.quotes.lexicon import (
@@ -798,15 +797,13 @@ def _after_headline(text: str, att: _Att) -> None:
     if len(att.pieces) != 1:
         return
     cut = text.rfind("\n\n", start, min(end, att.cue[0]) if att.cue[0] > start else end)
-    if cut < 0 or _SENTENCE_END.search(text[start:cut].rstrip()):
+    if cut < 0 or SENTENCE_END.search(text[start:cut]):
         return
     after = _next_word(text, cut)
     if after < end:
         att.content = (after, end)
         att.pieces = [att.content]
 
-
-_SENTENCE_END = re.compile(r"[.!?…][\"'’”)\]]*$")
 
 
 def _after_dateline(text: str, att: _Att) -> None:
