@@ -87,13 +87,10 @@ class _Mention:
     words: tuple[str, ...] = field(default_factory=tuple)
 
 
-# The model reads a dateline's capitals as a PERSON or an ORG.
-_DATELINE = DATELINE
-
-
 def _dateline(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """Character ranges of the dateline's place and of the whole dateline, if there is one."""
-    match = _DATELINE.match(text)
+    """Character ranges of the dateline's place and of the whole dateline, if there is one
+    (the model reads a dateline's capitals as a PERSON or an ORG)."""
+    match = DATELINE.match(text)
     if match is None:
         return None
     return match.span("place"), match.span()
@@ -186,7 +183,7 @@ def _mentions(doc: Doc, text: str) -> list[_Mention]:
 
 def _relabel_like_dateline(text: str, mentions: list[_Mention]) -> None:
     """The dateline says what its place and agency are; later mentions of them agree."""
-    match = _DATELINE.match(text)
+    match = DATELINE.match(text)
     assert match is not None
     place = tuple(fold(match.group("place")).replace("-", " ").split())
     agency = match.group("agency")

@@ -24,7 +24,7 @@ class Lexicon:
     titles: frozenset[str]
     honorifics: frozenset[str]
     countries: dict[str, str]  # normalised country name or alias -> ISO 3166 alpha-2
-    title_keys: frozenset[str] = frozenset()  # titles and honorifics, folded
+    title_keys: frozenset[str]  # titles and honorifics, folded
 
 
 @cache

@@ -799,11 +799,7 @@ def _after_headline(text: str, att: _Att) -> None:
     cut = text.rfind("\n\n", start, min(end, att.cue[0]) if att.cue[0] > start else end)
     if cut < 0 or SENTENCE_END.search(text[start:cut]):
         return
-    after = _next_word(text, cut)
-    if after < end:
-        att.content = (after, end)
-        att.pieces = [att.content]
-
+    _start_at(text, att, cut)
 
 
 def _after_dateline(text: str, att: _Att) -> None:
@@ -822,9 +818,14 @@ def _after_dateline(text: str, att: _Att) -> None:
     if not (text[dash - 1:dash].isspace() or text[dash - 1:dash] == ")") or \
             not text[dash + 1:dash + 2].isspace():
         return
-    after = _next_word(text, start + found.end())
-    if after < end:
-        att.content = (after, end)
+    _start_at(text, att, start + found.end())
+
+
+def _start_at(text: str, att: _Att, at: int) -> None:
+    """A one-piece content starts at the first word from ``at``, if any is left of it."""
+    after = _next_word(text, at)
+    if after < att.content[1]:
+        att.content = (after, att.content[1])
         att.pieces = [att.content]
 
 
