@@ -255,3 +255,26 @@ def test_show_tells_unknown_from_ambiguous(example_db: Path) -> None:
 def test_evaluate_with_empty_gold_fails(tmp_path: Path) -> None:
     res = runner.invoke(app, ["evaluate", "quantities", "--gold", str(tmp_path)])
     assert res.exit_code == 2 and "no gold documents" in res.output
+
+
+@pytest.mark.parametrize("verb", [["summary"], ["events"], ["search", "x"], ["conflicts"]])
+def test_read_verbs_refuse_a_foreign_sqlite_file_untouched(tmp_path: Path,
+                                                           verb: list[str]) -> None:
+    other = tmp_path / "notes.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    result = runner.invoke(app, [*verb, "--db", str(other)])
+    assert result.exit_code == 2
+    assert "not a pressgraph database" in result.output
+    assert other.read_bytes() == before
+    assert not Path(f"{other}-wal").exists()
+
+
+def test_read_verbs_never_create_a_store(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    result = runner.invoke(app, ["summary", "--db", str(missing)])
+    assert result.exit_code == 2
+    assert not missing.exists()

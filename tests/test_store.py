@@ -138,3 +138,50 @@ def test_a_foreign_database_is_refused_untouched(tmp_path: Path) -> None:
     with pytest.raises(NotAPressgraphDatabase):
         Store(path)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("make", ["zero_bytes", "foreign_app_id", "empty_sqlite", "text"])
+def test_files_that_are_not_stores_are_refused_untouched(tmp_path: Path, make: str) -> None:
+    from pressgraph.store import NotAPressgraphDatabase
+
+    path = tmp_path / "other.db"
+    if make == "zero_bytes":
+        path.write_bytes(b"")
+    elif make == "text":
+        path.write_text("notes\n")
+    else:
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA application_id = 1234" if make == "foreign_app_id"
+                     else "PRAGMA user_version = 7")
+        conn.commit()
+        conn.close()
+    before = path.read_bytes()
+    for readonly in (False, True):
+        with pytest.raises(NotAPressgraphDatabase):
+            Store(path, readonly=readonly)
+    assert path.read_bytes() == before
+
+
+def test_a_new_store_is_stamped_and_a_read_only_open_changes_nothing(tmp_path: Path) -> None:
+    from pressgraph.store import APPLICATION_ID
+
+    path = tmp_path / "t.db"
+    with Store(path) as store:
+        store.write_extraction(_extraction())
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.conn.execute("PRAGMA journal_mode = DELETE")
+    before = path.read_bytes()
+    with Store(path, readonly=True) as reader:
+        assert reader.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert reader.counts()["articles"] == 1
+        with pytest.raises(sqlite3.OperationalError):
+            reader.conn.execute("DELETE FROM articles")
+    assert path.read_bytes() == before
+    assert not Path(f"{path}-wal").exists()  # the journal mode was not switched to WAL
+
+
+def test_a_read_only_open_of_a_missing_file_creates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "missing.db"
+    with pytest.raises(FileNotFoundError):
+        Store(path, readonly=True)
+    assert not path.exists()

@@ -48,16 +48,18 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def open_store(db: Path, must_exist: bool = True) -> Store:
-    if must_exist and not db.exists():
+def open_store(db: Path, *, write: bool = False) -> Store:
+    """Open the store read-only (every read verb), or for writing (only ``ingest`` creates or
+    migrates a store)."""
+    if not write and not db.exists():
         raise fail(f"{db}: no such database (run `pressgraph ingest PATHS --db {db}` first)")
-    from pressgraph.store import NotAPressgraphDatabase
+    from pressgraph.store import NotAPressgraphDatabase, StoreNeedsMigration
 
     try:
-        return Store(db)
-    except NotAPressgraphDatabase as exc:
+        return Store(db, readonly=not write)
+    except (NotAPressgraphDatabase, StoreNeedsMigration) as exc:
         raise fail(str(exc)) from None
-    except Exception as exc:  # a corrupt file, a directory, a missing parent
+    except Exception as exc:  # a corrupt file, a missing parent, no permission
         raise fail(f"{db}: cannot open as a pressgraph database ({exc})") from None
 
 
@@ -130,7 +132,7 @@ def ingest(
     ok: list[str] = []
     failed: list[str] = []
     skipped: list[str] = []
-    store = open_store(db, must_exist=False)
+    store = open_store(db, write=True)
     pipeline_label = render.pipeline_label(config)
     # The database's own files may sit among the inputs ("ingest news/ --db news/x.db").
     own_files = {Path(f"{db}{suffix}").resolve() for suffix in ("", "-wal", "-shm", "-journal")}

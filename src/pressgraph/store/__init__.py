@@ -80,25 +80,84 @@ class NotAPressgraphDatabase(ValueError):
     pass
 
 
-class Store:
-    """A pressgraph database. Use as a context manager or call ``close()``."""
+class StoreNeedsMigration(ValueError):
+    pass
 
-    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
+
+# Written into the SQLite header (``PRAGMA application_id``) so a pressgraph store can be told
+# from any other application's SQLite file without reading its tables. ASCII "PGRH".
+APPLICATION_ID = 0x50475248
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
+
+
+class Store:
+    """A pressgraph database. Use as a context manager or call ``close()``.
+
+    ``readonly=True`` opens it with SQLite's ``mode=ro``: no migration, no journal-mode change,
+    nothing written, so reading never changes the file (every read verb and the server use it).
+    The default opens for writing: it creates the file when it is missing and migrates it.
+    Either way a file that is not a pressgraph store (another application's SQLite file, an
+    empty file, anything else) is refused untouched.
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> None:
         self.path = str(path)
-        # Concurrent ingests wait for each other's article transactions instead of failing.
-        self.conn = sqlite3.connect(self.path, timeout=60)
+        self.readonly = readonly
+        self._new_file = not Path(self.path).exists()
+        self._check_is_ours_or_new(Path(self.path))
+        if readonly:
+            uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+            self.conn = sqlite3.connect(uri, uri=True, timeout=60)
+        else:
+            # Concurrent ingests wait for each other's article transactions instead of failing.
+            self.conn = sqlite3.connect(self.path, timeout=60)
         self.conn.row_factory = sqlite3.Row
-        tables = {r[0] for r in self.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if tables and "schema_migrations" not in tables:
+        try:
+            self._check_header()
+        except BaseException:
             self.conn.close()
-            # Never touch a database pressgraph did not create.
-            raise NotAPressgraphDatabase(f"{self.path}: not a pressgraph database")
+            raise
+        self._columns: dict[str, list[str]] = {}
+        if readonly:
+            self.conn.execute("PRAGMA query_only = ON")
+            if self.schema_version() < _migrations()[-1][0]:
+                self.conn.close()
+                raise StoreNeedsMigration(
+                    f"{self.path}: written by an older pressgraph; run `pressgraph ingest` on it "
+                    "once (it migrates the store) before reading it")
+            return
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.migrate()
-        self._columns: dict[str, list[str]] = {}
+
+    def _check_is_ours_or_new(self, path: Path) -> None:
+        if not path.exists():
+            if self.readonly:
+                raise FileNotFoundError(f"{self.path}: no such database")
+            return
+        if path.is_dir():
+            raise NotAPressgraphDatabase(f"{self.path}: is a directory, not a database")
+        # A zero-byte file is somebody's placeholder, not a store: never adopt it.
+        if path.stat().st_size == 0 or not _is_sqlite_file(path):
+            raise NotAPressgraphDatabase(f"{self.path}: not a pressgraph database")
+
+    def _check_header(self) -> None:
+        application_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if self._new_file and not self.readonly:
+            return
+        if application_id == APPLICATION_ID:
+            return
+        # Stores written before the application id existed are recognised by their schema.
+        if application_id == 0 and "schema_migrations" in tables:
+            return
+        raise NotAPressgraphDatabase(f"{self.path}: not a pressgraph database")
 
     def __enter__(self) -> Store:
         return self
@@ -111,7 +170,10 @@ class Store:
 
     # -- schema ---------------------------------------------------------------------------
     def migrate(self) -> int:
+        if self.readonly:
+            raise PermissionError(f"{self.path}: opened read-only, cannot migrate")
         with self.conn:
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations "
                 "(version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
