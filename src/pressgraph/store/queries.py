@@ -93,7 +93,8 @@ def check_text(value: str, name: str, max_chars: int = MAX_FILTER_CHARS) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise QueryError(f"{name}: contains a lone surrogate, which is not text") from None
+        raise QueryError(f"{name}: not valid text (a lone surrogate or an undecodable byte)"
+                         ) from None
     if "\x00" in value:
         raise QueryError(f"{name}: contains a NUL character")
     if len(value) > max_chars:
@@ -550,13 +551,30 @@ def list_records(store: Store, kind_name: str, filters: Filters = Filters(), *,
 def iter_records(store: Store, kind_name: str, filters: Filters = Filters(), *,
                  limit: int | None = None, page_size: int = 500) -> Iterator[dict[str, Any]]:
     """Every matching record (or the first ``limit``), fetched a page at a time."""
+    return _iter_pages(lambda size, cursor: list_records(
+        store, kind_name, filters, limit=size, cursor=cursor), limit, page_size)
+
+
+def iter_search(store: Store, query: str, filters: Filters = Filters(), *,
+                limit: int | None = None, page_size: int = 500) -> Iterator[dict[str, Any]]:
+    """Every article ``query`` finds (or the first ``limit``), best first."""
+    return _iter_pages(lambda size, cursor: search(
+        store, query, filters, limit=size, cursor=cursor), limit, page_size)
+
+
+def _iter_pages(fetch: Callable[[int, str | None], Page], limit: int | None,
+                page_size: int) -> Iterator[dict[str, Any]]:
+    # Checked here, not on the first next(): callers turn the error into their message.
     if limit is not None and limit < 1:
         raise QueryError(f"limit {limit}: use a positive number")
+    first = fetch(page_size if limit is None else min(page_size, limit), None)
+    return _pages_from(first, fetch, limit, page_size)
+
+
+def _pages_from(page: Page, fetch: Callable[[int, str | None], Page], limit: int | None,
+                page_size: int) -> Iterator[dict[str, Any]]:
     left = limit
-    cursor: str | None = None
     while True:
-        size = page_size if left is None else min(page_size, left)
-        page = list_records(store, kind_name, filters, limit=size, cursor=cursor)
         yield from page.items
         if left is not None:
             left -= len(page.items)
@@ -564,7 +582,7 @@ def iter_records(store: Store, kind_name: str, filters: Filters = Filters(), *,
                 return
         if page.next_cursor is None:
             return
-        cursor = page.next_cursor
+        page = fetch(page_size if left is None else min(page_size, left), page.next_cursor)
 
 
 def list_articles(store: Store, filters: Filters = Filters(), *, limit: int = 50,
@@ -640,6 +658,51 @@ def search(store: Store, query: str, filters: Filters = Filters(), *, limit: int
         items.append(item)
     next_cursor = encode_cursor("search", last_key) if len(rows) > limit else None
     return Page("search", items, total, next_cursor)
+
+
+# -- ACLED -------------------------------------------------------------------------------
+def iter_acled(store: Store, filters: Filters = Filters(), *,
+               page_size: int = 500) -> Iterator[dict[str, Any]]:
+    """Matching events as ACLED rows (``ACLED_COLUMNS``, in event order).  Only what ACLED
+    codes: asserted events of an ACLED type; a negated, hypothetical or future event, or one
+    that is no political violence or protest (a flood, a visit), has no row."""
+    from pressgraph.extract.events.acled import acled_row
+    from pressgraph.model import Event, Place
+    from pressgraph.store import _from_row
+
+    articles: dict[str, Any] = {}
+    for page in _chunked(iter_records(store, "events", filters, page_size=page_size),
+                         page_size):
+        ids = [row["id"] for row in page]
+        marks = ", ".join("?" for _ in ids)
+        events = {r["id"]: _from_row(Event, r) for r in store.conn.execute(
+            f"SELECT * FROM events WHERE id IN ({marks})", ids)}
+        place_ids = [row["place_id"] for row in page if row["place_id"]]
+        places = {r["id"]: _from_row(Place, r) for r in store.conn.execute(
+            f"SELECT * FROM places WHERE id IN ({', '.join('?' for _ in place_ids)})",
+            place_ids)} if place_ids else {}
+        for row in page:
+            event = events.get(row["id"])
+            if event is None or event.factuality != "asserted":
+                continue
+            if event.article_id not in articles:
+                # One article at a time is enough: events come grouped by date, then article.
+                articles = {event.article_id: store.load_article(event.article_id)}
+            acled = acled_row(event, places.get(event.place_id or ""),
+                              articles[event.article_id])
+            if acled["event_type"]:
+                yield acled
+
+
+def _chunked(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 # -- single records ----------------------------------------------------------------------
@@ -724,6 +787,20 @@ def get_story(store: Store, story_id: str) -> dict[str, Any]:
     return story
 
 
+def most_mentioned_actors(store: Store, limit: int = 12) -> list[dict[str, Any]]:
+    """Per-article actors grouped by name and type, most mentioned first (works on a store
+    that was never linked), each with its articles, mentions and every role seen."""
+    check_limit(limit)
+    return [dict(r) for r in store.conn.execute(
+        "SELECT a.name AS name, a.type AS type, COUNT(DISTINCT a.article_id) AS articles,"
+        " SUM(a.mention_count) AS mentions,"
+        " (SELECT GROUP_CONCAT(role, '; ') FROM (SELECT DISTINCT j.value AS role"
+        "   FROM actors b, json_each(b.roles) j"
+        "   WHERE lower(b.name) = lower(a.name) AND b.type = a.type)) AS roles"
+        " FROM actors a GROUP BY lower(a.name), a.type"
+        " ORDER BY SUM(a.mention_count) DESC, lower(a.name) LIMIT ?", (limit,))]
+
+
 def summary(store: Store) -> dict[str, int]:
     """How many records of each kind the store holds, stories included."""
     counts = store.counts()
@@ -737,7 +814,8 @@ def summary(store: Store) -> dict[str, int]:
 __all__ = [
     "KINDS", "MAX_PAGE", "PLOVER_TYPES", "RELATIONS", "Filters", "Page", "QueryError",
     "check_date", "check_filters", "check_limit", "check_search", "find_article", "get_actor",
-    "get_extraction", "get_story", "iter_records", "list_actors", "list_articles",
-    "list_claims", "list_conflicts", "list_events", "list_places", "list_quotes",
-    "list_records", "list_stories", "search", "summary",
+    "get_extraction", "get_story", "iter_acled", "iter_records", "iter_search", "list_actors",
+    "list_articles", "list_claims", "list_conflicts", "list_events", "list_places",
+    "list_quotes", "list_records", "list_stories", "most_mentioned_actors", "search",
+    "summary",
 ]
