@@ -201,7 +201,7 @@ def show(
     store = open_store(db)
     try:
         extraction = _read(lambda: queries.get_extraction(store, article_id))
-    except LookupError as exc:
+    except queries.NotFound as exc:
         raise fail(f"{exc} in {db}") from None
     if as_json:
         sys.stdout.write(json.dumps(extraction.to_dict(), ensure_ascii=False, indent=2) + "\n")

@@ -46,6 +46,13 @@ class QueryError(ValueError):
     """A filter, limit, cursor or search query that cannot be used: ``str()`` is one line."""
 
 
+class NotFound(LookupError):
+    """No record with the id asked for: ``str()`` is one line."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "not found"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Filters:
     """What to keep. Every field is optional; a field a kind cannot filter on is refused.
@@ -85,6 +92,7 @@ class Page:
     items: list[dict[str, Any]]
     total: int
     next_cursor: str | None
+    columns: tuple[str, ...] = ()  # the keys of every item, also when there are none
 
 
 # -- checking values ---------------------------------------------------------------------
@@ -501,8 +509,14 @@ def _where(kind: Kind, filters: Filters) -> tuple[list[str], list[Any]]:
 
 
 def _run(store: Store, sql: str, params: Sequence[Any], *, what: str) -> list[sqlite3.Row]:
+    return _run_with_columns(store, sql, params, what=what)[0]
+
+
+def _run_with_columns(store: Store, sql: str, params: Sequence[Any], *,
+                      what: str) -> tuple[list[sqlite3.Row], tuple[str, ...]]:
     try:
-        return store.conn.execute(sql, tuple(params)).fetchall()
+        cursor = store.conn.execute(sql, tuple(params))
+        return cursor.fetchall(), tuple(d[0] for d in cursor.description)
     except sqlite3.OperationalError as exc:
         # Only a full-text query can be malformed; everything else is bound, not parsed.
         if "fts5" in str(exc) or "MATCH" in sql:
@@ -527,25 +541,24 @@ def list_records(store: Store, kind_name: str, filters: Filters = Filters(), *,
     keys = ", ".join(f"{expr} AS _k{i}" for i, expr in enumerate(kind.sort))
     sql = f"SELECT {kind.select}, {keys} FROM {kind.source} WHERE {base_where}{grouped}"
     page_params = list(params)
+    order = ", ".join(f"_k{i}" for i in range(len(kind.sort)))
     if cursor:
         after = decode_cursor(kind.name, cursor, len(kind.sort))
         marks = ", ".join("?" for _ in after)
-        columns = ", ".join(f"_k{i}" for i in range(len(kind.sort)))
         # The sort keys are aliases of the outer select; a subquery lets the row-value
         # comparison use them (grouped kinds sort on aggregates).
-        sql = f"SELECT * FROM ({sql}) WHERE ({columns}) > ({marks})"
+        sql = f"SELECT * FROM ({sql}) WHERE ({order}) > ({marks})"
         page_params += after
-    order = ", ".join(f"_k{i}" for i in range(len(kind.sort)))
     sql += f" ORDER BY {order} LIMIT ?"
     page_params.append(limit + 1)
-    rows = _run(store, sql, page_params, what=kind.name)
+    rows, columns = _run_with_columns(store, sql, page_params, what=kind.name)
     items = []
     last_key: list[Any] = []
     for row in rows[:limit]:
         item, last_key = _row_dict(row, len(kind.sort))
         items.append(item)
     next_cursor = encode_cursor(kind.name, last_key) if len(rows) > limit else None
-    return Page(kind.name, items, total, next_cursor)
+    return Page(kind.name, items, total, next_cursor, columns[:-len(kind.sort)])
 
 
 def iter_records(store: Store, kind_name: str, filters: Filters = Filters(), *,
@@ -650,48 +663,54 @@ def search(store: Store, query: str, filters: Filters = Filters(), *, limit: int
         page_params += after
     sql += " ORDER BY _k0, _k1 LIMIT ?"
     page_params.append(limit + 1)
-    rows = _run(store, sql, page_params, what="q")
+    rows, columns = _run_with_columns(store, sql, page_params, what="q")
     items = []
     last_key: list[Any] = []
     for row in rows[:limit]:
         item, last_key = _row_dict(row, 2)
         items.append(item)
     next_cursor = encode_cursor("search", last_key) if len(rows) > limit else None
-    return Page("search", items, total, next_cursor)
+    return Page("search", items, total, next_cursor, columns[:-2])
 
 
 # -- ACLED -------------------------------------------------------------------------------
 def iter_acled(store: Store, filters: Filters = Filters(), *,
                page_size: int = 500) -> Iterator[dict[str, Any]]:
-    """Matching events as ACLED rows (``ACLED_COLUMNS``, in event order).  Only what ACLED
-    codes: asserted events of an ACLED type; a negated, hypothetical or future event, or one
-    that is no political violence or protest (a flood, a visit), has no row."""
+    """Matching events as ACLED rows (``ACLED_COLUMNS``), in event order."""
+    for page in _chunked(iter_records(store, "events", filters, page_size=page_size),
+                         page_size):
+        yield from acled_rows(store, page)
+
+
+def acled_rows(store: Store, events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ACLED rows of ``events`` (rows of the events list).  Only what ACLED codes:
+    asserted events of an ACLED type; a negated, hypothetical or future event, or one that is
+    no political violence, protest or strategic development (a flood, a visit), has none."""
     from pressgraph.extract.events.acled import acled_row
     from pressgraph.model import Event, Place
     from pressgraph.store import _from_row
 
+    if not events:
+        return []
+    ids = [row["id"] for row in events]
+    full = {r["id"]: _from_row(Event, r) for r in store.conn.execute(
+        f"SELECT * FROM events WHERE id IN ({', '.join('?' for _ in ids)})", ids)}
+    place_ids = [row["place_id"] for row in events if row["place_id"]]
+    places = {r["id"]: _from_row(Place, r) for r in store.conn.execute(
+        f"SELECT * FROM places WHERE id IN ({', '.join('?' for _ in place_ids)})",
+        place_ids)} if place_ids else {}
     articles: dict[str, Any] = {}
-    for page in _chunked(iter_records(store, "events", filters, page_size=page_size),
-                         page_size):
-        ids = [row["id"] for row in page]
-        marks = ", ".join("?" for _ in ids)
-        events = {r["id"]: _from_row(Event, r) for r in store.conn.execute(
-            f"SELECT * FROM events WHERE id IN ({marks})", ids)}
-        place_ids = [row["place_id"] for row in page if row["place_id"]]
-        places = {r["id"]: _from_row(Place, r) for r in store.conn.execute(
-            f"SELECT * FROM places WHERE id IN ({', '.join('?' for _ in place_ids)})",
-            place_ids)} if place_ids else {}
-        for row in page:
-            event = events.get(row["id"])
-            if event is None or event.factuality != "asserted":
-                continue
-            if event.article_id not in articles:
-                # One article at a time is enough: events come grouped by date, then article.
-                articles = {event.article_id: store.load_article(event.article_id)}
-            acled = acled_row(event, places.get(event.place_id or ""),
-                              articles[event.article_id])
-            if acled["event_type"]:
-                yield acled
+    rows = []
+    for row in events:
+        event = full.get(row["id"])
+        if event is None or event.factuality != "asserted":
+            continue
+        if event.article_id not in articles:
+            articles[event.article_id] = store.load_article(event.article_id)
+        acled = acled_row(event, places.get(event.place_id or ""), articles[event.article_id])
+        if acled["event_type"]:
+            rows.append(acled)
+    return rows
 
 
 def _chunked(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -711,7 +730,7 @@ def find_article(store: Store, article_id: str) -> str:
     check_text(article_id, "article id")
     found = store.find_articles(article_id)
     if not found:
-        raise LookupError(f"{article_id}: no article with this id")
+        raise NotFound(f"{article_id}: no article with this id")
     if len(found) > 1:
         raise QueryError(f"{article_id}: ambiguous, several article ids start with it; "
                          "give more")
@@ -722,7 +741,7 @@ def get_extraction(store: Store, article_id: str) -> Extraction:
     """Everything stored about one article (``article_id`` or a unique prefix of it)."""
     extraction = store.load_extraction(find_article(store, article_id))
     if extraction is None:  # deleted between the two reads
-        raise LookupError(f"{article_id}: no article with this id")
+        raise NotFound(f"{article_id}: no article with this id")
     return extraction
 
 
@@ -736,7 +755,7 @@ def get_actor(store: Store, actor_id: str) -> dict[str, Any]:
     if row is None:
         member = conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
         if member is None:
-            raise LookupError(f"{actor_id}: no actor with this id")
+            raise NotFound(f"{actor_id}: no actor with this id")
         if member["canonical_id"]:
             return get_actor(store, member["canonical_id"])
         actor = {"id": member["id"], "name": member["name"], "type": member["type"],
@@ -777,7 +796,7 @@ def get_story(store: Store, story_id: str) -> dict[str, Any]:
     check_text(story_id, "story id")
     page = list_records(store, "stories", Filters(story=story_id), limit=1)
     if not page.items:
-        raise LookupError(f"{story_id}: no story with this id")
+        raise NotFound(f"{story_id}: no story with this id")
     story = page.items[0]
     by_story = Filters(story=story_id)
     story["articles"] = list(iter_records(store, "articles", by_story))
@@ -812,10 +831,11 @@ def summary(store: Store) -> dict[str, int]:
 
 
 __all__ = [
-    "KINDS", "MAX_PAGE", "PLOVER_TYPES", "RELATIONS", "Filters", "Page", "QueryError",
-    "check_date", "check_filters", "check_limit", "check_search", "find_article", "get_actor",
-    "get_extraction", "get_story", "iter_acled", "iter_records", "iter_search", "list_actors",
-    "list_articles", "list_claims", "list_conflicts", "list_events", "list_places",
-    "list_quotes", "list_records", "list_stories", "most_mentioned_actors", "search",
-    "summary",
+    "KINDS", "MAX_PAGE", "PLOVER_TYPES", "RELATIONS", "Filters", "NotFound", "Page",
+    "QueryError",
+    "acled_rows", "check_date", "check_filters", "check_limit", "check_search",
+    "find_article", "get_actor", "get_extraction", "get_story", "iter_acled", "iter_records",
+    "iter_search", "list_actors", "list_articles", "list_claims", "list_conflicts",
+    "list_events", "list_places", "list_quotes", "list_records", "list_stories",
+    "most_mentioned_actors", "search", "summary",
 ]
