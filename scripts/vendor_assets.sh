@@ -66,5 +66,5 @@ Bostock), converted from TopoJSON with topojson-client 3.1.0 (ISC) by
 scripts/vendor_assets.sh; coordinates rounded to two decimals, only the name property kept.
 TXT
 printf '%s\n' "${PACKAGES[@]}" > "$OUT"/VERSIONS.txt
-chmod -R u=rwX,go=rX "$OUT"
+find "$OUT" -type f -exec chmod 644 {} +
 du -sh "$OUT"
