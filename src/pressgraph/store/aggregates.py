@@ -1,0 +1,199 @@
+"""Aggregates the web pages show that the list queries do not: recent conflicts, events per
+day, map points and the sentence around a span.
+
+Like ``queries``, every function takes typed arguments, checks them with the read layer's
+checks (a bad value is a one-line :class:`~pressgraph.store.queries.QueryError`) and binds
+every value; no SQL comes in from callers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pressgraph.store import Store
+from pressgraph.store.queries import (
+    Filters,
+    QueryError,
+    check_filters,
+    check_limit,
+    iter_records,
+    like,
+)
+
+# An event's date is a TIMEX value ("2024-02-12", "2024-W06", "2024-04", "PT48H"); only a
+# value that names a day can place it on a day.
+_DAY_VALUE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*"
+# The day an event is counted on: its own when the text dates it to a day, else its report's.
+_EVENT_DAY = (f"CASE WHEN e.date GLOB '{_DAY_VALUE}' THEN substr(e.date, 1, 10)"
+              f" ELSE substr(a.published, 1, 10) END")
+_LIKE = "LIKE ? ESCAPE '\\'"
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|\n\s*")
+NO_FILTERS = Filters()
+# How far to look either side of a span for its sentence's ends.
+_CONTEXT_CHARS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class DayCounts:
+    """Events per day and type; ``undated`` events have neither a day nor a dated report."""
+
+    rows: list[dict[str, Any]]
+    undated: int
+
+
+def _event_conditions(filters: Filters) -> tuple[str, list[Any]]:
+    """The timeline's filters (date range on the counted day, PLOVER type, actor name)."""
+    filters = check_filters(filters)
+    usable = {"since", "until", "event_type", "actor"}
+    unusable = sorted(set(filters.given()) - usable)
+    if unusable:
+        raise QueryError(f"{', '.join(unusable)}: the timeline cannot be filtered by it; use "
+                         f"{', '.join(sorted(usable))}")
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.since:
+        clauses.append(f"{_EVENT_DAY} >= ?")
+        params.append(filters.since)
+    if filters.until:
+        clauses.append(f"{_EVENT_DAY} <= ?")
+        params.append(filters.until)
+    if filters.event_type:
+        clauses.append("e.event_type = ?")
+        params.append(filters.event_type)
+    if filters.actor:
+        clauses.append(f"(e.actor_text {_LIKE} OR e.recipient_text {_LIKE})")
+        params += [like(filters.actor)] * 2
+    return " AND ".join(clauses) or "1", params
+
+
+def events_per_day(store: Store, filters: Filters = NO_FILTERS) -> DayCounts:
+    """How many events of each PLOVER type fall on each day, and whether the day is the
+    event's own (``dated_by`` = "event") or its report's publication day ("report")."""
+    where, params = _event_conditions(filters)
+    rows = store.conn.execute(
+        f"SELECT {_EVENT_DAY} AS day, e.event_type AS event_type,"
+        f" CASE WHEN e.date GLOB '{_DAY_VALUE}' THEN 'event' ELSE 'report' END AS dated_by,"
+        " COUNT(*) AS events"
+        f" FROM events e JOIN articles a ON a.id = e.article_id WHERE {where}"
+        " GROUP BY day, e.event_type, dated_by HAVING day IS NOT NULL"
+        " ORDER BY day, e.event_type, dated_by", params).fetchall()
+    undated = store.conn.execute(
+        f"SELECT COUNT(*) FROM events e JOIN articles a ON a.id = e.article_id"
+        f" WHERE {where} AND {_EVENT_DAY} IS NULL", params).fetchone()[0]
+    return DayCounts([dict(r) for r in rows], int(undated))
+
+
+def map_points(store: Store, filters: Filters = NO_FILTERS, *,
+               limit: int = 5000) -> dict[str, list[dict[str, Any]]]:
+    """Located events and places matching ``filters`` (at most ``limit`` of each), with
+    what a marker's popup shows and links to."""
+    if limit < 1:
+        raise QueryError(f"limit {limit}: use a positive number")
+    event_keys = ("id", "article_id", "start", "end", "extractor", "event_type", "text",
+                  "date", "actor_text", "recipient_text", "actor_id", "place_name", "lat",
+                  "lon", "article_title")
+    events = [{k: row[k] for k in event_keys}
+              for row in iter_records(store, "events", filters, limit=limit)
+              if row["lat"] is not None and row["lon"] is not None]
+    place_filters = Filters(**{k: v for k, v in filters.given().items()
+                               if k in ("since", "until", "actor", "article", "story",
+                                        "place", "country")})
+    place_keys = ("id", "article_id", "start", "end", "extractor", "text", "name",
+                  "precision", "country_code", "lat", "lon", "article_title")
+    places = [{k: row[k] for k in place_keys}
+              for row in iter_records(store, "places", place_filters, limit=limit)
+              if row["lat"] is not None and row["lon"] is not None]
+    return {"events": events, "places": places}
+
+
+def latest_relations(store: Store, relation: str = "conflict", *,
+                     limit: int = 10) -> list[dict[str, Any]]:
+    """The most recently reported claim relations of one kind (newest article first), each
+    with both claims' claimant, subject, predicate, article and date."""
+    check_limit(limit)
+    relation = check_filters(Filters(relation=relation)).relation or relation
+    side = ("c{s}.claimant_text AS claimant_{s}, c{s}.subject AS subject_{s},"
+            " c{s}.predicate AS predicate_{s}, a{s}.title AS title_{s},"
+            " a{s}.published AS published_{s}")
+    rows = store.conn.execute(
+        "SELECT r.id AS id, r.relation AS relation, r.explanation AS explanation,"
+        " r.claim_a AS claim_a, r.claim_b AS claim_b, r.article_a AS article_a,"
+        " r.article_b AS article_b, " + side.format(s="a") + ", " + side.format(s="b") +
+        " FROM conflicts r JOIN articles aa ON aa.id = r.article_a"
+        " JOIN articles ab ON ab.id = r.article_b"
+        " LEFT JOIN claims ca ON ca.id = r.claim_a LEFT JOIN claims cb ON cb.id = r.claim_b"
+        " WHERE r.relation = ?"
+        " ORDER BY MAX(COALESCE(aa.published, ''), COALESCE(ab.published, '')) DESC, r.id"
+        " LIMIT ?", (relation, limit)).fetchall()
+    return [dict(r) for r in rows]
+
+
+def relation_counts(store: Store) -> dict[str, int]:
+    """How many claim relations of each kind the store holds."""
+    rows = store.conn.execute("SELECT relation, COUNT(*) FROM conflicts GROUP BY relation")
+    return {relation: int(n) for relation, n in rows}
+
+
+def event_type_counts(store: Store) -> dict[str, int]:
+    """How many events of each PLOVER type the store holds, most first."""
+    rows = store.conn.execute(
+        "SELECT event_type, COUNT(*) AS n FROM events GROUP BY event_type"
+        " ORDER BY n DESC, event_type")
+    return {event_type: int(n) for event_type, n in rows}
+
+
+def claimant_actors(store: Store, claim_ids: list[str]) -> dict[str, str]:
+    """claim id -> the per-article actor id of its claimant, for the claims that have one."""
+    found: dict[str, str] = {}
+    unique = sorted(set(claim_ids))
+    # SQLite binds at most 32,766 values a statement; pages ask for far fewer.
+    for first in range(0, len(unique), 500):
+        chunk = unique[first:first + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = store.conn.execute(
+            f"SELECT id, claimant_actor_id FROM claims WHERE id IN ({marks})"
+            " AND claimant_actor_id IS NOT NULL", chunk)
+        found.update({claim: actor for claim, actor in rows})
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class InContext:
+    """A span of an article with the rest of its sentence(s) either side."""
+
+    before: str
+    span: str
+    after: str
+
+
+def sentence_around(store: Store, article_id: str, start: int, end: int) -> InContext | None:
+    """The sentence(s) holding ``[start, end)`` of an article's text, split around the span
+    (None when the article is missing or the span lies outside its text)."""
+    if start < 0 or end < start:
+        return None
+    low = max(0, start - _CONTEXT_CHARS)
+    row = store.conn.execute(
+        "SELECT substr(text, ? + 1, ?) AS window, length(text) AS size FROM articles"
+        " WHERE id = ?", (low, end - low + _CONTEXT_CHARS, article_id)).fetchone()
+    if row is None or end > row["size"]:
+        return None
+    window: str = row["window"]
+    head, span, tail = window[:start - low], window[start - low:end - low], window[end - low:]
+    opening = 0
+    for match in _SENTENCE_END.finditer(head):
+        opening = match.end()
+    # A window cut mid-text starts mid-sentence: show it from its first full sentence only
+    # when one ends before the span.
+    head = head[opening:] if opening or low == 0 else "…" + head
+    closing = _SENTENCE_END.search(tail)
+    tail = tail[:closing.start() + 1].rstrip() if closing else tail + (
+        "…" if end + _CONTEXT_CHARS < row["size"] else "")
+    return InContext(head, span, tail)
+
+
+__all__ = [
+    "NO_FILTERS", "DayCounts", "InContext", "claimant_actors", "event_type_counts",
+    "events_per_day", "latest_relations", "map_points", "relation_counts", "sentence_around",
+]
