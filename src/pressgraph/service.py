@@ -295,7 +295,13 @@ def extract_texts(
     in the same order, linked across one another.  ``published`` (ISO date) dates the texts
     that carry no date; raises :class:`ExtractionError` when a text cannot be extracted."""
     single = isinstance(texts, str | Article)
-    items: list[str | Article] = [texts] if isinstance(texts, str | Article) else list(texts)
+    if isinstance(texts, str | Article):
+        items: list[str | Article] = [texts]
+    elif isinstance(texts, bytes | bytearray) or not isinstance(texts, Iterable):
+        raise ExtractionError("expected a text (str), an Article or several of them, got "
+                              f"{type(texts).__name__}")
+    else:
+        items = list(texts)
     articles = [item if isinstance(item, Article) else article_from_text(item)
                 for item in items]
     problems: list[str] = []
