@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -105,18 +106,30 @@ def event_map(request: Request, since: Text = None, until: Text = None,
 
     def build(store: Store) -> dict[str, Any]:
         points = aggregates.map_points(store, filters, limit=MAP_LIMIT)
-        return {"points": points, "filters": filters, "plover_types": queries.PLOVER_TYPES}
+        return {"points": points.as_json(), "event_count": len(points.events),
+                "place_count": len(points.places), "filters": filters,
+                "plover_types": queries.PLOVER_TYPES}
     return _page(request, "map.html", build)
 
 
 def timeline_spec(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """A Vega-Lite stacked bar chart of events per day, coloured by PLOVER type."""
+    """A Vega-Lite stacked bar chart of events per day, coloured by PLOVER type; drag or
+    scroll along the days to zoom."""
+    days = sorted({r["day"] for r in rows})
+    span = (date.fromisoformat(days[-1]) - date.fromisoformat(days[0])).days if days else 0
+    # Over a long span a day is under a pixel wide: give each bar a visible width.
+    mark: dict[str, Any] = {"type": "bar", "tooltip": True}
+    if span > 120:
+        mark["width"] = 4
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "width": "container",
         "height": 320,
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "data": {"values": rows},
-        "mark": {"type": "bar", "tooltip": True},
+        "params": [{"name": "zoom", "select": {"type": "interval", "encodings": ["x"]},
+                    "bind": "scales"}],
+        "mark": mark,
         "encoding": {
             "x": {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate",
                   "title": "day"},
@@ -124,7 +137,7 @@ def timeline_spec(rows: list[dict[str, Any]]) -> dict[str, Any]:
                   "title": "events", "stack": True},
             "color": {"field": "event_type", "type": "nominal", "title": "PLOVER type",
                       "scale": {"scheme": "tableau20"}},
-            "opacity": {"field": "dated_by", "type": "nominal", "title": "day from",
+            "opacity": {"field": "dated_by", "type": "ordinal", "title": "day from",
                         "scale": {"domain": ["event", "report"], "range": [1, 0.45]}},
         },
     }

@@ -14,6 +14,7 @@ from typing import Any
 
 from pressgraph.store import Store
 from pressgraph.store.queries import (
+    MAX_PAGE,
     Filters,
     QueryError,
     check_filters,
@@ -85,27 +86,48 @@ def events_per_day(store: Store, filters: Filters = NO_FILTERS) -> DayCounts:
     return DayCounts([dict(r) for r in rows], int(undated))
 
 
-def map_points(store: Store, filters: Filters = NO_FILTERS, *,
-               limit: int = 5000) -> dict[str, list[dict[str, Any]]]:
-    """Located events and places matching ``filters`` (at most ``limit`` of each), with
-    what a marker's popup shows and links to."""
+EVENT_POINT = ("id", "article_id", "lat", "lon", "event_type", "text", "date", "place_name",
+               "actor_text", "recipient_text")
+PLACE_POINT = ("id", "article_id", "lat", "lon", "name", "text", "precision", "country_code")
+
+
+@dataclass(frozen=True, slots=True)
+class MapPoints:
+    """Located events and places as rows of the ``EVENT_POINT`` / ``PLACE_POINT`` columns
+    (a page with thousands of markers carries each key once), and the articles' titles."""
+
+    events: list[list[Any]]
+    places: list[list[Any]]
+    titles: dict[str, str]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"event_columns": EVENT_POINT, "events": self.events,
+                "place_columns": PLACE_POINT, "places": self.places, "titles": self.titles}
+
+
+def map_points(store: Store, filters: Filters = NO_FILTERS, *, limit: int = 5000) -> MapPoints:
+    """Located events and places matching ``filters`` (at most ``limit`` of each)."""
     if limit < 1:
         raise QueryError(f"limit {limit}: use a positive number")
-    event_keys = ("id", "article_id", "start", "end", "extractor", "event_type", "text",
-                  "date", "actor_text", "recipient_text", "actor_id", "place_name", "lat",
-                  "lon", "article_title")
-    events = [{k: row[k] for k in event_keys}
-              for row in iter_records(store, "events", filters, limit=limit)
-              if row["lat"] is not None and row["lon"] is not None]
+    titles: dict[str, str] = {}
+
+    def located(kind: str, chosen: Filters, columns: tuple[str, ...]) -> list[list[Any]]:
+        rows = []
+        for row in iter_records(store, kind, chosen, limit=limit, page_size=MAX_PAGE):
+            if row["lat"] is None or row["lon"] is None:
+                continue
+            titles[row["article_id"]] = row["article_title"] or ""
+            rows.append([round(row[c], 4) if c in ("lat", "lon") else row[c]
+                         for c in columns])
+        return rows
+
+    events = located("events", filters, EVENT_POINT)
+    # Places are filtered by what places have: their article's date and actors, not a type.
     place_filters = Filters(**{k: v for k, v in filters.given().items()
                                if k in ("since", "until", "actor", "article", "story",
                                         "place", "country")})
-    place_keys = ("id", "article_id", "start", "end", "extractor", "text", "name",
-                  "precision", "country_code", "lat", "lon", "article_title")
-    places = [{k: row[k] for k in place_keys}
-              for row in iter_records(store, "places", place_filters, limit=limit)
-              if row["lat"] is not None and row["lon"] is not None]
-    return {"events": events, "places": places}
+    places = located("places", place_filters, PLACE_POINT)
+    return MapPoints(events, places, titles)
 
 
 def latest_relations(store: Store, relation: str = "conflict", *,
@@ -194,6 +216,7 @@ def sentence_around(store: Store, article_id: str, start: int, end: int) -> InCo
 
 
 __all__ = [
-    "NO_FILTERS", "DayCounts", "InContext", "claimant_actors", "event_type_counts",
-    "events_per_day", "latest_relations", "map_points", "relation_counts", "sentence_around",
+    "EVENT_POINT", "NO_FILTERS", "PLACE_POINT", "DayCounts", "InContext", "MapPoints",
+    "claimant_actors", "event_type_counts", "events_per_day", "latest_relations", "map_points",
+    "relation_counts", "sentence_around",
 ]
