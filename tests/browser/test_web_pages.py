@@ -220,3 +220,13 @@ def test_synthetic_articles_are_what_the_perf_test_needs() -> None:
     text = extraction.article.text
     for event in extraction.events:
         assert text[event.start:event.end] == event.text
+
+
+def test_a_conflict_on_the_overview_links_to_a_page_holding_it(client: TestClient) -> None:
+    overview = client.get("/").text
+    links = re.findall(r'href="(/conflicts\?[^"#]*)#rel-([0-9a-f]+)"', overview)
+    assert links
+    for url, relation_id in links:
+        target = client.get(url.replace("&amp;", "&")).text
+        assert f'id="rel-{relation_id}"' in target
+        assert target.count('class="claim-span"') >= 2

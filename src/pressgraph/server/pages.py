@@ -168,15 +168,16 @@ def _with_evidence(store: Store, relation: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/conflicts", summary="Claim relations with both claims and their evidence")
 def conflicts(request: Request, relation: Text = "conflict", cursor: Text = None,
-              story: Text = None) -> HTMLResponse:
+              story: Text = None, article: Text = None) -> HTMLResponse:
     def build(store: Store) -> dict[str, Any]:
         chosen = relation or None
-        page = queries.list_conflicts(store, Filters(relation=chosen, story=story or None),
-                                      limit=CONFLICTS_PAGE, cursor=cursor or None)
+        filters = Filters(relation=chosen, story=story or None, article=article or None)
+        page = queries.list_conflicts(store, filters, limit=CONFLICTS_PAGE,
+                                      cursor=cursor or None)
         claimants = _claimant_actors(store, page.items)
         return {"page": page, "relations": [_with_evidence(store, r) for r in page.items],
-                "relation": chosen, "story": story, "claimants": claimants,
-                "all_relations": queries.RELATIONS}
+                "relation": chosen, "story": story, "article": article,
+                "claimants": claimants, "all_relations": queries.RELATIONS}
     return _page(request, "conflicts.html", build)
 
 
