@@ -122,7 +122,7 @@ def test_an_event_without_a_day_is_counted_on_its_reports_day(tmp_path: Path) ->
 
 
 def test_timeline_refuses_filters_it_cannot_apply(store: Store) -> None:
-    with pytest.raises(QueryError, match="country: the timeline cannot be filtered"):
+    with pytest.raises(QueryError, match="country: the map and timeline cannot be filtered"):
         aggregates.events_per_day(store, Filters(country="NG"))
     with pytest.raises(QueryError, match="not an ISO date"):
         aggregates.events_per_day(store, Filters(since="last week"))

@@ -14,12 +14,10 @@ from typing import Any
 
 from pressgraph.store import Store
 from pressgraph.store.queries import (
-    MAX_PAGE,
     Filters,
     QueryError,
     check_filters,
     check_limit,
-    iter_records,
     like,
 )
 
@@ -44,14 +42,23 @@ class DayCounts:
     undated: int
 
 
-def _event_conditions(filters: Filters) -> tuple[str, list[Any]]:
-    """The timeline's filters (date range on the counted day, PLOVER type, actor name)."""
+_PAGE_FILTERS = frozenset({"since", "until", "event_type", "actor"})
+
+
+def _checked_page_filters(filters: Filters) -> Filters:
+    """The filters the map and the timeline offer (a date range, a PLOVER type, an actor
+    name), checked; any other is refused."""
     filters = check_filters(filters)
-    usable = {"since", "until", "event_type", "actor"}
-    unusable = sorted(set(filters.given()) - usable)
+    unusable = sorted(set(filters.given()) - _PAGE_FILTERS)
     if unusable:
-        raise QueryError(f"{', '.join(unusable)}: the timeline cannot be filtered by it; use "
-                         f"{', '.join(sorted(usable))}")
+        raise QueryError(f"{', '.join(unusable)}: the map and timeline cannot be filtered by "
+                         f"it; use {', '.join(sorted(_PAGE_FILTERS))}")
+    return filters
+
+
+def _event_conditions(filters: Filters) -> tuple[str, list[Any]]:
+    """Events on the counted day's range, of the PLOVER type, with the actor named."""
+    filters = _checked_page_filters(filters)
     clauses: list[str] = []
     params: list[Any] = []
     if filters.since:
@@ -106,28 +113,47 @@ class MapPoints:
 
 
 def map_points(store: Store, filters: Filters = NO_FILTERS, *, limit: int = 5000) -> MapPoints:
-    """Located events and places matching ``filters`` (at most ``limit`` of each)."""
+    """Located events and places matching ``filters`` (at most ``limit`` of each), in the
+    order they were reported.  Events filter as on the timeline (the same day, type and actor
+    rules); places by their article: its publication day, and an actor it names."""
     if limit < 1:
         raise QueryError(f"limit {limit}: use a positive number")
+    where, params = _event_conditions(filters)
+    events = store.conn.execute(
+        "SELECT e.id, e.article_id, round(p.lat, 4), round(p.lon, 4), e.event_type, e.text,"
+        " e.date, p.name, e.actor_text, e.recipient_text"
+        " FROM events e JOIN articles a ON a.id = e.article_id"
+        " JOIN places p ON p.id = e.place_id"
+        f" WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL AND {where}"
+        " ORDER BY COALESCE(a.published, ''), e.article_id, e.start LIMIT ?",
+        [*params, limit]).fetchall()
+    checked = _checked_page_filters(filters)
+    clauses, place_params = [], []
+    if checked.since:
+        clauses.append("substr(a.published, 1, 10) >= ?")
+        place_params.append(checked.since)
+    if checked.until:
+        clauses.append("substr(a.published, 1, 10) <= ?")
+        place_params.append(checked.until)
+    if checked.actor:
+        clauses.append("EXISTS (SELECT 1 FROM actors x WHERE x.article_id = p.article_id"
+                       f" AND (x.name {_LIKE} OR x.aliases {_LIKE}))")
+        place_params += [like(checked.actor)] * 2
+    places = store.conn.execute(
+        "SELECT p.id, p.article_id, round(p.lat, 4), round(p.lon, 4), p.name, p.text,"
+        " p.precision, p.country_code FROM places p JOIN articles a ON a.id = p.article_id"
+        " WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL"
+        + "".join(f" AND {c}" for c in clauses) +
+        " ORDER BY COALESCE(a.published, ''), p.article_id, p.start LIMIT ?",
+        [*place_params, limit]).fetchall()
+    shown = sorted({r[1] for r in events} | {r[1] for r in places})
     titles: dict[str, str] = {}
-
-    def located(kind: str, chosen: Filters, columns: tuple[str, ...]) -> list[list[Any]]:
-        rows = []
-        for row in iter_records(store, kind, chosen, limit=limit, page_size=MAX_PAGE):
-            if row["lat"] is None or row["lon"] is None:
-                continue
-            titles[row["article_id"]] = row["article_title"] or ""
-            rows.append([round(row[c], 4) if c in ("lat", "lon") else row[c]
-                         for c in columns])
-        return rows
-
-    events = located("events", filters, EVENT_POINT)
-    # Places are filtered by what places have: their article's date and actors, not a type.
-    place_filters = Filters(**{k: v for k, v in filters.given().items()
-                               if k in ("since", "until", "actor", "article", "story",
-                                        "place", "country")})
-    places = located("places", place_filters, PLACE_POINT)
-    return MapPoints(events, places, titles)
+    for first in range(0, len(shown), 500):
+        chunk = shown[first:first + 500]
+        marks = ", ".join("?" for _ in chunk)
+        titles.update({article: title or "" for article, title in store.conn.execute(
+            f"SELECT id, title FROM articles WHERE id IN ({marks})", chunk)})
+    return MapPoints([list(r) for r in events], [list(r) for r in places], titles)
 
 
 def latest_relations(store: Store, relation: str = "conflict", *,
