@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from synthetic_store import write_synthetic_store
-from web_harness import CHROMIUM_FLAGS, LiveServer, Watched, offline_only
+from web_harness import CHROMIUM_FLAGS, LiveServer, Watched, watch
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("PRESSGRAPH_CHROMIUM", "/usr/bin/chromium"))
@@ -73,14 +73,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": 1200, "height": 760})
-    tab = context.new_page()
-    watched = Watched(tab)
-    tab.route("**/*", offline_only)
-    tab.on("console", lambda m: watched.errors.append(f"console: {m.text}")
-           if m.type == "error" else None)
-    tab.on("pageerror", lambda e: watched.errors.append(f"pageerror: {e}"))
-    tab.on("requestfailed", lambda r: watched.errors.append(f"request failed: {r.url}"))
-    tab.on("dialog", lambda d: (watched.errors.append(f"dialog: {d.message}"), d.dismiss()))
+    watched = watch(context.new_page())
     yield watched
     context.close()
     assert not watched.errors, watched.errors

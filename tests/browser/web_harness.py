@@ -68,3 +68,16 @@ def offline_only(route: Any) -> None:
         route.continue_()
     else:
         route.abort()
+
+
+def watch(tab: Any) -> Watched:
+    """A page that records console errors, uncaught exceptions, failed requests and dialogs,
+    and refuses every request that would leave the machine."""
+    watched = Watched(tab)
+    tab.route("**/*", offline_only)
+    tab.on("console", lambda m: watched.errors.append(f"console: {m.text}")
+           if m.type == "error" else None)
+    tab.on("pageerror", lambda e: watched.errors.append(f"pageerror: {e}"))
+    tab.on("requestfailed", lambda r: watched.errors.append(f"request failed: {r.url}"))
+    tab.on("dialog", lambda d: (watched.errors.append(f"dialog: {d.message}"), d.dismiss()))
+    return watched
