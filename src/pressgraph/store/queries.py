@@ -186,7 +186,8 @@ def decode_cursor(kind: str, cursor: str, width: int) -> list[Any]:
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise bad from None
     if (found_kind != kind or not isinstance(key, list) or len(key) != width
-            or not all(isinstance(v, str | int | float) for v in key)):
+            or not all(isinstance(v, str | int | float) for v in key[1:])
+            or not isinstance(key[0], str | int | float | None)):
         raise bad
     return key
 
@@ -198,14 +199,27 @@ FilterFn = Callable[[str], Condition]
 
 @dataclass(frozen=True, slots=True)
 class Kind:
-    """One listable kind: its rows, its total order and the filters it understands."""
+    """One listable kind: its rows, its total order and the filters it understands.
+
+    A page is found in two steps: the ids and sort keys of its rows from ``source`` and only
+    the ``joins`` that the filters or the sort name (an index can then serve the order), then
+    the row columns for those ids alone.  ``nullable_lead``: the first sort key may be NULL
+    (an undated event); those rows come first, as SQLite orders NULLs.
+    """
 
     name: str
     select: str  # columns, each aliased to the key the row carries
-    source: str  # FROM ... JOINs
-    sort: tuple[str, ...]  # expressions; the last one is unique
+    source: str  # the table and its alias
+    sort: tuple[str, ...]  # expressions; the last one is the record's unique id
     filters: dict[str, FilterFn]
+    joins: tuple[tuple[str, str], ...] = ()  # (alias, JOIN clause)
     group_by: str = ""
+    nullable_lead: bool = False
+
+    def joined(self, sql: str = "") -> str:
+        """The source with the joins ``sql`` names (all joins when ``sql`` is None)."""
+        used = [clause for alias, clause in self.joins if not sql or f"{alias}." in sql]
+        return " ".join([self.source, *used])
 
 
 def _exists(table: str, link: str, where: str) -> FilterFn:
@@ -269,7 +283,8 @@ ARTICLES = Kind(
     " (SELECT COUNT(*) FROM events WHERE article_id = a.id) AS events,"
     " (SELECT COUNT(*) FROM claims WHERE article_id = a.id) AS claims",
     source="articles a",
-    sort=("COALESCE(a.published, '')", "a.id"),
+    sort=("a.published", "a.id"),
+    nullable_lead=True,
     filters={
         **_article_filters("a.id"),
         "text": _cond("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"),
@@ -291,9 +306,11 @@ EVENTS = Kind(
     " e.place_id AS place_id, p.name AS place_name, p.country_code AS country_code,"
     " p.admin1 AS admin1, p.lat AS lat, p.lon AS lon, p.precision AS place_precision,"
     " a.title AS article_title, a.published AS published",
-    source="events e JOIN articles a ON a.id = e.article_id"
-    " LEFT JOIN places p ON p.id = e.place_id",
-    sort=("COALESCE(e.date, '')", "e.article_id", "e.start", "e.id"),
+    source="events e",
+    joins=(("a", "JOIN articles a ON a.id = e.article_id"),
+           ("p", "LEFT JOIN places p ON p.id = e.place_id")),
+    sort=("e.date", "e.article_id", "e.start", "e.id"),
+    nullable_lead=True,
     filters={
         **_article_filters("e.article_id"),
         "text": _cond(f"(e.text {_LIKE} OR e.trigger {_LIKE})", pattern=True),
@@ -317,7 +334,8 @@ PLACES = Kind(
     " p.lat AS lat, p.lon AS lon, p.feature AS feature, p.country_code AS country_code,"
     " p.admin1 AS admin1, p.precision AS precision, p.is_metonym AS is_metonym,"
     " p.is_focus AS is_focus, a.title AS article_title, a.published AS published",
-    source="places p JOIN articles a ON a.id = p.article_id",
+    source="places p",
+    joins=(("a", "JOIN articles a ON a.id = p.article_id"),),
     sort=("p.article_id", "p.start", "p.id"),
     filters={
         **_article_filters("p.article_id"),
@@ -356,9 +374,11 @@ QUOTES = Kind(
     " q.source_text AS source_text, q.speaker_actor_id AS speaker_actor_id,"
     " s.name AS speaker, s.canonical_id AS speaker_canonical_id,"
     " q.recipient_text AS recipient_text, a.title AS article_title, a.published AS published",
-    source="quotes q JOIN articles a ON a.id = q.article_id"
-    " LEFT JOIN actors s ON s.id = q.speaker_actor_id",
-    sort=("COALESCE(a.published, '')", "q.article_id", "q.start", "q.id"),
+    source="quotes q",
+    joins=(("a", "JOIN articles a ON a.id = q.article_id"),
+           ("s", "LEFT JOIN actors s ON s.id = q.speaker_actor_id")),
+    sort=("a.published", "q.article_id", "q.start", "q.id"),
+    nullable_lead=True,
     filters={
         **_article_filters("q.article_id"),
         "text": _cond(f"q.content {_LIKE}", pattern=True),
@@ -379,7 +399,8 @@ CLAIMS = Kind(
     " c.hedge AS hedge, c.time AS time, c.place AS place,"
     " substr(a.text, c.start + 1, c.\"end\" - c.start) AS evidence,"
     " a.title AS article_title, a.published AS published",
-    source="claims c JOIN articles a ON a.id = c.article_id",
+    source="claims c",
+    joins=(("a", "JOIN articles a ON a.id = c.article_id"),),
     sort=("c.article_id", "c.start", "c.id"),
     filters={
         **_article_filters("c.article_id"),
@@ -409,9 +430,11 @@ CONFLICTS = Kind(
     select="r.id AS id, r.relation AS relation, r.explanation AS explanation,"
     " r.claim_a AS claim_a, r.claim_b AS claim_b, r.article_a AS article_a,"
     " r.article_b AS article_b," + _claim_side("a") + "," + _claim_side("b"),
-    source="conflicts r JOIN articles aa ON aa.id = r.article_a"
-    " JOIN articles ab ON ab.id = r.article_b"
-    " LEFT JOIN claims ca ON ca.id = r.claim_a LEFT JOIN claims cb ON cb.id = r.claim_b",
+    source="conflicts r",
+    joins=(("aa", "JOIN articles aa ON aa.id = r.article_a"),
+           ("ab", "JOIN articles ab ON ab.id = r.article_b"),
+           ("ca", "LEFT JOIN claims ca ON ca.id = r.claim_a"),
+           ("cb", "LEFT JOIN claims cb ON cb.id = r.claim_b")),
     sort=("MAX(COALESCE(aa.published, ''), COALESCE(ab.published, ''))", "r.id"),
     filters={
         "relation": _cond("r.relation = ?"),
@@ -441,7 +464,8 @@ STORIES = Kind(
     " (SELECT COUNT(*) FROM conflicts r WHERE r.relation = 'conflict' AND EXISTS ("
     "  SELECT 1 FROM article_clusters m WHERE m.cluster_id = s.cluster_id"
     "  AND m.article_id IN (r.article_a, r.article_b))) AS conflicts",
-    source="article_clusters s JOIN articles sa ON sa.id = s.article_id",
+    source="article_clusters s",
+    joins=(("sa", "JOIN articles sa ON sa.id = s.article_id"),),
     group_by="s.cluster_id",
     sort=("-COUNT(*)", "s.cluster_id"),
     filters={
@@ -533,20 +557,63 @@ def list_records(store: Store, kind_name: str, filters: Filters = Filters(), *,
         raise QueryError(f"{kind_name}: not a list; use one of {', '.join(KINDS)}")
     check_limit(limit)
     clauses, params = _where(kind, filters)
-    base_where = " AND ".join(clauses) or "1"
-    grouped = f" GROUP BY {kind.group_by}" if kind.group_by else ""
-    total_sql = (f"SELECT COUNT(*) FROM (SELECT 1 FROM {kind.source} WHERE {base_where}"
-                 f"{grouped})")
+    after = decode_cursor(kind.name, cursor, len(kind.sort)) if cursor else None
+    if kind.group_by:
+        return _grouped_page(store, kind, clauses, params, limit, after)
+    where = " AND ".join(clauses) or "1"
+    total_sql = f"SELECT COUNT(*) FROM {kind.joined(where) if clauses else kind.source}"
+    total = int(_run(store, f"{total_sql} WHERE {where}", params, what=kind.name)[0][0])
+    keys = ", ".join(kind.sort)
+    page_where, page_params = where, list(params)
+    if after is not None:
+        condition, bound = _after(kind, after)
+        page_where += f" AND {condition}"
+        page_params += bound
+    source = kind.joined(f"{where} {keys}")
+    found = _run(store, f"SELECT {keys} FROM {source} WHERE {page_where}"
+                 f" ORDER BY {keys} LIMIT ?", [*page_params, limit + 1], what=kind.name)
+    ids = [row[-1] for row in found[:limit]]
+    rows, columns = _run_with_columns(
+        store, f"SELECT {kind.select}, {kind.sort[-1]} AS _id FROM {kind.joined()}"
+        f" WHERE {kind.sort[-1]} IN ({', '.join('?' for _ in ids)})", ids, what=kind.name)
+    by_id = {row["_id"]: _row_dict(row, 1)[0] for row in rows}
+    items = [by_id[i] for i in ids if i in by_id]
+    next_cursor = (encode_cursor(kind.name, list(found[limit - 1]))
+                   if len(found) > limit else None)
+    return Page(kind.name, items, total, next_cursor, columns[:-1])
+
+
+def _after(kind: Kind, key: list[Any]) -> tuple[str, list[Any]]:
+    """The rows strictly after ``key`` in the kind's order (NULLs of a nullable first key
+    sort before every value, and a row-value comparison with NULL is never true)."""
+    columns = ", ".join(kind.sort)
+    marks = ", ".join("?" for _ in key)
+    if not kind.nullable_lead:
+        return f"({columns}) > ({marks})", list(key)
+    lead, rest = kind.sort[0], ", ".join(kind.sort[1:])
+    if key[0] is None:
+        rest_marks = ", ".join("?" for _ in key[1:])
+        return f"(({lead} IS NULL AND ({rest}) > ({rest_marks})) OR {lead} IS NOT NULL)", \
+            list(key[1:])
+    return f"({columns}) > ({marks})", list(key)
+
+
+def _grouped_page(store: Store, kind: Kind, clauses: list[str], params: list[Any], limit: int,
+                  after: list[Any] | None) -> Page:
+    """A page of a kind whose rows are groups (stories): sorted on aggregates, in one query."""
+    where = " AND ".join(clauses) or "1"
+    grouped = f" GROUP BY {kind.group_by}"
+    source = kind.joined()
+    total_sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {source} WHERE {where}{grouped})"
     total = int(_run(store, total_sql, params, what=kind.name)[0][0])
     keys = ", ".join(f"{expr} AS _k{i}" for i, expr in enumerate(kind.sort))
-    sql = f"SELECT {kind.select}, {keys} FROM {kind.source} WHERE {base_where}{grouped}"
+    sql = f"SELECT {kind.select}, {keys} FROM {source} WHERE {where}{grouped}"
     page_params = list(params)
     order = ", ".join(f"_k{i}" for i in range(len(kind.sort)))
-    if cursor:
-        after = decode_cursor(kind.name, cursor, len(kind.sort))
+    if after is not None:
         marks = ", ".join("?" for _ in after)
-        # The sort keys are aliases of the outer select; a subquery lets the row-value
-        # comparison use them (grouped kinds sort on aggregates).
+        # The sort keys are aliases of the grouped select; a subquery lets the row-value
+        # comparison use them.
         sql = f"SELECT * FROM ({sql}) WHERE ({order}) > ({marks})"
         page_params += after
     sql += f" ORDER BY {order} LIMIT ?"
@@ -688,22 +755,23 @@ def acled_rows(store: Store, events: Sequence[dict[str, Any]]) -> list[dict[str,
     no political violence, protest or strategic development (a flood, a visit), has none."""
     from pressgraph.extract.events.acled import acled_row
     from pressgraph.model import Event, Place
-    from pressgraph.store import _from_row
 
     if not events:
         return []
     ids = [row["id"] for row in events]
-    full = {r["id"]: _from_row(Event, r) for r in store.conn.execute(
-        f"SELECT * FROM events WHERE id IN ({', '.join('?' for _ in ids)})", ids)}
-    place_ids = [row["place_id"] for row in events if row["place_id"]]
-    places = {r["id"]: _from_row(Place, r) for r in store.conn.execute(
+    # acled_row leaves event_type empty without an ACLED type: such events are not read.
+    full = {r["id"]: _record(Event, r) for r in store.conn.execute(
+        f"SELECT * FROM events WHERE id IN ({', '.join('?' for _ in ids)})"
+        " AND factuality = 'asserted' AND acled_event_type IS NOT NULL", ids)}
+    place_ids = [e.place_id for e in full.values() if e.place_id]
+    places = {r["id"]: _record(Place, r) for r in store.conn.execute(
         f"SELECT * FROM places WHERE id IN ({', '.join('?' for _ in place_ids)})",
         place_ids)} if place_ids else {}
     articles: dict[str, Any] = {}
     rows = []
     for row in events:
         event = full.get(row["id"])
-        if event is None or event.factuality != "asserted":
+        if event is None:
             continue
         if event.article_id not in articles:
             articles[event.article_id] = store.load_article(event.article_id)
@@ -711,6 +779,37 @@ def acled_rows(store: Store, events: Sequence[dict[str, Any]]) -> list[dict[str,
         if acled["event_type"]:
             rows.append(acled)
     return rows
+
+
+_DECODERS: dict[type[Any], tuple[tuple[str, bool, bool], ...]] = {}
+
+
+def _decoders(cls: type[Any]) -> tuple[tuple[str, bool, bool], ...]:
+    """Per field of a record class: its name, and whether it is stored as JSON or as 0/1."""
+    from pressgraph.store import _field_is_bool, _field_is_sequence
+
+    if cls not in _DECODERS:
+        _DECODERS[cls] = tuple((f.name, _field_is_sequence(f.type), _field_is_bool(f.type))
+                               for f in dataclasses.fields(cls))
+    return _DECODERS[cls]
+
+
+def _record(cls: type[Any], row: sqlite3.Row) -> Any:
+    """A record from its stored row (the store's own decoding, with the field kinds worked
+    out once per class instead of once per value)."""
+    keys = set(row.keys())
+    values: dict[str, Any] = {}
+    for name, is_json, is_bool in _decoders(cls):
+        if name not in keys:
+            continue
+        value = row[name]
+        if value is not None and is_json:
+            decoded = json.loads(value)
+            value = tuple(decoded) if isinstance(decoded, list) else decoded
+        elif value is not None and is_bool:
+            value = bool(value)
+        values[name] = value
+    return cls(**values)
 
 
 def _chunked(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
