@@ -600,32 +600,32 @@ def _after(kind: Kind, key: list[Any]) -> tuple[str, list[Any]]:
 
 def _grouped_page(store: Store, kind: Kind, clauses: list[str], params: list[Any], limit: int,
                   after: list[Any] | None) -> Page:
-    """A page of a kind whose rows are groups (stories): sorted on aggregates, in one query."""
+    """A page of a kind whose rows are groups (stories), sorted on aggregates: the groups'
+    keys first, then the columns of the page's groups alone."""
     where = " AND ".join(clauses) or "1"
     grouped = f" GROUP BY {kind.group_by}"
-    source = kind.joined()
-    total_sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {source} WHERE {where}{grouped})"
-    total = int(_run(store, total_sql, params, what=kind.name)[0][0])
     keys = ", ".join(f"{expr} AS _k{i}" for i, expr in enumerate(kind.sort))
-    sql = f"SELECT {kind.select}, {keys} FROM {source} WHERE {where}{grouped}"
-    page_params = list(params)
     order = ", ".join(f"_k{i}" for i in range(len(kind.sort)))
+    # The sort keys are aliases of the grouped select; the subquery lets WHERE compare them.
+    groups = (f"SELECT {keys} FROM {kind.joined(f'{where} {keys}')} WHERE {where}{grouped}")
+    total = int(_run(store, f"SELECT COUNT(*) FROM ({groups})", params, what=kind.name)[0][0])
+    sql = f"SELECT * FROM ({groups})"
+    page_params = list(params)
     if after is not None:
-        marks = ", ".join("?" for _ in after)
-        # The sort keys are aliases of the grouped select; a subquery lets the row-value
-        # comparison use them.
-        sql = f"SELECT * FROM ({sql}) WHERE ({order}) > ({marks})"
+        sql += f" WHERE ({order}) > ({', '.join('?' for _ in after)})"
         page_params += after
-    sql += f" ORDER BY {order} LIMIT ?"
-    page_params.append(limit + 1)
-    rows, columns = _run_with_columns(store, sql, page_params, what=kind.name)
-    items = []
-    last_key: list[Any] = []
-    for row in rows[:limit]:
-        item, last_key = _row_dict(row, len(kind.sort))
-        items.append(item)
-    next_cursor = encode_cursor(kind.name, last_key) if len(rows) > limit else None
-    return Page(kind.name, items, total, next_cursor, columns[:-len(kind.sort)])
+    found = _run(store, f"{sql} ORDER BY {order} LIMIT ?", [*page_params, limit + 1],
+                 what=kind.name)
+    ids = [row[-1] for row in found[:limit]]
+    rows, columns = _run_with_columns(
+        store, f"SELECT {kind.select}, {kind.sort[-1]} AS _id FROM {kind.joined()}"
+        f" WHERE {kind.sort[-1]} IN ({', '.join('?' for _ in ids)}){grouped}", ids,
+        what=kind.name)
+    by_id = {row["_id"]: _row_dict(row, 1)[0] for row in rows}
+    items = [by_id[i] for i in ids if i in by_id]
+    next_cursor = (encode_cursor(kind.name, list(found[limit - 1]))
+                   if len(found) > limit else None)
+    return Page(kind.name, items, total, next_cursor, columns[:-1])
 
 
 def iter_records(store: Store, kind_name: str, filters: Filters = Filters(), *,
