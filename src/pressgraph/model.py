@@ -216,6 +216,18 @@ class Event(Record):
     inter1: int | None = None
     inter2: int | None = None
     cluster_id: str | None = None
+    # Non-conflict events keep the ACLED columns empty and say what they are instead:
+    # natural_disaster | accident | diplomatic_visit | crime | responsibility_claim.
+    other_type: str | None = None
+    # The event an ACLED coder would code for the report (most serious completed one); rank
+    # orders a report's events by that seriousness, 1 = main.
+    is_main: bool = False
+    rank: int | None = None
+    interaction: int | None = None  # ACLED: inter1 and inter2 joined, lower code first
+    fatalities: float | None = None
+    time_precision: int | None = None  # ACLED: 1 day, 2 week, 3 month or coarser
+    geo_precision: int | None = None  # ACLED: 1 town/site, 2 part of a region, 3 region
+    notes: str | None = None  # the evidence sentence
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -74,23 +75,13 @@ def _check_date(value: str | None, name: str) -> str | None:
         raise fail(f"{name} {value!r}: not an ISO date (YYYY-MM-DD)") from None
 
 
-def _load_manifest_or_fail(path: Path | None) -> dict[str, dict[str, str]]:
-    from pressgraph.ingest.metadata import ManifestError, load_manifest
-
-    if path is None:
-        return {}
-    try:
-        return load_manifest(path)
-    except ManifestError as exc:
-        raise fail(str(exc)) from None
-
-
-def _load_model_or_fail(model: str | None) -> None:
-    from pressgraph.nlp import ModelNotFound, load_pipeline
+def _read(fetch: Callable[[], Any]) -> Any:
+    """Run a read-layer query; a bad filter, limit or search becomes one error line."""
+    from pressgraph.store.queries import QueryError
 
     try:
-        load_pipeline(model)
-    except ModelNotFound as exc:
+        return fetch()
+    except QueryError as exc:
         raise fail(str(exc)) from None
 
 
@@ -120,35 +111,10 @@ def ingest(
     """Read articles, extract everything, and store it (one transaction per article)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from pressgraph.batch import ArticleFailure, run_batch
-    from pressgraph.ingest import InputError, read_inputs
-    from pressgraph.ingest.metadata import apply_manifest
-    from pressgraph.pipeline import PipelineConfig
+    from pressgraph import service
 
-    published = _check_date(published, "--published")
-    config = PipelineConfig(model=model, raw=raw, published=published)
-    manifest = _load_manifest_or_fail(metadata)
-    _load_model_or_fail(model)
-    ok: list[str] = []
-    failed: list[str] = []
-    skipped: list[str] = []
-    store = open_store(db, write=True)
-    pipeline_label = render.pipeline_label(config)
-    # The database's own files may sit among the inputs ("ingest news/ --db news/x.db").
-    own_files = {Path(f"{db}{suffix}").resolve() for suffix in ("", "-wal", "-shm", "-journal")}
-
-    def fresh_articles() -> Any:
-        for item in apply_manifest(read_inputs(paths, raw=raw), manifest):
-            if isinstance(item, InputError):
-                if Path(item.input).resolve() not in own_files:
-                    failed.append(str(item))
-                    report_line("failed:", item)
-                continue
-            if store.has_article(item.id):
-                skipped.append(f"{item.path or item.id}: already ingested ({item.id})")
-                continue
-            yield item
-
+    options = service.IngestOptions(workers=workers, published=published, raw=raw,
+                                    metadata=metadata, model=model, link=link)
     try:
         with Progress(
             TextColumn("ingest", style="bold"), BarColumn(), MofNCompleteColumn(),
@@ -156,31 +122,24 @@ def ingest(
             transient=True,
         ) as progress:
             task = progress.add_task("ingest", total=None, current="")
-            for result in run_batch(fresh_articles(), config, workers=workers):
-                if isinstance(result, ArticleFailure):
-                    failed.append(str(result))
-                    report_line("failed:", result)
-                elif store.write_extraction(result, pipeline_label):
-                    ok.append(result.article.id)
-                else:
-                    skipped.append(
-                        f"{result.article.path}: already ingested ({result.article.id})")
-                name = Path(result.article.path).name if result.article.path else ""
-                progress.update(task, advance=1, current=name)
-        # Also after a run that wrote nothing: an interrupted earlier run may have stored
-        # articles and died before linking them.
-        if link and store.links_stale():
-            from pressgraph.store.linking import link_store
 
-            link_store(store)
-    except KeyboardInterrupt:
-        store.close()
-        report_line("interrupted:", f"{len(ok)} articles stored, each complete; run the same "
-                    "command again to resume", style="yellow")
+            def on_result(outcome: service.Outcome) -> None:
+                if outcome.status == "failed":
+                    report_line("failed:", outcome)
+                progress.update(task, advance=1, current=Path(outcome.name).name)
+
+            report = service.ingest(paths, db, options, on_result=on_result)
+    except service.ServiceError as exc:
+        raise fail(str(exc)) from None
+    except service.IngestInterrupted as exc:
+        report_line("interrupted:", f"{len(exc.report.stored)} articles stored, each complete; "
+                    "run the same command again to resume", style="yellow")
         raise typer.Exit(130) from None
-    render.ingest_summary(console, store, ok, failed, skipped, quiet=quiet)
+    store = open_store(db)
+    render.ingest_summary(console, store, report.stored, report.failed, report.skipped,
+                          quiet=quiet)
     store.close()
-    if failed:
+    if report.failed:
         raise typer.Exit(1)
 
 
@@ -198,39 +157,27 @@ def extract(
     model: ModelOption = None,
 ) -> None:
     """Extract records and print them as JSON (no database)."""
-    from pressgraph.batch import ArticleFailure, run_batch
-    from pressgraph.ingest import InputError, read_inputs
-    from pressgraph.pipeline import PipelineConfig
+    from pressgraph import service
 
     if output_format not in ("json", "jsonl"):
         raise fail(f"--format {output_format!r}: use json or jsonl")
-    published = _check_date(published, "--published")
     extractors = tuple(x.strip() for x in only.split(",")) if only else ()
-    config = PipelineConfig(model=model, raw=raw, published=published, extractors=extractors)
-    try:
-        from pressgraph.extract import select_extractors
-
-        select_extractors(list(extractors))
-    except ValueError as exc:
-        raise fail(str(exc)) from None
-    _load_model_or_fail(model)
+    options = service.ExtractOptions(model=model, raw=raw, published=published,
+                                     extractors=extractors)
     failures = 0
-    articles = []
-    for item in read_inputs(paths, raw=raw):
-        if isinstance(item, InputError):
+
+    def on_result(outcome: service.Outcome) -> None:
+        nonlocal failures
+        if outcome.status == "failed":
             failures += 1
-            report_line("failed:", item)
-        else:
-            articles.append(item)
-    results = []
-    for result in run_batch(articles, config):
-        if isinstance(result, ArticleFailure):
-            failures += 1
-            report_line("failed:", result)
-        else:
-            results.append(result)
-    if not extractors or "claims" in extractors:
-        results = _linked(results)
+            report_line("failed:", outcome)
+
+    try:
+        options = service.check_options(options)
+        articles = service.read(paths, raw=raw, on_result=on_result)
+        results = service.extract(articles, options, on_result=on_result)
+    except service.ServiceError as exc:
+        raise fail(str(exc)) from None
     single = len(paths) == 1 and len(results) == 1 and output_format == "json"
     for extraction in results:
         data = extraction.to_dict()
@@ -242,21 +189,6 @@ def extract(
         raise typer.Exit(1)
 
 
-def _linked(extractions: list[Any]) -> list[Any]:
-    """Link the articles of one ``extract`` call and attach each claim relation to both ends."""
-    import dataclasses
-
-    from pressgraph.link import link_corpus
-
-    result = link_corpus(extractions)
-    by_article: dict[str, list[Any]] = {}
-    for rel in result.relations:
-        for article_id in dict.fromkeys((rel.article_a, rel.article_b)):
-            by_article.setdefault(article_id, []).append(rel)
-    return [dataclasses.replace(ext, conflicts=tuple(by_article.get(ext.article.id, ())))
-            for ext in result.extractions]
-
-
 @app.command()
 def show(
     article_id: Annotated[str, typer.Argument(help="Article id (or a unique prefix).")],
@@ -264,14 +196,13 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON record.")] = False,
 ) -> None:
     """Show one stored article with everything extracted from it."""
+    from pressgraph.store import queries
+
     store = open_store(db)
-    found = store.find_articles(article_id)
-    if not found:
-        raise fail(f"{article_id}: no article with this id in {db}")
-    if len(found) > 1:
-        raise fail(f"{article_id}: ambiguous, several article ids start with it; give more")
-    extraction = store.load_extraction(found[0])
-    assert extraction is not None
+    try:
+        extraction = _read(lambda: queries.get_extraction(store, article_id))
+    except queries.NotFound as exc:
+        raise fail(f"{exc} in {db}") from None
     if as_json:
         sys.stdout.write(json.dumps(extraction.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -285,13 +216,10 @@ def search(
     limit: Annotated[int, typer.Option(help="Most results to show.")] = 20,
 ) -> None:
     """Full-text search over stored articles."""
-    import sqlite3
+    from pressgraph.store import queries
 
     store = open_store(db)
-    try:
-        rows = store.search(query, limit)
-    except sqlite3.OperationalError as exc:
-        raise fail(f"search {query!r}: {exc}") from None
+    rows = _read(lambda: list(queries.iter_search(store, query, limit=limit)))
     table = Table("id", "published", "title", "match", show_lines=False)
     for row in rows:
         table.add_row(row["id"][:12], row["published"] or "", row["title"] or "", row["snippet"])
@@ -305,10 +233,11 @@ def export(
     out: Annotated[Path, typer.Option("--out", help="Output directory.")],
     db: DbOption = Path(DEFAULT_DB),
     output_format: Annotated[
-        str, typer.Option("--format", help="jsonl, csv, parquet or geojson.")
+        str, typer.Option("--format", help="jsonl, csv, parquet, geojson or acled.")
     ] = "jsonl",
 ) -> None:
-    """Export the store: one JSON line per article, or one table per record kind."""
+    """Export the store: one JSON line per article, one table per record kind, or the events
+    as an ACLED-shaped table."""
     from pressgraph.store.export import export_store
 
     store = open_store(db)
@@ -364,8 +293,11 @@ def quotes(
     limit: Annotated[int, typer.Option()] = 50,
 ) -> None:
     """List stored quotes with their speakers."""
+    from pressgraph.store import queries
+
     store = open_store(db)
-    render.quotes_table(console, store, actor, limit)
+    render.quotes_table(console, _read(lambda: list(queries.iter_records(
+        store, "quotes", queries.Filters(actor=actor), limit=limit))))
 
 
 @app.command()
@@ -382,8 +314,12 @@ def events(
     """List stored events (PLOVER types with ACLED columns)."""
     since = _check_date(since, "--since")
     until = _check_date(until, "--until")
+    from pressgraph.store import queries
+
+    filters = queries.Filters(event_type=event_type, place=place, since=since, until=until)
     store = open_store(db)
-    render.events_table(console, store, event_type, place, since, until, limit)
+    render.events_table(console, _read(lambda: list(queries.iter_records(
+        store, "events", filters, limit=limit))))
 
 
 @app.command()
@@ -395,8 +331,11 @@ def claims(
     limit: Annotated[int, typer.Option()] = 50,
 ) -> None:
     """List stored claims: who asserts what about what."""
+    from pressgraph.store import queries
+
     store = open_store(db)
-    render.claims_table(console, store, about, limit)
+    render.claims_table(console, _read(lambda: list(queries.iter_records(
+        store, "claims", queries.Filters(text=about), limit=limit))))
 
 
 @app.command()
@@ -406,11 +345,19 @@ def conflicts(
         str, typer.Option(help="conflict, agreement, refinement or all.")
     ] = "conflict",
     db: DbOption = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option()] = 200,
 ) -> None:
     """Claims that conflict (or agree, or refine one another) across and within articles."""
+    from pressgraph.store import queries
+
+    if relation not in (*queries.RELATIONS, "all"):
+        raise fail(f"--relation {relation!r}: use one of {', '.join(queries.RELATIONS)} or all")
     since = _check_date(since, "--since")
+    filters = queries.Filters(since=since, relation=None if relation == "all" else relation)
     store = open_store(db)
-    render.conflicts_table(console, store, since, relation)
+    rows = _read(lambda: list(queries.iter_records(store, "conflicts", filters, limit=limit)))
+    total = _read(lambda: queries.list_conflicts(store, filters, limit=1).total)
+    render.conflicts_table(console, rows, total, relation)
 
 
 @app.command()
@@ -418,6 +365,27 @@ def summary(db: DbOption = Path(DEFAULT_DB)) -> None:
     """A readable summary of what the database holds."""
     store = open_store(db)
     render.store_summary(console, store)
+
+
+@app.command()
+def serve(
+    db: DbOption = Path(DEFAULT_DB),
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (loopback: only this machine).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the database read-only over HTTP: the JSON API under /api (documented at /docs)
+    and the web pages."""
+    import uvicorn
+
+    from pressgraph.server import create_app
+
+    open_store(db).close()  # a missing or foreign database is refused before listening
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        report_line("warning:", f"listening on {host}: whoever reaches this address can read "
+                    "the whole database", style="yellow")
+    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
 
 
 @gazetteer_app.command("build")

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pressgraph import __version__
 from pressgraph.evaluate import Report
-from pressgraph.extract import select_extractors
 from pressgraph.model import Extraction
-from pressgraph.nlp import model_label
-from pressgraph.pipeline import PipelineConfig
-from pressgraph.store import Store
-
-
-def pipeline_label(config: PipelineConfig) -> str:
-    names = ",".join(spec.name for spec in select_extractors(list(config.extractors)))
-    return f"pressgraph {__version__}; model {model_label(config.model)}; {names}" + (
-        "; raw" if config.raw else ""
-    )
+from pressgraph.store import Store, queries
 
 
 def _interval(low: float | None, high: float | None, low_inc: bool, high_inc: bool) -> str:
@@ -58,29 +48,18 @@ def store_summary(console: Console, store: Store) -> None:
     )
     table = Table("article", "published", "title", "actors", "places", "quotes", "events",
                   title="articles", title_justify="left")
-    for row in store.conn.execute(
-        "SELECT a.id, a.published, a.title,"
-        " (SELECT COUNT(*) FROM actors WHERE article_id = a.id),"
-        " (SELECT COUNT(*) FROM places WHERE article_id = a.id),"
-        " (SELECT COUNT(*) FROM quotes WHERE article_id = a.id),"
-        " (SELECT COUNT(*) FROM events WHERE article_id = a.id)"
-        " FROM articles a ORDER BY a.published, a.id LIMIT 30"
-    ):
-        table.add_row(row[0][:12], row[1] or "", (row[2] or "")[:60], *(str(x) for x in row[3:]))
+    for row in queries.list_articles(store, limit=30).items:
+        table.add_row(row["id"][:12], row["published"] or "", (row["title"] or "")[:60],
+                      *(str(row[k]) for k in ("actors", "places", "quotes", "events")))
     console.print(table)
     top = Table("actor", "type", "articles", "mentions", "roles", title="most mentioned actors",
                 title_justify="left")
-    for row in store.conn.execute(
-        "SELECT a.name, a.type, COUNT(DISTINCT a.article_id), SUM(a.mention_count),"
-        " (SELECT GROUP_CONCAT(role, '; ') FROM (SELECT DISTINCT j.value AS role"
-        "   FROM actors b, json_each(b.roles) j"
-        "   WHERE lower(b.name) = lower(a.name) AND b.type = a.type))"
-        " FROM actors a GROUP BY lower(a.name), a.type"
-        " ORDER BY SUM(a.mention_count) DESC LIMIT 12"
-    ):
-        top.add_row(row[0], row[1], str(row[2]), str(row[3] or 0), (row[4] or "")[:70])
+    for row in queries.most_mentioned_actors(store, 12):
+        top.add_row(row["name"], row["type"], str(row["articles"]), str(row["mentions"] or 0),
+                    (row["roles"] or "")[:70])
     console.print(top)
-    conflicts_table(console, store, None, "conflict", limit=10)
+    conflicts = queries.list_conflicts(store, queries.Filters(relation="conflict"), limit=10)
+    conflicts_table(console, conflicts.items, conflicts.total, "conflict")
 
 
 def show_extraction(console: Console, extraction: Extraction) -> None:
@@ -166,65 +145,25 @@ def events_rows(console: Console, rows: list[dict[str, Any]], actors: dict[str, 
     console.print(table)
 
 
-def quotes_table(console: Console, store: Store, actor: str | None, limit: int) -> None:
-    sql = (
-        "SELECT q.*, a.name AS speaker, art.published FROM quotes q"
-        " LEFT JOIN actors a ON a.id = q.speaker_actor_id"
-        " JOIN articles art ON art.id = q.article_id"
-    )
-    params: list[Any] = []
-    if actor:
-        sql += " WHERE a.name LIKE ? OR a.aliases LIKE ? OR q.source_text LIKE ?"
-        params = [f"%{actor}%"] * 3
-    sql += " ORDER BY art.published, q.article_id, q.start LIMIT ?"
-    params.append(limit)
+def quotes_table(console: Console, rows: Iterable[dict[str, Any]]) -> None:
     table = Table("speaker", "cue", "kind", "content", "article", title="quotes",
                   title_justify="left")
-    for row in store.conn.execute(sql, params):
-        # a store made before the recipient columns existed has none
-        # (sqlite3.Row's ``in`` looks at values, so the column names are asked for)
-        recipient = row["recipient_text"] if "recipient_text" in row.keys() else None  # noqa: SIM118
+    for row in rows:
+        recipient = row.get("recipient_text")
         cue = f"{row['cue']} → {recipient}" if recipient else row["cue"]
         table.add_row(row["speaker"] or row["source_text"] or "?", cue, row["kind"],
                       row["content"][:140], f"{row['article_id'][:10]}:{row['start']}")
     console.print(table)
 
 
-def events_table(
-    console: Console, store: Store, event_type: str | None, place: str | None,
-    since: str | None, until: str | None, limit: int,
-) -> None:
-    sql = ("SELECT e.*, p.name AS place_name, p.country_code FROM events e"
-           " LEFT JOIN places p ON p.id = e.place_id WHERE 1=1")
-    params: list[Any] = []
-    if event_type:
-        sql += " AND e.event_type = ?"
-        params.append(event_type.upper())
-    if place:
-        sql += " AND (p.name LIKE ? OR p.text LIKE ? OR p.country_code = ?)"
-        params += [f"%{place}%", f"%{place}%", place.upper()]
-    if since:
-        sql += " AND e.date >= ?"
-        params.append(since)
-    if until:
-        sql += " AND e.date <= ?"
-        params.append(until)
-    sql += " ORDER BY e.date, e.article_id, e.start LIMIT ?"
-    params.append(limit)
-    events_rows(console, [dict(r) for r in store.conn.execute(sql, params)], {})
+def events_table(console: Console, rows: Iterable[dict[str, Any]]) -> None:
+    events_rows(console, list(rows), {})
 
 
-def claims_table(console: Console, store: Store, about: str | None, limit: int) -> None:
-    sql = "SELECT * FROM claims"
-    params: list[Any] = []
-    if about:
-        sql += " WHERE subject LIKE ? OR predicate LIKE ?"
-        params = [f"%{about}%", f"%{about}%"]
-    sql += " ORDER BY article_id, start LIMIT ?"
-    params.append(limit)
+def claims_table(console: Console, rows: Iterable[dict[str, Any]]) -> None:
     table = Table("claimant", "subject", "predicate", "value", "polarity", "hedge", "article",
                   title="claims", title_justify="left")
-    for r in store.conn.execute(sql, params):
+    for r in rows:
         value = _interval(r["value_low"], r["value_high"], bool(r["value_low_inclusive"]),
                           bool(r["value_high_inclusive"])) if (
             r["value_low"] is not None or r["value_high"] is not None) else ""
@@ -234,22 +173,10 @@ def claims_table(console: Console, store: Store, about: str | None, limit: int) 
 
 
 def conflicts_table(
-    console: Console, store: Store, since: str | None, relation: str, limit: int = 200
+    console: Console, rows: Iterable[dict[str, Any]], total: int, relation: str
 ) -> None:
-    sql = ("SELECT c.* FROM conflicts c JOIN articles a ON a.id = c.article_a"
-           " JOIN articles b ON b.id = c.article_b WHERE 1=1")
-    params: list[Any] = []
-    if relation != "all":
-        sql += " AND c.relation = ?"
-        params.append(relation)
-    if since:
-        sql += " AND (a.published >= ? OR b.published >= ?)"
-        params += [since, since]
-    sql += " LIMIT ?"
-    params.append(limit)
-    rows = store.conn.execute(sql, params).fetchall()
     title = "conflicts" if relation == "conflict" else f"claim relations ({relation})"
-    console.print(Text.assemble((title, "bold"), f": {len(rows)}"))
+    console.print(Text.assemble((title, "bold"), f": {total}"))
     for r in rows:
         console.print(Text.assemble("  ", (r["relation"], "bold"), " ", r["explanation"]),
                       soft_wrap=True)

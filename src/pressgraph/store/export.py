@@ -10,7 +10,7 @@ from typing import Any
 from pressgraph.model import RECORD_KINDS
 from pressgraph.store import RELATIONS_TABLE, Store
 
-FORMATS = ("jsonl", "csv", "parquet", "geojson")
+FORMATS = ("jsonl", "csv", "parquet", "geojson", "acled")
 TABLES = (
     "articles", *RECORD_KINDS, RELATIONS_TABLE, "canonical_actors", "event_clusters",
     "article_clusters",
@@ -34,6 +34,10 @@ def export_store(store: Store, out: Path, fmt: str) -> list[tuple[Path, int]]:
         return [(path, count)]
     if fmt == "geojson":
         return [export_geojson(store, out / "places.geojson")]
+    if fmt == "acled":
+        from pressgraph.store.acled_export import export_acled
+
+        return [export_acled(store, out / "events_acled.csv")]
     written = []
     for table in TABLES:
         columns = store.columns(table)

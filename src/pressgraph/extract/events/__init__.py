@@ -16,6 +16,7 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from pressgraph.extract import ParsedDocument
+from pressgraph.extract.events.acled import geo_precision, interaction, time_precision
 from pressgraph.extract.events.coder import (
     Candidate,
     acled_type,
@@ -261,6 +262,8 @@ def scored_events(parsed: ParsedDocument) -> list[tuple[Event, float]]:
                                           if p.mention_type != "dateline"], spans, need_pobj=True)
             dead, injured, size = _magnitudes(sent, cand, parsed, spans)
             acled, acled_sub = acled_type(cand)
+            inter1, inter2 = _inter(parsed, actor_id), _inter(parsed, recipient_id)
+            date = _date(sent, cand, parsed, triggers)
             out.append((Event(
                 id=stable_id(article.id, "event", start, end, t_start),
                 article_id=article.id,
@@ -279,15 +282,20 @@ def scored_events(parsed: ParsedDocument) -> list[tuple[Event, float]]:
                 recipient_id=recipient_id,
                 recipient_text=recipient_text,
                 place_id=place.id if place is not None else None,
-                date=_date(sent, cand, parsed, triggers),
+                date=date,
                 dead=dead,
                 injured=injured,
                 size=size,
                 factuality=cand.factuality,
                 acled_event_type=acled,
                 acled_sub_event_type=acled_sub,
-                inter1=_inter(parsed, actor_id),
-                inter2=_inter(parsed, recipient_id),
+                inter1=inter1,
+                inter2=inter2,
+                interaction=interaction(inter1, inter2) if acled else None,
+                fatalities=(dead or 0.0) if acled else None,
+                time_precision=time_precision(date),
+                geo_precision=geo_precision(place),
+                notes=sent.text.strip(),
             ), cand.score))
     return out
 
