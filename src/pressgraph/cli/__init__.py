@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ from rich.text import Text
 
 from pressgraph import __version__
 from pressgraph.cli import render
+from pressgraph.cli.safe_text import safe_text
 from pressgraph.store import DEFAULT_DB, Store
 
 app = typer.Typer(
@@ -39,8 +41,12 @@ ModelOption = Annotated[
 
 
 def report_line(label: str, message: object, style: str = "red") -> None:
-    """One line on stderr: a coloured label, then the message as plain text."""
-    err.print(Text.assemble((label, style), " ", str(message)))
+    """One line on stderr: a coloured label, then the message as plain text.
+
+    The message names inputs, so it goes through ``safe_text``: no escape sequence from a
+    title or file name reaches the terminal, and no message spans two lines.
+    """
+    err.print(Text.assemble((label, style), " ", safe_text(message)))
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -135,12 +141,13 @@ def ingest(
     store = open_store(db, write=True)
     pipeline_label = render.pipeline_label(config)
     # The database's own files may sit among the inputs ("ingest news/ --db news/x.db").
-    own_files = {Path(f"{db}{suffix}").resolve() for suffix in ("", "-wal", "-shm", "-journal")}
+    # realpath, not Path.resolve: it raises on a symlink loop among the inputs
+    own_files = {os.path.realpath(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
 
     def fresh_articles() -> Any:
         for item in apply_manifest(read_inputs(paths, raw=raw), manifest):
             if isinstance(item, InputError):
-                if Path(item.input).resolve() not in own_files:
+                if os.path.realpath(item.input) not in own_files:
                     failed.append(str(item))
                     report_line("failed:", item)
                 continue
@@ -160,13 +167,16 @@ def ingest(
                 if isinstance(result, ArticleFailure):
                     failed.append(str(result))
                     report_line("failed:", result)
-                elif store.write_extraction(result, pipeline_label):
+                elif isinstance(stored := _store_one(store, result, pipeline_label), str):
+                    failed.append(stored)
+                    report_line("failed:", stored)
+                elif stored:
                     ok.append(result.article.id)
                 else:
                     skipped.append(
                         f"{result.article.path}: already ingested ({result.article.id})")
                 name = Path(result.article.path).name if result.article.path else ""
-                progress.update(task, advance=1, current=name)
+                progress.update(task, advance=1, current=safe_text(name))
         # Also after a run that wrote nothing: an interrupted earlier run may have stored
         # articles and died before linking them.
         if link and store.links_stale():
@@ -182,6 +192,21 @@ def ingest(
     store.close()
     if failed:
         raise typer.Exit(1)
+
+
+def _store_one(store: Store, extraction: Any, pipeline_label: str) -> bool | str:
+    """True when written, False when already stored, else the one-line failure.
+
+    The write is one transaction, rolled back on error: a record the database refuses costs
+    that article, not the batch.
+    """
+    import sqlite3
+
+    try:
+        return store.write_extraction(extraction, pipeline_label)
+    except (sqlite3.Error, ValueError, TypeError, OverflowError) as exc:
+        name = extraction.article.path or extraction.article.id
+        return f"{name}: could not be stored ({type(exc).__name__}: {exc})"
 
 
 @app.command()
@@ -294,7 +319,8 @@ def search(
         raise fail(f"search {query!r}: {exc}") from None
     table = Table("id", "published", "title", "match", show_lines=False)
     for row in rows:
-        table.add_row(row["id"][:12], row["published"] or "", row["title"] or "", row["snippet"])
+        table.add_row(row["id"][:12], row["published"] or "", safe_text(row["title"] or ""),
+                      safe_text(row["snippet"]))
     console.print(table)
     if not rows:
         err.print("no matches")
@@ -302,7 +328,8 @@ def search(
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    # a str: Path("") would silently become the current directory
+    out: Annotated[str, typer.Option("--out", help="Output directory.")],
     db: DbOption = Path(DEFAULT_DB),
     output_format: Annotated[
         str, typer.Option("--format", help="jsonl, csv, parquet or geojson.")

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pressgraph import __version__
+from pressgraph.cli.safe_text import safe_text
 from pressgraph.evaluate import Report
 from pressgraph.extract import select_extractors
 from pressgraph.model import Extraction
@@ -43,9 +44,9 @@ def ingest_summary(
         (f"{len(failed)} failed", "red" if failed else "green"), f" -> {store.path}",
     ), soft_wrap=True)
     for line in skipped:
-        console.print(f"  skipped: {line}", soft_wrap=True)
+        console.print(f"  skipped: {safe_text(line)}", soft_wrap=True)
     for line in failed:
-        console.print(f"  failed: {line}", soft_wrap=True)
+        console.print(f"  failed: {safe_text(line)}", soft_wrap=True)
     if not quiet:
         store_summary(console, store)
 
@@ -66,7 +67,8 @@ def store_summary(console: Console, store: Store) -> None:
         " (SELECT COUNT(*) FROM events WHERE article_id = a.id)"
         " FROM articles a ORDER BY a.published, a.id LIMIT 30"
     ):
-        table.add_row(row[0][:12], row[1] or "", (row[2] or "")[:60], *(str(x) for x in row[3:]))
+        table.add_row(row[0][:12], row[1] or "", safe_text(row[2] or "")[:60],
+                      *(str(x) for x in row[3:]))
     console.print(table)
     top = Table("actor", "type", "articles", "mentions", "roles", title="most mentioned actors",
                 title_justify="left")
@@ -85,10 +87,10 @@ def store_summary(console: Console, store: Store) -> None:
 
 def show_extraction(console: Console, extraction: Extraction) -> None:
     art = extraction.article
-    console.rule(Text(art.title or "(untitled)", style="bold"))
+    console.rule(Text(safe_text(art.title or "(untitled)"), style="bold"))
     console.print(
         f"id {art.id}  published {art.published or 'unknown'}  source {art.source or '-'}"
-        f"  path {art.path or '-'}  url {art.url or '-'}", highlight=False,
+        f"  path {safe_text(art.path or '-')}  url {safe_text(art.url or '-')}", highlight=False,
     )
     actors = {a.id: a for a in extraction.actors}
     if extraction.actors:

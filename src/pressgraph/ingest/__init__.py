@@ -38,7 +38,7 @@ class InputError:
     problem: str
 
     def __str__(self) -> str:
-        return f"{display_path(self.input)}: {one_line(self.problem)}"
+        return one_line(f"{display_path(self.input)}: {self.problem}")
 
 
 Reader = Callable[[str], Iterator[Article | InputError]]
@@ -160,8 +160,12 @@ def expand_paths(paths: Sequence[str]) -> Iterator[str | InputError]:
 
     for path in paths:
         if os.path.isdir(path):
+            empty = True
             for found in _walk(path):
+                empty = False
                 yield from once(found)
+            if empty:
+                yield InputError(path, "no files in this folder")
         elif os.path.lexists(path):
             # a dangling or looping link too: opening it names the problem
             yield from once(path)
@@ -179,8 +183,44 @@ def expand_paths(paths: Sequence[str]) -> Iterator[str | InputError]:
             yield InputError(path, "no such file or directory")
 
 
+_HELD_ERRORS = 1000
+_SHOWN_PROBLEMS = 3
+
+
 def read_path(path: str) -> Iterator[Article | InputError]:
-    """Every Article in one file, and an ``InputError`` for each part that could not be read."""
+    """Every Article in one file, and an ``InputError`` for each part that could not be read.
+
+    A file that yields no Article at all is named exactly once: its problems are joined into
+    one line ("line 2: not valid JSON; line 3: no text").
+    """
+    held: list[InputError] = []
+    streaming = False
+    for item in _read_path(path):
+        if streaming:
+            yield item
+        elif isinstance(item, Article) or len(held) >= _HELD_ERRORS:
+            streaming = True
+            yield from held
+            yield item
+        else:
+            held.append(item)
+    if not streaming and held:
+        yield held[0] if len(held) == 1 else _joined(path, held)
+
+
+def _joined(path: str, errors: list[InputError]) -> InputError:
+    def part(error: InputError) -> str:
+        where = error.input.removeprefix(path).removeprefix(":")
+        if where == error.input or not where:
+            return error.problem
+        return f"line {where}: {error.problem}" if where.isdigit() else f"{where}: {error.problem}"
+
+    shown = "; ".join(part(error) for error in errors[:_SHOWN_PROBLEMS])
+    more = len(errors) - _SHOWN_PROBLEMS
+    return InputError(path, f"{shown}; and {more} more" if more > 0 else shown)
+
+
+def _read_path(path: str) -> Iterator[Article | InputError]:
     try:
         # before anything opens it: a FIFO would block the batch forever
         check_regular(path)

@@ -61,15 +61,18 @@ def display_path(path: str) -> str:
     return path
 
 
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_BROKEN = re.compile(r"[\x00\ud800-\udfff]")
+# C0/C1 controls other than tab and line breaks: terminal escapes and binary debris
+_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def valid_unicode(text: str) -> str:
-    """``text`` with lone surrogates (JSON allows ``"\\udfff"``) and NULs as U+FFFD.
+    """``text`` that SQLite, the tokenizer and a terminal all accept.
 
-    One character for one keeps every offset into the text valid.
+    Lone surrogates (JSON allows ``"\\udfff"``) and NULs become U+FFFD, other control
+    characters a space.  One character for one keeps every offset into the text valid.
     """
-    return _SURROGATES.sub("\ufffd", text).replace("\x00", "\ufffd")
+    return _CONTROLS.sub(" ", _BROKEN.sub("\ufffd", text))
 
 
 def _kind_of(mode: int) -> str:
