@@ -185,6 +185,7 @@ def expand_paths(paths: Sequence[str]) -> Iterator[str | InputError]:
 
 _HELD_ERRORS = 1000
 _SHOWN_PROBLEMS = 3
+_SHOWN_PLACES = 5
 
 
 def read_path(path: str) -> Iterator[Article | InputError]:
@@ -205,19 +206,26 @@ def read_path(path: str) -> Iterator[Article | InputError]:
         else:
             held.append(item)
     if not streaming and held:
-        yield held[0] if len(held) == 1 else _joined(path, held)
+        yield held[0] if len(held) == 1 and held[0].input == path else _joined(path, held)
 
 
 def _joined(path: str, errors: list[InputError]) -> InputError:
-    def part(error: InputError) -> str:
+    """One line for all of a file's problems: "lines 2, 5: no real words; line 3: ..."."""
+    by_problem: dict[str, list[str]] = {}
+    for error in errors:
         where = error.input.removeprefix(path).removeprefix(":")
-        if where == error.input or not where:
-            return error.problem
-        return f"line {where}: {error.problem}" if where.isdigit() else f"{where}: {error.problem}"
-
-    shown = "; ".join(part(error) for error in errors[:_SHOWN_PROBLEMS])
-    more = len(errors) - _SHOWN_PROBLEMS
-    return InputError(path, f"{shown}; and {more} more" if more > 0 else shown)
+        by_problem.setdefault(error.problem, []).append("" if where == error.input else where)
+    parts = []
+    for problem, places in list(by_problem.items())[:_SHOWN_PROBLEMS]:
+        places = [place for place in places if place]
+        if not places:
+            parts.append(problem)
+            continue
+        label = ("line " if len(places) == 1 else "lines ") if places[0].isdigit() else ""
+        shown = ", ".join(places[:_SHOWN_PLACES]) + (", ..." if len(places) > _SHOWN_PLACES else "")
+        parts.append(f"{label}{shown}: {problem}")
+    more = len(by_problem) - _SHOWN_PROBLEMS
+    return InputError(path, "; ".join(parts) + (f"; and {more} other problems" if more > 0 else ""))
 
 
 def _read_path(path: str) -> Iterator[Article | InputError]:

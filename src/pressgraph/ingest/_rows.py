@@ -31,7 +31,7 @@ def _pick(
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, allowed):
-            raise ReadProblem(f"{key!r} is a {_json_type(value)}, not a string")
+            raise ReadProblem(f"{key!r} is a {json_type(value)}, not a string")
         if isinstance(value, float) and not math.isfinite(value):
             raise ReadProblem(f"{key!r} is {value!r}, not a string")
         text = str(value)
@@ -40,8 +40,9 @@ def _pick(
     return None
 
 
-def _json_type(value: object) -> str:
-    names = {bool: "boolean", int: "number", float: "number", dict: "object", list: "array"}
+def json_type(value: object) -> str:
+    names = {bool: "boolean", int: "number", float: "number", str: "string", dict: "object",
+             list: "array"}
     return names.get(type(value), type(value).__name__)
 
 

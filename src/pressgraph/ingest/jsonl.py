@@ -13,7 +13,7 @@ from pressgraph.ingest._common import (
     looks_binary,
     open_input,
 )
-from pressgraph.ingest._rows import article_from_row
+from pressgraph.ingest._rows import article_from_row, json_type
 from pressgraph.ingest.limits import MAX_JSONL_LINE_BYTES, MIB
 from pressgraph.model import Article
 
@@ -32,7 +32,7 @@ def _row(raw_line: bytes) -> dict[str, object]:
     except RecursionError:
         raise ReadProblem("not valid JSON here (nested too deeply)") from None
     if not isinstance(row, dict):
-        raise ReadProblem(f"a JSON {type(row).__name__}, not an object")
+        raise ReadProblem(f"a JSON {json_type(row)}, not an object")
     return row
 
 

@@ -228,7 +228,8 @@ def read_warc(path: str) -> Iterator[Article | InputError]:
 
     if stream.error is not None:
         detail = _stream_problem(stream.error)
-        damage = f"{damage}; {detail}" if damage else f"after record {count}, {detail}"
+        where = f"after record {count}" if count else "before the first record"
+        damage = f"{damage}; {detail}" if damage else f"{where}, {detail}"
     if damage is not None:
         yield InputError(path, damage)
     elif count == 0:
