@@ -21,8 +21,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from pressgraph.ingest.limits import MAX_ARTICLE_SECONDS
 from pressgraph.model import Article, Extraction
@@ -57,31 +57,43 @@ def _one_line(exc: BaseException) -> str:
     return f"extraction failed ({type(exc).__name__}: {text[:200]})"
 
 
-@contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Raise ``ArticleTimeout`` in the block after ``seconds`` of wall-clock time.
+class _Deadline:
+    """Raise ``ArticleTimeout`` in the ``with`` block once ``seconds`` pass without a rearm.
 
     A SIGALRM timer: only the main thread can take signals, so elsewhere (a caller's thread)
-    the block runs unbounded, as before.
+    the block runs unbounded.  Python code is interrupted at its next bytecode, and spaCy and
+    the extractors return to Python often.
     """
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or seconds <= 0:
-        yield
-        return
 
-    def expire(signum: int, frame: object) -> None:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.usable = (
+            seconds > 0
+            and hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()
+        )
+        self._previous: Any = None
+
+    def _expire(self, signum: int, frame: object) -> None:
         raise ArticleTimeout(
-            f"extraction took over {MAX_ARTICLE_SECONDS} s, the limit for one article; "
+            f"extraction took over {self.seconds:g} s, the limit for one article; "
             "split the input"
         )
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    def rearm(self) -> None:
+        if self.usable:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __enter__(self) -> _Deadline:
+        if self.usable:
+            self._previous = signal.signal(signal.SIGALRM, self._expire)
+            self.rearm()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.usable:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous)
 
 
 def process_chunk(
@@ -89,20 +101,27 @@ def process_chunk(
 ) -> list[Result]:
     """Process a chunk; if the batched run fails, retry one by one to isolate the bad article.
 
-    ``seconds`` is the time limit per article: the batched run gets it once per article.
+    ``seconds`` bounds each article: the clock restarts as each one's extraction comes out
+    (the first one's budget also covers parsing the batch).
     """
     try:
-        with _deadline(seconds * len(articles)):
-            return list(run(articles, config))
-    except Exception:
-        results: list[Result] = []
-        for article in articles:
-            try:
-                with _deadline(seconds):
-                    results.extend(run([article], config))
-            except Exception as exc:
-                results.append(ArticleFailure(article, _one_line(exc)))
-        return results
+        with _Deadline(seconds) as deadline:
+            done: list[Result] = []
+            for extraction in run(articles, config):
+                done.append(extraction)
+                deadline.rearm()
+            return done
+    except Exception as exc:
+        if len(articles) == 1:
+            return [ArticleFailure(articles[0], _one_line(exc))]
+    results: list[Result] = []
+    for article in articles:
+        try:
+            with _Deadline(seconds):
+                results.extend(run([article], config))
+        except Exception as exc:
+            results.append(ArticleFailure(article, _one_line(exc)))
+    return results
 
 
 _worker_config: PipelineConfig | None = None
