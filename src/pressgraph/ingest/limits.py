@@ -14,9 +14,9 @@ MAX_HTML_BYTES = 20 * MIB
 # whole-file readers (text, HTML, feeds, CSV) hold the file in memory; JSONL and WARC stream
 MAX_INPUT_BYTES = 64 * MIB
 MAX_JSONL_LINE_BYTES = 16 * MIB
-# Extraction time grows faster than the text (on the shared 2-core machine: 60,000 characters
-# 56 s, 80,000 65 s, 100,000 over 11 minutes; 990,000 took 482 s and 3.4 GB on the issue's).
-# A long feature runs to about 60,000 characters.
+# Parse and extraction cost grows with the text (on the shared 2-core machine, one article:
+# 40,000 characters 32 s, 80,000 65 s, 99,000 40-65 s and 0.8 GB; the 990,000 took
+# 482 s and 3.4 GB).  A long feature runs to about 60,000 characters.
 MAX_ARTICLE_CHARS = 100_000
 # Wall-clock seconds one article may spend in parsing and extraction; beyond them it fails
 # alone, with one line, and the batch goes on.
