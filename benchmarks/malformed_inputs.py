@@ -76,18 +76,34 @@ def read_each(paths: list[Path]) -> tuple[tuple[float, str], tuple[float, str]]:
     return slowest, hungriest
 
 
-def read_alone(path: Path) -> tuple[float, float, str]:
+def run_measured(command: list[str], stderr: Path) -> tuple[int, float, float]:
+    """Exit code, seconds and peak RSS (MB) of ``command``, its stderr written to ``stderr``.
+
+    The peak comes from GNU time when it is installed: a child forked from this process
+    would count this process's pages as its own until it execs.
+    """
+    report = stderr.with_suffix(".rss")
+    gnu_time = Path("/usr/bin/time")
+    wrapped = [str(gnu_time), "-f", "%M", "-o", str(report), *command]
+    started = time.perf_counter()
+    with stderr.open("w") as sink:
+        child = subprocess.Popen(wrapped if gnu_time.exists() else command,
+                                 stdout=subprocess.DEVNULL, stderr=sink,
+                                 env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+        _pid, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    peak_kb = float(report.read_text().split()[-1]) if report.exists() else usage.ru_maxrss
+    return child.returncode, seconds, peak_kb / 1024
+
+
+def read_alone(path: Path, scratch: Path) -> tuple[float, float, str]:
     """Seconds, peak RSS (MB) and the one-line result of reading ``path`` in a fresh process."""
     code = ("import sys; from pressgraph.ingest import read_path; "
-            "print(*map(str, read_path(sys.argv[1])), sep='\\n')")
-    started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
-                             text=True, env={**os.environ, "PYTHONPATH": str(REPO / "src")})
-    assert child.stdout is not None
-    output = child.stdout.read()
-    _pid, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, output.strip()
+            "print(*map(str, read_path(sys.argv[1])), sep='\\n', file=sys.stderr)")
+    output = scratch / f"{path.name}.err"
+    _code, seconds, peak = run_measured([sys.executable, "-c", code, str(path)], output)
+    return seconds, peak, output.read_text().strip()
 
 
 def main() -> None:
@@ -112,31 +128,26 @@ def main() -> None:
         print(f"reading, one input at a time: slowest {slow_s:.2f} s ({slow_name}); "
               f"largest peak-RSS growth {rss_mb:.0f} MB ({rss_name})")
         for path in heavy:
-            seconds, peak, result = read_alone(path)
+            seconds, peak, result = read_alone(path, Path(tmp))
             print(f"  {path.name}: {seconds:.1f} s, peak RSS {peak:.0f} MB (a fresh process): "
                   f"{safe_text(result)[len(str(path)) + 2:][:110]}")
 
         db = Path(tmp) / "fuzz.db"
         command = [sys.executable, "-c", "from pressgraph.cli import main; main()", "ingest",
                    str(corpus), "--db", str(db), "--quiet", "--no-link"]
-        errors = Path(tmp) / "stderr.txt"
-        started = time.perf_counter()
-        with errors.open("w") as sink:
-            child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=sink,
-                                     env={**os.environ, "PYTHONPATH": str(REPO / "src")})
-            _pid, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        seconds = time.perf_counter() - started
-        peak = usage.ru_maxrss / 1024
+        errors = Path(tmp) / "ingest.err"
+        returncode, seconds, peak = run_measured(command, errors)
         err = errors.read_text()
         stored = sqlite3.connect(db).execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-        named = Counter(line.split(": ", 1)[0] for line in err.splitlines()
-                        if line.startswith("failed: "))
-        print(f"one ingest over {len(planned)} inputs: exit {child.returncode} "
-              f"(aborted batches: {int(child.returncode not in (0, 1))}), "
+        named = Counter(line.removeprefix("failed: ").split(": ", 1)[0]
+                        for line in err.splitlines() if line.startswith("failed: "))
+        print(f"one ingest over {len(planned)} inputs: exit {returncode} "
+              f"(aborted batches: {int(returncode not in (0, 1))}), "
               f"{stored} of {len(goods)} good articles stored "
-              f"(lost: {len(goods) - stored}), {len(named)} inputs named in "
-              f"{sum(named.values())} failure lines, tracebacks: {err.count('Traceback')}, "
+              f"(lost: {len(goods) - stored}), {len(named)} of {len(bad)} bad inputs named "
+              f"in {sum(named.values())} failure lines (named more than once: "
+              f"{sum(count > 1 for count in named.values())}), "
+              f"tracebacks: {err.count('Traceback')}, "
               f"{seconds:.0f} s, peak RSS {peak:.0f} MB")
 
 
