@@ -124,9 +124,11 @@ def main() -> None:
         print(f"inputs: {len(bad)} malformed ({len(planned) - len(regular)} pipes and links), "
               f"{len(goods)} good, {len(heavy)} heavy cases")
 
-        (slow_s, slow_name), (rss_mb, rss_name) = read_each(regular + heavy)
-        print(f"reading, one input at a time: slowest {slow_s:.2f} s ({slow_name}); "
-              f"largest peak-RSS growth {rss_mb:.0f} MB ({rss_name})")
+        for label, paths in (("generated", regular), ("heavy", heavy)):
+            (slow_s, slow_name), (rss_mb, rss_name) = read_each(paths)
+            print(f"reading the {label} inputs one at a time: slowest {slow_s:.2f} s "
+                  f"({safe_text(slow_name)}); largest peak-RSS growth {rss_mb:.0f} MB "
+                  f"({safe_text(rss_name)})")
         for path in heavy:
             seconds, peak, result = read_alone(path, Path(tmp))
             print(f"  {path.name}: {seconds:.1f} s, peak RSS {peak:.0f} MB (a fresh process): "

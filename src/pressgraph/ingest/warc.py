@@ -130,7 +130,7 @@ class _StrictStream(io.RawIOBase):
         try:
             # read1: hand over what has been decompressed so far, not a full buffer's worth
             chunk = self._inner.read1(len(buffer))
-        except (EOFError, OSError, zlib.error, ReadProblem) as exc:
+        except (EOFError, OSError, zlib.error) as exc:
             self.error = exc
             return 0
         buffer[: len(chunk)] = chunk
