@@ -500,7 +500,8 @@ def test_a_failed_export_leaves_no_partial_file(
     monkeypatch.setattr(Store, "iter_extractions", fail_midway)
     out = tmp_path / "out"
     result = runner.invoke(app, ["export", "--out", str(out), "--db", str(small_store)])
-    assert result.exit_code != 0
+    assert result.exit_code == 2
+    assert "cannot read the store for the export (disk I/O error)" in result.output
     assert list(out.iterdir()) == []
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -25,6 +26,10 @@ TABLES = (
 )
 
 
+class ExportError(ValueError):
+    """The export cannot be written; ``str()`` is the one-line message."""
+
+
 def _prepare_dir(out: Path | str) -> Path:
     if not str(out).strip():
         raise ValueError("--out is empty: name the directory to write the export into")
@@ -38,10 +43,6 @@ def _prepare_dir(out: Path | str) -> Path:
     if not os.access(out, os.W_OK | os.X_OK):
         raise ExportError(f"{out}: the directory is not writable")
     return out
-
-
-class ExportError(ValueError):
-    """The export cannot be written; ``str()`` is the one-line message."""
 
 
 def _reason(exc: OSError) -> str:
@@ -79,6 +80,8 @@ def export_store(store: Store, out: Path | str, fmt: str) -> list[tuple[Path, in
     except OSError as exc:
         where = exc.filename if isinstance(exc.filename, str) else out
         raise ExportError(f"{where}: cannot write the export ({_reason(exc)})") from None
+    except sqlite3.Error as exc:
+        raise ExportError(f"{store.path}: cannot read the store for the export ({exc})") from None
 
 
 def _export(store: Store, out: Path, fmt: str) -> list[tuple[Path, int]]:
