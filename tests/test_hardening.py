@@ -313,6 +313,21 @@ def test_an_article_over_the_time_limit_fails_alone() -> None:
     assert str(failure).startswith("slow.txt: extraction took over")
 
 
+def test_one_refused_article_in_a_chunk_costs_only_itself() -> None:
+    def article(text: str, path: str) -> Article:
+        return Article(id=article_id_for(text), text=text, raw_text=text, path=path)
+
+    too_long = (SENTENCE + " ") * 2_200  # built by a caller, past the readers' check
+    chunk = [article(STORY, "a.txt"), article(too_long, "long.txt"),
+             article(STORY.replace("Callao", "Paita"), "b.txt")]
+    results = process_chunk(chunk, PipelineConfig(extractors=("entities",)))
+    assert [type(r).__name__ for r in results] == ["Extraction", "ArticleFailure", "Extraction"]
+    assert str(results[1]) == (
+        f"long.txt: text is {len(too_long):,} characters, over the {MAX_ARTICLE_CHARS:,}-"
+        "character limit for one article (split it into several inputs)"
+    )
+
+
 def test_an_unreadable_folder_gives_a_message(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     locked = tmp_path / "locked"

@@ -44,17 +44,16 @@ class TooLong(ArticleRefused):
     """Over ``MAX_ARTICLE_CHARS``: parse time and memory grow faster than the text."""
 
 
-def check_length(article: Article) -> None:
+def check_length(article: Article) -> Article:
     if len(article.text) > MAX_ARTICLE_CHARS:
         raise TooLong(
             f"text is {len(article.text):,} characters, over the {MAX_ARTICLE_CHARS:,}-character "
             "limit for one article (split it into several inputs)"
         )
+    return article
 
 
 def prepare(article: Article, config: PipelineConfig) -> Article:
-    # readers refuse these already; an Article built by a caller is checked here
-    check_length(article)
     article = clean_article(article, raw=config.raw)
     if not article.text.strip():
         raise NothingLeft("nothing left after cleaning (only a headline, captions or trailers)")
@@ -76,7 +75,8 @@ def run(
 ) -> Iterator[Extraction]:
     nlp = nlp or load_pipeline(config.model)
     extractors = [spec.load() for spec in select_extractors(config.extractors)]
-    prepared = (prepare(article, config) for article in articles)
+    # readers refuse long texts already; an Article built by a caller is checked here
+    prepared = (prepare(check_length(article), config) for article in articles)
     for doc, article in nlp.pipe(
         ((a.text, a) for a in prepared), as_tuples=True, batch_size=config.batch_size
     ):
