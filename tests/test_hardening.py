@@ -528,6 +528,11 @@ def test_export_refuses_an_empty_out_and_a_file(small_store: Path, tmp_path: Pat
     result = runner.invoke(app, ["export", "--out", str(a_file), "--db", str(small_store)])
     assert result.exit_code == 2 and "is a file, not a directory" in result.output
     assert len(result.output.strip().splitlines()) == 1
+    result = runner.invoke(app, ["export", "--out", str(a_file / "sub"), "--db",
+                                 str(small_store)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"error: {a_file / 'sub'}: cannot create the directory (not a directory)")
 
 
 def test_a_corrupt_gzip_stream_is_reported_not_raised(tmp_path: Path) -> None:
