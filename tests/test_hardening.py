@@ -13,6 +13,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import threading
 import time
 import zlib
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ import pytest
 from fastwarc.warc import WarcRecord, WarcRecordType
 from typer.testing import CliRunner
 
-from pressgraph.batch import ArticleFailure, process_chunk
+from pressgraph.batch import ArticleFailure, process_chunk, run_batch
 from pressgraph.cli import app
 from pressgraph.cli.safe_text import safe_text
 from pressgraph.ingest import InputError, read_inputs
@@ -396,6 +397,43 @@ def test_workers_die_with_a_killed_ingest(tmp_path: Path) -> None:
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert [pid for pid in workers if _alive(pid)] == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_worker_killed_mid_batch_loses_no_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pressgraph.batch
+
+    recoveries: list[int] = []
+    recover = pressgraph.batch._after_broken_pool
+
+    def counted(chunks: list[list[Article]], config: PipelineConfig) -> Iterator[object]:
+        recoveries.append(sum(map(len, chunks)))
+        return recover(chunks, config)
+
+    monkeypatch.setattr(pressgraph.batch, "_after_broken_pool", counted)
+    stories = [f"{STORY}\nUpdate {n}: the port of Callao stays shut.\n" for n in range(24)]
+    articles = [Article(id=article_id_for(text), text=text, raw_text=text, path=f"{n}.txt")
+                for n, text in enumerate(stories)]
+    killed: list[int] = []
+
+    def kill_a_worker() -> None:
+        deadline = time.monotonic() + 120
+        while not (workers := _children(os.getpid())) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for pid in workers[:1]:
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    killer = threading.Thread(target=kill_a_worker)
+    killer.start()
+    results = list(run_batch(articles, PipelineConfig(extractors=("entities",)), workers=2,
+                             chunk_size=1))
+    killer.join()
+    assert killed, "no worker was seen"
+    assert recoveries, "the pool never broke: the worker was killed after the work"
+    assert [r.article.path for r in results] == [a.path for a in articles]
+    assert all(not isinstance(r, ArticleFailure) for r in results), results
 
 
 def _alive(pid: int) -> bool:
