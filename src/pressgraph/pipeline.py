@@ -3,6 +3,10 @@
 ``run`` is a generator over articles (datatrove-style): it cleans each article, parses the
 batch with ``nlp.pipe`` and runs the extractors in order.  It does no I/O of its own; readers
 feed it and the store or the CLI consume it.
+
+Limits (``pressgraph.ingest.limits``, ``docs/errors.md``): an article over
+``MAX_ARTICLE_CHARS`` is refused with ``TooLong``; ``pressgraph.batch`` bounds each article's
+wall-clock time to ``MAX_ARTICLE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from spacy.language import Language
 
 from pressgraph.clean import clean_article
 from pressgraph.extract import ExtractFn, ParsedDocument, select_extractors
+from pressgraph.ingest.limits import MAX_ARTICLE_CHARS
 from pressgraph.model import Article, Extraction
 from pressgraph.nlp import load_pipeline
 
@@ -27,8 +32,25 @@ class PipelineConfig:
     batch_size: int = 16
 
 
-class NothingLeft(ValueError):
+class ArticleRefused(ValueError):
+    """An article the pipeline will not parse; ``str()`` is the one-line reason."""
+
+
+class NothingLeft(ArticleRefused):
     """Cleaning removed everything: the input held only a headline, captions or trailers."""
+
+
+class TooLong(ArticleRefused):
+    """Over ``MAX_ARTICLE_CHARS``: parse time and memory grow faster than the text."""
+
+
+def check_length(article: Article) -> Article:
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        raise TooLong(
+            f"text is {len(article.text):,} characters, over the {MAX_ARTICLE_CHARS:,}-character "
+            "limit for one article (split it into several inputs)"
+        )
+    return article
 
 
 def prepare(article: Article, config: PipelineConfig) -> Article:
@@ -53,7 +75,8 @@ def run(
 ) -> Iterator[Extraction]:
     nlp = nlp or load_pipeline(config.model)
     extractors = [spec.load() for spec in select_extractors(config.extractors)]
-    prepared = (prepare(article, config) for article in articles)
+    # readers refuse long texts already; an Article built by a caller is checked here
+    prepared = (prepare(check_length(article), config) for article in articles)
     for doc, article in nlp.pipe(
         ((a.text, a) for a in prepared), as_tuples=True, batch_size=config.batch_size
     ):

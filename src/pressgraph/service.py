@@ -11,6 +11,8 @@ input's one-line :class:`Outcome` and the batch goes on.
 from __future__ import annotations
 
 import dataclasses
+import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -169,7 +171,8 @@ def ingest(
     report = IngestReport(db=store.path)
     label = pipeline_label(config)
     # The database's own files may sit among the inputs ("ingest news/ --db news/x.db").
-    own_files = {Path(f"{db}{suffix}").resolve() for suffix in ("", "-wal", "-shm", "-journal")}
+    # realpath, not Path.resolve: it raises on a symlink loop among the inputs.
+    own_files = {os.path.realpath(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
 
     def tell(outcome: Outcome) -> None:
         if outcome.status == "stored" and outcome.article_id:
@@ -183,7 +186,7 @@ def ingest(
     def fresh_articles() -> Iterator[Article]:
         for item in apply_manifest(read_inputs(paths, raw=options.raw), manifest):
             if isinstance(item, InputError):
-                if Path(item.input).resolve() not in own_files:
+                if os.path.realpath(item.input) not in own_files:
                     tell(Outcome("failed", item.input, str(item)))
                 continue
             if store.has_article(item.id):
@@ -200,7 +203,10 @@ def ingest(
                 continue
             article = result.article
             name = article.path or article.id
-            if store.write_extraction(result, label):
+            stored = _store_one(store, result, label)
+            if isinstance(stored, str):
+                tell(Outcome("failed", name, stored, article.id))
+            elif stored:
                 tell(Outcome("stored", name, name, article.id))
             else:
                 tell(Outcome("skipped", name, f"{name}: already ingested ({article.id})",
@@ -217,6 +223,19 @@ def ingest(
     finally:
         store.close()
     return report
+
+
+def _store_one(store: Store, extraction: Extraction, label: str) -> bool | str:
+    """True when written, False when already stored, else the one-line failure.
+
+    The write is one transaction, rolled back on error: a record the database refuses costs
+    that article, not the batch.
+    """
+    try:
+        return store.write_extraction(extraction, label)
+    except (sqlite3.Error, ValueError, TypeError, OverflowError) as exc:
+        name = extraction.article.path or extraction.article.id
+        return f"{name}: could not be stored ({type(exc).__name__}: {exc})"
 
 
 def read(paths: Sequence[str], *, raw: bool = False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from rich.text import Text
 
 from pressgraph import __version__
 from pressgraph.cli import render
+from pressgraph.cli.safe_text import safe_text
 from pressgraph.store import DEFAULT_DB, Store
 
 app = typer.Typer(
@@ -40,8 +42,12 @@ ModelOption = Annotated[
 
 
 def report_line(label: str, message: object, style: str = "red") -> None:
-    """One line on stderr: a coloured label, then the message as plain text."""
-    err.print(Text.assemble((label, style), " ", str(message)))
+    """One line on stderr: a coloured label, then the message as plain text.
+
+    The message names inputs, so it goes through ``safe_text``: no escape sequence from a
+    title or file name reaches the terminal, and no message spans two lines.
+    """
+    err.print(Text.assemble((label, style), " ", safe_text(message)))
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -126,7 +132,7 @@ def ingest(
             def on_result(outcome: service.Outcome) -> None:
                 if outcome.status == "failed":
                     report_line("failed:", outcome)
-                progress.update(task, advance=1, current=Path(outcome.name).name)
+                progress.update(task, advance=1, current=safe_text(Path(outcome.name).name))
 
             report = service.ingest(paths, db, options, on_result=on_result)
     except service.ServiceError as exc:
@@ -222,7 +228,8 @@ def search(
     rows = _read(lambda: list(queries.iter_search(store, query, limit=limit)))
     table = Table("id", "published", "title", "match", show_lines=False)
     for row in rows:
-        table.add_row(row["id"][:12], row["published"] or "", row["title"] or "", row["snippet"])
+        table.add_row(row["id"][:12], row["published"] or "", safe_text(row["title"] or ""),
+                      safe_text(row["snippet"]))
     console.print(table)
     if not rows:
         err.print("no matches")
@@ -230,7 +237,8 @@ def search(
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    # a str: Path("") would silently become the current directory
+    out: Annotated[str, typer.Option("--out", help="Output directory.")],
     db: DbOption = Path(DEFAULT_DB),
     output_format: Annotated[
         str, typer.Option("--format", help="jsonl, csv, parquet, geojson or acled.")
@@ -410,7 +418,6 @@ def gazetteer_build(
 
 
 def main() -> None:
-    import os
 
     try:
         app()

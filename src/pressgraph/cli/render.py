@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pressgraph.cli.safe_text import safe_text
 from pressgraph.evaluate import Report
 from pressgraph.model import Extraction
 from pressgraph.store import Store, queries
@@ -33,9 +34,9 @@ def ingest_summary(
         (f"{len(failed)} failed", "red" if failed else "green"), f" -> {store.path}",
     ), soft_wrap=True)
     for line in skipped:
-        console.print(f"  skipped: {line}", soft_wrap=True)
+        console.print(f"  skipped: {safe_text(line)}", soft_wrap=True)
     for line in failed:
-        console.print(f"  failed: {line}", soft_wrap=True)
+        console.print(f"  failed: {safe_text(line)}", soft_wrap=True)
     if not quiet:
         store_summary(console, store)
 
@@ -49,7 +50,7 @@ def store_summary(console: Console, store: Store) -> None:
     table = Table("article", "published", "title", "actors", "places", "quotes", "events",
                   title="articles", title_justify="left")
     for row in queries.list_articles(store, limit=30).items:
-        table.add_row(row["id"][:12], row["published"] or "", (row["title"] or "")[:60],
+        table.add_row(row["id"][:12], row["published"] or "", safe_text(row["title"] or "")[:60],
                       *(str(row[k]) for k in ("actors", "places", "quotes", "events")))
     console.print(table)
     top = Table("actor", "type", "articles", "mentions", "roles", title="most mentioned actors",
@@ -64,10 +65,10 @@ def store_summary(console: Console, store: Store) -> None:
 
 def show_extraction(console: Console, extraction: Extraction) -> None:
     art = extraction.article
-    console.rule(Text(art.title or "(untitled)", style="bold"))
+    console.rule(Text(safe_text(art.title or "(untitled)"), style="bold"))
     console.print(
         f"id {art.id}  published {art.published or 'unknown'}  source {art.source or '-'}"
-        f"  path {art.path or '-'}  url {art.url or '-'}", highlight=False,
+        f"  path {safe_text(art.path or '-')}  url {safe_text(art.url or '-')}", highlight=False,
     )
     actors = {a.id: a for a in extraction.actors}
     if extraction.actors:

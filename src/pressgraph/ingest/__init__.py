@@ -19,7 +19,14 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from pressgraph.ingest._common import describe
+from pressgraph.ingest._common import (
+    ReadProblem,
+    check_regular,
+    describe,
+    display_path,
+    one_line,
+    open_input,
+)
 from pressgraph.model import Article, article_id_for
 
 
@@ -31,7 +38,7 @@ class InputError:
     problem: str
 
     def __str__(self) -> str:
-        return f"{self.input}: {self.problem}"
+        return one_line(f"{display_path(self.input)}: {self.problem}")
 
 
 Reader = Callable[[str], Iterator[Article | InputError]]
@@ -108,17 +115,31 @@ def detect_format(path: str) -> str:
     fmt = _EXTENSIONS.get(os.path.splitext(name)[1])
     if fmt is not None:
         return fmt
-    with open(path, "rb") as handle:
+    with open_input(path, max_bytes=None) as handle:
         return _sniff(handle.read(_SNIFF_BYTES))
 
 
-def _walk(directory: str) -> Iterator[str]:
-    for root, dirs, files in os.walk(directory):
+def _walk(directory: str) -> Iterator[str | InputError]:
+    """Files under ``directory``; a folder that cannot be listed becomes an InputError.
+
+    Symbolic links to folders are not followed (a link loop cannot recurse); a link to a
+    file is read, and a dangling or looping link is reported when it is opened.
+    """
+    unreadable: list[OSError] = []
+    for root, dirs, files in os.walk(directory, onerror=unreadable.append):
+        yield from (_unlisted(error) for error in unreadable)
+        unreadable.clear()
         # hidden folders are VCS metadata and editor state, never news
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
                 yield os.path.join(root, name)
+    yield from (_unlisted(error) for error in unreadable)
+
+
+def _unlisted(error: OSError) -> InputError:
+    where = error.filename if isinstance(error.filename, str) else "?"
+    return InputError(where, f"cannot list this folder ({describe(error)})")
 
 
 def expand_paths(paths: Sequence[str]) -> Iterator[str | InputError]:
@@ -128,7 +149,10 @@ def expand_paths(paths: Sequence[str]) -> Iterator[str | InputError]:
     """
     seen: set[str] = set()
 
-    def once(found: str) -> Iterator[str]:
+    def once(found: str | InputError) -> Iterator[str | InputError]:
+        if isinstance(found, InputError):
+            yield found
+            return
         key = os.path.normpath(found)
         if key not in seen:
             seen.add(key)
@@ -136,9 +160,14 @@ def expand_paths(paths: Sequence[str]) -> Iterator[str | InputError]:
 
     for path in paths:
         if os.path.isdir(path):
+            empty = True
             for found in _walk(path):
+                empty = False
                 yield from once(found)
-        elif os.path.exists(path):
+            if empty:
+                yield InputError(path, "no files in this folder")
+        elif os.path.lexists(path):
+            # a dangling or looping link too: opening it names the problem
             yield from once(path)
         elif _GLOB_CHARS.search(path):
             matches = sorted(glob.glob(path, recursive=True))
@@ -154,13 +183,61 @@ def expand_paths(paths: Sequence[str]) -> Iterator[str | InputError]:
             yield InputError(path, "no such file or directory")
 
 
+_HELD_ERRORS = 1000
+_SHOWN_PROBLEMS = 3
+_SHOWN_PLACES = 5
+
+
 def read_path(path: str) -> Iterator[Article | InputError]:
-    """Every Article in one file, and an ``InputError`` for each part that could not be read."""
+    """Every Article in one file, and an ``InputError`` for each part that could not be read.
+
+    A file that yields no Article at all is named exactly once: its problems are joined into
+    one line ("line 2: not valid JSON; line 3: no text").
+    """
+    held: list[InputError] = []
+    streaming = False
+    for item in _read_path(path):
+        if streaming:
+            yield item
+        elif isinstance(item, Article) or len(held) >= _HELD_ERRORS:
+            streaming = True
+            yield from held
+            yield item
+        else:
+            held.append(item)
+    if not streaming and held:
+        yield held[0] if len(held) == 1 and held[0].input == path else _joined(path, held)
+
+
+def _joined(path: str, errors: list[InputError]) -> InputError:
+    """One line for all of a file's problems: "lines 2, 5: no real words; line 3: ..."."""
+    by_problem: dict[str, list[str]] = {}
+    for error in errors:
+        where = error.input.removeprefix(path).removeprefix(":")
+        by_problem.setdefault(error.problem, []).append("" if where == error.input else where)
+    parts = []
+    for problem, places in list(by_problem.items())[:_SHOWN_PROBLEMS]:
+        places = [place for place in places if place]
+        if not places:
+            parts.append(problem)
+            continue
+        label = ("line " if len(places) == 1 else "lines ") if places[0].isdigit() else ""
+        shown = ", ".join(places[:_SHOWN_PLACES]) + (", ..." if len(places) > _SHOWN_PLACES else "")
+        parts.append(f"{label}{shown}: {problem}")
+    more = len(by_problem) - _SHOWN_PROBLEMS
+    return InputError(path, "; ".join(parts) + (f"; and {more} other problems" if more > 0 else ""))
+
+
+def _read_path(path: str) -> Iterator[Article | InputError]:
     try:
+        # before anything opens it: a FIFO would block the batch forever
+        check_regular(path)
         reader = _readers()[detect_format(path)]
         yield from reader(path)
     except GeneratorExit:
         raise
+    except ReadProblem as problem:
+        yield InputError(path, str(problem))
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         yield InputError(path, describe(exc))
     except Exception as exc:  # a reader bug must cost one input, not the batch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from pressgraph.ingest._common import ReadProblem, iso_date, make_article
@@ -16,23 +17,39 @@ SOURCE_KEYS = ("source",)
 AUTHOR_KEYS = ("author",)
 
 
-def _pick(row: Mapping[str, object], keys: tuple[str, ...]) -> str | None:
+def _pick(
+    row: Mapping[str, object], keys: tuple[str, ...], *, numbers: bool = True
+) -> str | None:
+    """The first non-blank value under ``keys``; numbers become strings only where allowed.
+
+    A story is never a number: ``{"text": 12345}``, ``1e999`` (inf) or ``NaN`` is a broken
+    export, not an article called "12345", "inf" or "nan".
+    """
+    allowed: tuple[type, ...] = (str, int, float) if numbers else (str,)
     for key in keys:
         value = row.get(key)
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise ReadProblem(f"{key!r} is a {type(value).__name__}, not a string")
+        if isinstance(value, bool) or not isinstance(value, allowed):
+            raise ReadProblem(f"{key!r} is a {json_type(value)}, not a string")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ReadProblem(f"{key!r} is {value!r}, not a string")
         text = str(value)
         if text.strip():
             return text
     return None
 
 
+def json_type(value: object) -> str:
+    names = {bool: "boolean", int: "number", float: "number", str: "string", dict: "object",
+             list: "array"}
+    return names.get(type(value), type(value).__name__)
+
+
 def article_from_row(row: Mapping[str, object], *, path: str, input_format: str) -> Article:
     """Raises ``ReadProblem``; the caller names the line or row in the message."""
     row = {str(key).strip().lower(): value for key, value in row.items()}
-    text = _pick(row, TEXT_KEYS)
+    text = _pick(row, TEXT_KEYS, numbers=False)
     if text is None:
         raise ReadProblem("no text (no text, body or content field)")
     return make_article(

@@ -16,14 +16,30 @@ _FIELD_LIMIT = 64 * 1024 * 1024
 _DELIMITERS = ",;\t|"
 
 
-def _dialect(header: str, path: str) -> type[csv.Dialect]:
-    if path.lower().endswith(".tsv"):
-        return csv.excel_tab
-    try:
-        # European spreadsheet exports use ';'
-        return csv.Sniffer().sniff(header, delimiters=_DELIMITERS)
-    except csv.Error:
-        return csv.excel
+class _Rfc4180(csv.excel):
+    """RFC 4180 as spreadsheets write it: ``""`` escapes a quote, quoted fields span lines."""
+
+    strict = False
+
+
+def _dialect(text: str, path: str) -> type[csv.Dialect]:
+    """Excel's quoting rules with the delimiter the header row uses.
+
+    Only the delimiter is guessed.  ``csv.Sniffer`` also guesses the quoting from the sample,
+    and on a header without quotes it turns ``doublequote`` off, which splits every row with
+    an escaped quote.  The delimiter is the candidate whose header holds a text column, else
+    the one that splits the header into the most columns.
+    """
+    delimiter = "\t" if path.lower().endswith(".tsv") else None
+    if delimiter is None:
+        scored = []
+        for candidate in _DELIMITERS:
+            rows = csv.reader(io.StringIO(text, newline=""), _Rfc4180, delimiter=candidate)
+            first = next(rows, [])
+            names = {cell.strip().lower() for cell in first}
+            scored.append((any(key in names for key in TEXT_KEYS), len(first), candidate))
+        delimiter = max(scored, key=lambda item: item[:2])[2]
+    return type("InputDialect", (_Rfc4180,), {"delimiter": delimiter})
 
 
 def read_csv(path: str) -> Iterator[Article | InputError]:
@@ -34,9 +50,9 @@ def read_csv(path: str) -> Iterator[Article | InputError]:
         return
     if csv.field_size_limit() < _FIELD_LIMIT:
         csv.field_size_limit(_FIELD_LIMIT)
-    header = text.lstrip("\n").split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=_dialect(header, path))
+    text = text.lstrip("\r\n")
     try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), dialect=_dialect(text, path))
         columns = [name.strip().lower() for name in reader.fieldnames or ()]
     except csv.Error as exc:
         yield InputError(path, f"not valid CSV ({one_line(exc)})")
@@ -47,15 +63,19 @@ def read_csv(path: str) -> Iterator[Article | InputError]:
             path, f"no text column (expected one of {', '.join(TEXT_KEYS)}; found {shown})"
         )
         return
+    rows = 0
     while True:
         try:
             row = next(reader)
         except StopIteration:
+            if rows == 0:
+                yield InputError(path, "no rows after the header")
             return
         except csv.Error as exc:
             # the csv module cannot resynchronise after a bad quote, so stop at the damage
             yield InputError(f"{path}:{reader.line_num}", f"not valid CSV ({one_line(exc)})")
             return
+        rows += 1
         # messages name the line the row ends on: the csv module's own count
         where = f"{path}:{reader.line_num}"
         # DictReader collects surplus cells under the key None

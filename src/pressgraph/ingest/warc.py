@@ -20,6 +20,7 @@ from pressgraph.ingest._common import (
     decode_bytes,
     describe,
     iso_date,
+    open_input,
 )
 from pressgraph.ingest.htmlpage import article_from_html
 from pressgraph.model import Article
@@ -29,7 +30,68 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _REQUIRED_HEADERS = ("WARC-Type", "WARC-Record-ID", "Content-Length")
 _NOT_ERRORS = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
-_Source = gzip.GzipFile | io.BufferedReader
+_CHUNK = 64 * 1024
+# A member is held until its CRC is checked; one bigger than this (a video, never a page
+# under the HTML limit) is handed on unverified rather than held in memory.
+_MAX_HELD_MEMBER = 2 * MAX_HTML_BYTES
+
+
+class _VerifiedGzip:
+    """Gzip decompression that hands out a member's bytes only once its CRC has checked out.
+
+    WARC files compress each record as its own gzip member.  Python's ``GzipFile`` streams a
+    member's bytes before reaching the CRC at its end, so a corrupt member's garbage would
+    reach the parser (and be stored as an article) before the error.  Here a damaged member
+    is dropped whole: the records before it are kept and the error reports the rest.
+    """
+
+    def __init__(self, raw: io.BufferedReader) -> None:
+        self._raw = raw
+        self._ready = bytearray()
+        self._member = bytearray()
+        self._input = b""
+        self._decompressor: Any = None
+        self._eof = False
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def read1(self, size: int) -> bytes:
+        while not self._ready and not self._eof:
+            self._fill()
+        chunk = bytes(self._ready[:size])
+        del self._ready[:size]
+        return chunk
+
+    def _fill(self) -> None:
+        if self._decompressor is None:
+            data = self._input or self._raw.read(_CHUNK)
+            # zero padding after the last member is allowed, as Python's gzip allows it
+            while data and not data.strip(b"\x00"):
+                data = self._raw.read(_CHUNK)
+            if not data:
+                self._eof = True
+                return
+            self._input = data
+            self._decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif not self._input:
+            self._input = self._raw.read(_CHUNK)
+            if not self._input:
+                raise EOFError("the last gzip member ends before its end marker")
+        # bounded output: a small damaged member must not inflate without limit
+        self._member += self._decompressor.decompress(self._input, _CHUNK)
+        self._input = self._decompressor.unconsumed_tail
+        if self._decompressor.eof:
+            self._input = self._decompressor.unused_data
+            self._decompressor = None
+            self._ready += self._member
+            self._member = bytearray()
+        elif len(self._member) > _MAX_HELD_MEMBER:
+            self._ready += self._member
+            self._member = bytearray()
+
+
+_Source = _VerifiedGzip | io.BufferedReader
 
 
 class _StrictStream(io.RawIOBase):
@@ -79,6 +141,8 @@ class _StrictStream(io.RawIOBase):
 def _stream_problem(exc: Exception) -> str:
     if isinstance(exc, EOFError):
         return "the gzip stream ends early: the file is truncated"
+    if isinstance(exc, zlib.error):
+        return f"a gzip member is corrupt, it and the records after it are not read ({exc})"
     return f"the archive is corrupt ({describe(exc)})"
 
 
@@ -120,14 +184,20 @@ def _is_success(record: Any) -> bool:
 
 def read_warc(path: str) -> Iterator[Article | InputError]:
     try:
-        with open(path, "rb") as raw:
-            gzipped = raw.read(2) == GZIP_MAGIC
+        raw = open_input(path, max_bytes=None)
+    except ReadProblem as problem:
+        yield InputError(path, str(problem))
+        return
+    try:
+        gzipped = raw.peek(2)[:2] == GZIP_MAGIC
     except OSError as exc:
+        raw.close()
         yield InputError(path, describe(exc))
         return
-    inner: _Source = gzip.GzipFile(path, "rb") if gzipped else open(path, "rb")  # noqa: SIM115
+    inner: _Source = _VerifiedGzip(raw) if gzipped else raw
     stream = _StrictStream(inner)
     count = 0
+    pages = 0
     damage: str | None = None
     try:
         records = ArchiveIterator(stream, stream_detect=False, parse_http=True)
@@ -144,6 +214,7 @@ def read_warc(path: str) -> Iterator[Article | InputError]:
                 damage = str(problem)
                 break
             if result is not None:
+                pages += 1
                 yield result
     except _NOT_ERRORS:
         raise
@@ -157,11 +228,14 @@ def read_warc(path: str) -> Iterator[Article | InputError]:
 
     if stream.error is not None:
         detail = _stream_problem(stream.error)
-        damage = f"{damage}; {detail}" if damage else f"after record {count}, {detail}"
+        where = f"after record {count}" if count else "before the first record"
+        damage = f"{damage}; {detail}" if damage else f"{where}, {detail}"
     if damage is not None:
         yield InputError(path, damage)
     elif count == 0:
         yield InputError(path, "no WARC records found")
+    elif pages == 0:
+        yield InputError(path, f"no HTML pages among its {count} WARC records")
 
 
 def _read_record(record: Any, path: str) -> Article | InputError | None:

@@ -1,9 +1,18 @@
-"""Exporting the store: JSON lines per article, or one CSV/Parquet table per record kind."""
+"""Exporting the store: JSON lines per article, or one CSV/Parquet table per record kind.
+
+Every file is written under a fresh temporary name and renamed into place, so an export
+never writes through a link planted at its name and never leaves a partial file behind.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +26,72 @@ TABLES = (
 )
 
 
-def export_store(store: Store, out: Path, fmt: str) -> list[tuple[Path, int]]:
+class ExportError(ValueError):
+    """The export cannot be written; ``str()`` is the one-line message."""
+
+
+def _prepare_dir(out: Path | str) -> Path:
+    if not str(out).strip():
+        raise ValueError("--out is empty: name the directory to write the export into")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out}: is a file, not a directory; --out names a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot create the directory ({_reason(exc)})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise ExportError(f"{out}: the directory is not writable")
+    return out
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[str]:
+    """A fresh temporary name beside ``path``, renamed over it once the block succeeds.
+
+    The temporary file is created exclusively (never through a link planted at that name), the
+    rename replaces a link at ``path`` rather than writing through it, and a failure leaves
+    nothing behind: no ``.partial`` file, no truncated export.
+    """
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    os.close(fd)
+    try:
+        yield temporary
+        if path.is_dir() and not path.is_symlink():
+            raise ExportError(f"{path}: a directory is in the way of the export file")
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def export_store(store: Store, out: Path | str, fmt: str) -> list[tuple[Path, int]]:
+    """Write the export; ``ValueError`` (one line) for a bad request or an unwritable place."""
     if fmt not in FORMATS:
         raise ValueError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
-    out.mkdir(parents=True, exist_ok=True)
+    out = _prepare_dir(out)
+    try:
+        return _export(store, out, fmt)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else out
+        raise ExportError(f"{where}: cannot write the export ({_reason(exc)})") from None
+    except sqlite3.Error as exc:
+        raise ExportError(f"{store.path}: cannot read the store for the export ({exc})") from None
+
+
+def _export(store: Store, out: Path, fmt: str) -> list[tuple[Path, int]]:
     if fmt == "jsonl":
         path = out / "articles.jsonl"
         count = 0
-        partial = path.with_name(path.name + ".partial")
-        # Written aside and renamed: a crash never leaves a truncated export behind.
-        with partial.open("w", encoding="utf-8") as fh:
+        with _replacing(path) as temporary, open(temporary, "w", encoding="utf-8") as fh:
             for extraction in store.iter_extractions():
                 fh.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
                 count += 1
-        partial.replace(path)
         return [(path, count)]
     if fmt == "geojson":
         return [export_geojson(store, out / "places.geojson")]
@@ -43,17 +104,18 @@ def export_store(store: Store, out: Path, fmt: str) -> list[tuple[Path, int]]:
         columns = store.columns(table)
         rows = [tuple(r) for r in store.conn.execute(f'SELECT * FROM "{table}"')]
         path = out / f"{table}.{fmt}"
-        if fmt == "csv":
-            with path.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(columns)
-                writer.writerows(rows)
-        else:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+        with _replacing(path) as temporary:
+            if fmt == "csv":
+                with open(temporary, "w", encoding="utf-8", newline="") as fh:
+                    writer = csv.writer(fh)
+                    writer.writerow(columns)
+                    writer.writerows(rows)
+            else:
+                import pyarrow as pa
+                import pyarrow.parquet as pq
 
-            data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
-            pq.write_table(pa.table(data) if rows else _empty_table(columns), path)
+                data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+                pq.write_table(pa.table(data) if rows else _empty_table(columns), temporary)
         written.append((path, len(rows)))
     return written
 
@@ -79,8 +141,6 @@ def export_geojson(store: Store, path: Path) -> tuple[Path, int]:
             "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
             "properties": props,
         })
-    path.write_text(
-        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
-        encoding="utf-8",
-    )
+    with _replacing(path) as temporary, open(temporary, "w", encoding="utf-8") as fh:
+        json.dump({"type": "FeatureCollection", "features": features}, fh, ensure_ascii=False)
     return path, len(features)
