@@ -11,14 +11,15 @@ from pressgraph.store.queries import iter_acled
 
 
 def export_acled(store: Store, path: Path) -> tuple[Path, int]:
+    # The export's own writer: written aside and renamed, never through a planted link.
+    from pressgraph.store.export import _replacing
+
     count = 0
-    partial = path.with_name(path.name + ".partial")
-    # Written aside and renamed: a crash never leaves a truncated table behind.
-    with partial.open("w", encoding="utf-8", newline="") as fh:
+    with _replacing(path) as temporary, open(temporary, "w", encoding="utf-8",
+                                               newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=ACLED_COLUMNS)
         writer.writeheader()
         for row in iter_acled(store):
             writer.writerow(row)
             count += 1
-    partial.replace(path)
     return path, count
