@@ -11,6 +11,9 @@
 #   world-atlas             2.0.2    ISC (data: Natural Earth, public domain)
 #                                                   countries-110m.json, as GeoJSON
 #   topojson-client         3.1.0    ISC            used here only, to write that GeoJSON
+#   swagger-ui-dist         5.36.0   Apache-2.0     swagger-ui-bundle.js, swagger-ui.css,
+#                                                   favicon-32x32.png (the API docs at /docs),
+#                                                   LICENSE, NOTICE, the bundle's licences
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=src/pressgraph/server/static/vendor
@@ -18,7 +21,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 PACKAGES=(leaflet@1.9.4 leaflet.markercluster@1.5.3 vega@6.4.0 vega-lite@6.5.0
-          world-atlas@2.0.2 topojson-client@3.1.0)
+          world-atlas@2.0.2 topojson-client@3.1.0 swagger-ui-dist@5.36.0)
 (cd "$WORK" && npm pack --silent "${PACKAGES[@]}" >/dev/null)
 for tarball in "$WORK"/*.tgz; do
     name=$(basename "$tarball" .tgz)
@@ -27,7 +30,8 @@ for tarball in "$WORK"/*.tgz; do
 done
 
 rm -rf "$OUT"
-mkdir -p "$OUT"/leaflet/images "$OUT"/leaflet.markercluster "$OUT"/vega "$OUT"/natural-earth
+mkdir -p "$OUT"/leaflet/images "$OUT"/leaflet.markercluster "$OUT"/vega "$OUT"/natural-earth \
+         "$OUT"/swagger-ui
 cp "$WORK"/leaflet-1.9.4/dist/leaflet.js "$WORK"/leaflet-1.9.4/dist/leaflet.css "$OUT"/leaflet/
 cp "$WORK"/leaflet-1.9.4/dist/images/*.png "$OUT"/leaflet/images/
 cp "$WORK"/leaflet-1.9.4/LICENSE "$OUT"/leaflet/LICENSE.txt
@@ -38,9 +42,16 @@ cp "$WORK"/leaflet.markercluster-1.5.3/MIT-LICENCE.txt "$OUT"/leaflet.markerclus
 cp "$WORK"/vega-6.4.0/build/vega.min.js "$WORK"/vega-lite-6.5.0/build/vega-lite.min.js "$OUT"/vega/
 cp "$WORK"/vega-6.4.0/LICENSE "$OUT"/vega/LICENSE-vega.txt
 cp "$WORK"/vega-lite-6.5.0/LICENSE "$OUT"/vega/LICENSE-vega-lite.txt
+cp "$WORK"/swagger-ui-dist-5.36.0/swagger-ui-bundle.js "$WORK"/swagger-ui-dist-5.36.0/swagger-ui.css \
+   "$WORK"/swagger-ui-dist-5.36.0/favicon-32x32.png "$OUT"/swagger-ui/
+# Apache-2.0 asks for its NOTICE too; the bundle's header names its third-party licences file.
+cp "$WORK"/swagger-ui-dist-5.36.0/LICENSE "$OUT"/swagger-ui/LICENSE.txt
+cp "$WORK"/swagger-ui-dist-5.36.0/NOTICE "$OUT"/swagger-ui/NOTICE.txt
+cp "$WORK"/swagger-ui-dist-5.36.0/swagger-ui-bundle.js.LICENSE.txt "$OUT"/swagger-ui/
 # The source-map comments point at files not shipped; drop them so browsers do not ask.
 sed -i '/^\/\/# sourceMappingURL=/d' "$OUT"/leaflet/leaflet.js "$OUT"/vega/*.min.js \
-    "$OUT"/leaflet.markercluster/leaflet.markercluster.js
+    "$OUT"/leaflet.markercluster/leaflet.markercluster.js "$OUT"/swagger-ui/swagger-ui-bundle.js
+sed -i '/^\/\*# sourceMappingURL=.*\*\/$/d' "$OUT"/swagger-ui/swagger-ui.css
 
 # Country outlines: TopoJSON -> GeoJSON once here, so the page loads no topojson decoder.
 # Two decimals (about 1 km) is finer than the 1:110m outlines themselves.

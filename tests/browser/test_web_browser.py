@@ -146,6 +146,25 @@ def test_actor_and_story_pages(page: Watched, examples_server: str, examples_db:
     shoot(page, screenshots, "story")
 
 
+def test_api_docs_render_from_vendored_swagger_ui(page: Watched, examples_server: str,
+                                                 screenshots: Path) -> None:
+    requested: list[str] = []
+    page.page.on("request", lambda request: requested.append(request.url))
+    page.goto(examples_server + "/docs")
+    page.page.wait_for_selector(".swagger-ui .opblock")
+    paths = page.page.locator(".swagger-ui .opblock .opblock-summary-path").all_inner_texts()
+    assert "/api/events" in {path.strip() for path in paths}
+    # Opening an operation draws its parameters from the schema, all in the page.
+    page.page.locator(".swagger-ui .opblock", has_text="/api/events").first.locator(
+        ".opblock-summary").first.click()
+    page.page.wait_for_selector(".swagger-ui .opblock.is-open .parameters")
+    shoot(page, screenshots, "api-docs")
+    assert any(url.endswith("/openapi.json") for url in requested)
+    assert any(url.endswith("/swagger-ui-bundle.js") for url in requested)
+    off_host = [url for url in requested if not url.startswith(examples_server + "/")]
+    assert not off_host, off_host
+
+
 def test_markup_in_article_text_stays_text(page: Watched, synthetic_server: str,
                                            synthetic_db: Path) -> None:
     article_id = first_id(synthetic_db, "SELECT id FROM articles WHERE title LIKE '<script>%'")

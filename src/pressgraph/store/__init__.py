@@ -10,6 +10,7 @@ The schema is versioned: ``migrations/NNNN_*.sql`` run in order, each once, reco
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -31,14 +32,18 @@ DEFAULT_DB = "pressgraph.db"
 RELATIONS_TABLE = "conflicts"
 
 
-def _migrations() -> list[tuple[int, str, str]]:
+@functools.cache
+def _migrations() -> tuple[tuple[int, str, str], ...]:
+    """(version, file name, SQL) of every shipped migration, oldest first. Read once per
+    process: the server opens a store for every request, and the files never change under it.
+    """
     folder = resources.files("pressgraph.store").joinpath("migrations")
     found = []
     for entry in folder.iterdir():
         if entry.name.endswith(".sql"):
             version = int(entry.name.split("_", 1)[0])
             found.append((version, entry.name, entry.read_text("utf-8")))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _to_sql(value: Any) -> Any:
