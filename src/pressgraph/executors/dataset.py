@@ -153,16 +153,22 @@ def _finished_parts(target: OutputDir) -> list[str]:
     return [name for name in target.names(DONE, ".json") if name in parts]
 
 
+def check_dataset(out: str) -> OutputDir:
+    """The output directory of a run, or a ``DatasetError`` saying why ``out`` is not one."""
+    target = OutputDir(out)
+    if not target.fs.isdir(target.path(PARTS)):
+        raise DatasetError(f"{out}: no {PARTS}/ folder here (run `pressgraph run ... --out "
+                           f"{out}` first)")
+    return target
+
+
 def read_parts(out: str) -> Iterator[tuple[Extraction, str]]:
     """Every finished part's articles as ``Extraction`` objects with their pipeline labels."""
     import pyarrow.parquet as pq
 
     from pressgraph.executors.parts import from_table
 
-    target = OutputDir(out)
-    if not target.fs.isdir(target.path(PARTS)):
-        raise DatasetError(f"{out}: no {PARTS}/ folder here (run `pressgraph run ... --out "
-                           f"{out}` first)")
+    target = check_dataset(out)
     for name in _finished_parts(target):
         data = target.read_bytes(f"{PARTS}/{name}.parquet")
         yield from from_table(pq.read_table(io.BytesIO(data)))
