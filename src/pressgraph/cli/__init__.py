@@ -506,7 +506,7 @@ def load_command(
     finally:
         store.close()
     console.print(f"{loaded.written} articles loaded into {db}, {loaded.already} already there"
-                  + ("; links updated" if loaded.linked else ""))
+                  + ("; links updated" if loaded.linked else ""), soft_wrap=True)
 
 
 @app.command("link")
@@ -521,7 +521,7 @@ def link_command(
     except DatasetError as exc:
         raise fail(str(exc)) from None
     for table, rows in written.items():
-        console.print(f"{out.rstrip('/')}/links/{table}.parquet  ({rows} rows)")
+        console.print(f"{out.rstrip('/')}/links/{table}.parquet  ({rows} rows)", soft_wrap=True)
 
 
 @gazetteer_app.command("build")
