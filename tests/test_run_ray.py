@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from test_run import write_inputs
 from typer.testing import CliRunner
 
 from pressgraph.cli import app
 from pressgraph.executors import failures_of, run_dataset
+from pressgraph.executors.base import ShardOutcome
+from test_run import write_inputs
 
 pytest.importorskip("ray.data", reason="the ray extra is not installed")
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
@@ -46,8 +47,6 @@ def test_ray_engine_gives_the_local_engines_parts_row_for_row(tmp_path: Path) ->
 
     # one model per actor: two actors, each reporting one load and its own memory
     markers = [p.read_text("utf-8") for p in (ray_out / "done").glob("*.json")]
-    from pressgraph.executors.base import ShardOutcome
-
     outcomes = [ShardOutcome.from_json(m) for m in markers]
     workers = {o.worker for o in outcomes}
     assert len(workers) == 2
