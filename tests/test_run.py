@@ -313,3 +313,16 @@ def test_bad_options_and_missing_engines_are_one_line(
     assert not (tmp_path / "o").exists()
     with pytest.raises(Exception, match="no parts/"):
         check_dataset(str(tmp_path / "nothing"))
+
+
+def test_readme_duckdb_query_reads_parts_and_links(local_run: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    duckdb = pytest.importorskip("duckdb", reason="duckdb is optional")
+    readme = (REPO / "README.md").read_text("utf-8")
+    query = readme.split("```sql\n", 1)[1].split("```", 1)[0]
+    shutil.copytree(local_run, tmp_path / "out")
+    link_dataset(str(tmp_path / "out"))
+    monkeypatch.chdir(tmp_path)
+    rows = dict((kind, mentions) for kind, mentions, _ in duckdb.sql(query).fetchall())
+    events = [ev.event_type for e, _ in read_parts(str(tmp_path / "out")) for ev in e.events]
+    assert rows == {kind: events.count(kind) for kind in set(events)}
