@@ -187,8 +187,12 @@ def test_killed_run_resumes_to_the_same_parts(
     finished_before = {p.stem for p in (out / "done").glob("*.json")}
     shards, _ = list_shards([str(inputs)], records_per_shard=1)
     assert 1 <= len(finished_before) < len(shards), "the kill came too late to test a resume"
-    summary = run_dataset([str(inputs)], str(out), records_per_shard=1)
+    # resumed by the local pool of two worker processes
+    summary = run_dataset([str(inputs)], str(out), records_per_shard=1, workers=2)
     assert summary.skipped == len(finished_before)
+    assert {o.shard for o in summary.outcomes} == {s.id for s in shards} - finished_before
+    pids = {int(o.worker.rsplit(":", 1)[1]) for o in summary.outcomes}
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2
     assert {p.stem for p in (out / "done").glob("*.json")} == {s.id for s in shards}
     resumed = {e.article.id: e for e, _ in read_parts(str(out))}
     whole = {e.article.id: e for e, _ in read_parts(str(local_run))}

@@ -102,6 +102,8 @@ def _progress_bar(total: int, enabled: bool) -> Any:
         TextColumn("run", style="bold"), BarColumn(), MofNCompleteColumn(),
         TextColumn("shards  {task.fields[articles]} articles", markup=False),
         console=Console(stderr=True), disable=not enabled, transient=True,
+        # no refresh thread: the local pool forks, and a thread must not hold a lock then
+        auto_refresh=False,
     )
 
 
@@ -136,6 +138,7 @@ def run_dataset(
             summary.outcomes.append(outcome)
             bar.update(task, advance=1,
                        articles=sum(o.articles for o in summary.outcomes))
+            bar.refresh()
 
         executor.execute(todo, settings, record)
     done = finished(target)

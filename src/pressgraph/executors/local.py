@@ -54,9 +54,11 @@ class LocalExecutor(Executor):
                 on_outcome(run_shard(shard, settings, load_seconds))
                 load_seconds = 0.0
             return
-        # spawn, not fork: forking a process that runs threads (rich's progress refresh, BLAS)
-        # can leave a lock held forever in the child
-        context = multiprocessing.get_context("spawn")
+        # fork where there is one: a worker starts in a moment, sharing what this process has
+        # imported (and the model, when it is loaded).  Nothing here runs a thread that could
+        # hold a lock across the fork (the progress bar is refreshed by hand, not by a thread).
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with ProcessPoolExecutor(max_workers=min(self.workers, len(shards)),
                                  mp_context=context, initializer=_init_worker,
                                  initargs=(settings,)) as pool:
