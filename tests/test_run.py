@@ -6,6 +6,7 @@ two shards), the same kind of story as a WARC page, and two example articles.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -113,21 +114,46 @@ def local_run(inputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_shards_are_files_and_row_runs_of_big_files(inputs: Path) -> None:
+def test_shards_are_files_and_runs_of_rows_of_big_files(inputs: Path) -> None:
     shards, problems = list_shards([str(inputs)], records_per_shard=2)
     assert problems == []
-    by_file: dict[str, list[tuple[int, int | None]]] = {}
+    by_file: dict[str, list[str]] = {}
     for shard in shards:
-        by_file.setdefault(Path(shard.location).name, []).append((shard.start, shard.stop))
-    # three JSONL rows, two a shard: [0, 2) and [2, end); every other file is one shard
-    assert by_file == {"wire.jsonl": [(0, 2), (2, None)], "tarn.warc": [(0, None)],
-                       "protest-dakar.txt": [(0, None)], "earthquake-van.txt": [(0, None)]}
+        by_file.setdefault(Path(shard.location).name, []).append(shard.unit)
+    # three JSONL rows, two a shard: two byte ranges; every other file is one shard
+    assert by_file == {"wire.jsonl": ["bytes", "bytes"], "tarn.warc": ["rows"],
+                       "protest-dakar.txt": ["rows"], "earthquake-van.txt": ["rows"]}
     again, _ = list_shards([str(inputs)], records_per_shard=2)
-    assert [s.id for s in again] == [s.id for s in shards]
+    assert again == shards
     assert len({s.id for s in shards}) == len(shards)
-    titles = [a.title for s in shards if s.location.endswith(".jsonl")
-              for a in read_shard(s) if isinstance(a, Article)]
-    assert titles == [story["title"] for story in STORIES]
+    titles = [[a.title for a in read_shard(s) if isinstance(a, Article)]
+              for s in shards if s.location.endswith(".jsonl")]
+    assert titles == [[STORIES[0]["title"], STORIES[1]["title"]], [STORIES[2]["title"]]]
+    paths = {a.path for s in shards for a in read_shard(s) if isinstance(a, Article)}
+    assert paths == {str(p) for p in inputs.iterdir()}
+
+
+def test_a_bad_row_is_named_by_its_line_in_the_whole_file(tmp_path: Path) -> None:
+    lines = [json.dumps(STORIES[0]), "", json.dumps(STORIES[1]), json.dumps(STORIES[2]),
+             '{"title": "cut off", "text": "no end', json.dumps({**STORIES[0], "url": "x"})]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shards, _ = list_shards([str(feed)], records_per_shard=2)
+    assert [s.first_line for s in shards] == [1, 4, 6]
+    items = [item for shard in shards for item in read_shard(shard)]
+    assert [i.title for i in items if isinstance(i, Article)] == [
+        STORIES[0]["title"], STORIES[1]["title"], STORIES[2]["title"], STORIES[0]["title"]]
+    errors = [i for i in items if isinstance(i, InputError)]
+    assert [e.input for e in errors] == [f"{feed}:5"]
+    csv_file = tmp_path / "rows.csv"
+    with csv_file.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["title", "text"])
+        writer.writerows([story["title"], story["text"]] for story in STORIES)
+    csv_shards, _ = list_shards([str(csv_file)], records_per_shard=2)
+    assert [(s.unit, s.start, s.stop) for s in csv_shards] == [("rows", 0, 2), ("rows", 2, None)]
+    assert [a.title for s in csv_shards for a in read_shard(s) if isinstance(a, Article)] == [
+        s["title"] for s in STORIES]
 
 
 def test_missing_inputs_are_reported_not_raised(tmp_path: Path) -> None:

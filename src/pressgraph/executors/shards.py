@@ -1,14 +1,17 @@
 """Inputs listed and cut into shards, the unit of work every executor hands to a worker.
 
-A shard is one input file, or for a big JSON Lines or CSV file (more than
-``records_per_shard`` rows) one run of consecutive rows of it.  WARC, HTML, feed and text
-files are always one shard each: a crawl's WARC files are already its unit of work, and
-cutting one would mean decompressing it on the driver to find record boundaries.
+A shard is one input file, or one run of ``records_per_shard`` rows of a big local JSON Lines
+or CSV file.  A JSON Lines run is a byte range that starts at a line (the driver scans the file
+for line starts once; a worker reads only its range).  A CSV record may span lines, so a CSV
+run is a range of the reader's rows: each of its workers reads the file and skips to its rows.
+WARC, HTML, feed and text files are always one shard each: a crawl's WARC files are already
+its unit of work, and cutting one would mean decompressing it on the driver to find record
+boundaries.
 
 Inputs are local paths (files, directories, globs, as ``pressgraph ingest`` takes them) or
 fsspec URLs (``file://``, ``s3://`` with s3fs installed, ...).  A shard's id is derived from
-its input's full location and its row range, so the same inputs give the same shard ids on
-every run: that is what lets a rerun find the shards that are already done.
+its input's full location and its place in the file, so the same inputs give the same shard
+ids on every run: that is what lets a rerun find the shards that are already done.
 """
 
 from __future__ import annotations
@@ -39,22 +42,26 @@ class MissingFilesystem(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Shard:
-    """``location`` is a local path or an fsspec URL; rows ``[start, stop)`` (None: to the end)."""
+    """``location`` is a local path or an fsspec URL; ``[start, stop)`` is the part of it.
+
+    ``unit`` says what ``start`` and ``stop`` count: ``"rows"``, the items the file's reader
+    yields (None: to the end); ``"bytes"``, a byte range of a JSON Lines file that begins at
+    line ``first_line``.
+    """
 
     id: str
     location: str
     start: int = 0
     stop: int | None = None
+    unit: str = "rows"
+    first_line: int = 1
 
     def to_dict(self) -> dict[str, object]:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Shard:
-        stop = data.get("stop")
-        return cls(id=str(data["id"]), location=str(data["location"]),
-                   start=int(str(data.get("start") or 0)),
-                   stop=None if stop is None else int(str(stop)))
+    def from_dict(cls, data: dict[str, Any]) -> Shard:
+        return cls(**data)
 
 
 def is_url(location: str) -> bool:
@@ -132,25 +139,49 @@ def expand_inputs(inputs: Sequence[str]) -> Iterator[str | InputError]:
                 yield key
 
 
-def _count_rows(path: str, fmt: str) -> int:
-    """A cheap estimate of how many items the reader yields (the last shard is open-ended)."""
+def _line_runs(path: str, records_per_shard: int) -> list[tuple[int, int, int]]:
+    """``(byte_start, byte_stop, first_line)`` of runs of ``records_per_shard`` non-blank lines."""
+    runs: list[tuple[int, int, int]] = []
+    offset = 0
+    records = 0
     with open(path, "rb") as handle:
-        if fmt == "jsonl":
-            return sum(1 for line in handle if line.strip())
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                if records % records_per_shard == 0:
+                    if runs:
+                        runs[-1] = (runs[-1][0], offset, runs[-1][2])
+                    runs.append((offset, -1, number))
+                records += 1
+            offset += len(line)
+    if runs:
+        runs[-1] = (runs[-1][0], offset, runs[-1][2])
+    return runs
+
+
+def _csv_rows(path: str) -> int:
+    """An estimate of the reader's rows (the last shard is open-ended, so nothing is lost)."""
+    with open(path, "rb") as handle:
         text = handle.read().decode("utf-8", errors="replace")
     return max(0, sum(1 for _ in csv.reader(text.splitlines())) - 1)
 
 
 def _shards_of(location: str, records_per_shard: int) -> list[Shard]:
+    whole = [Shard(shard_id(location), location)]
     if is_url(location) or records_per_shard <= 0:
-        return [Shard(shard_id(location), location)]
+        return whole
     try:
         fmt = detect_format(location)
-        rows = _count_rows(location, fmt) if fmt in _SPLITTABLE else 0
+        if fmt == "jsonl":
+            runs = _line_runs(location, records_per_shard)
+            if len(runs) <= 1:
+                return whole
+            return [Shard(shard_id(location, i), location, start, stop, "bytes", line)
+                    for i, (start, stop, line) in enumerate(runs)]
+        rows = _csv_rows(location) if fmt == "csv" else 0
     except OSError:
-        rows = 0  # the reader reports the problem when the shard runs
+        return whole  # the reader reports the problem when the shard runs
     if rows <= records_per_shard:
-        return [Shard(shard_id(location), location)]
+        return whole
     count = -(-rows // records_per_shard)
     return [
         Shard(shard_id(location, i), location, i * records_per_shard,
@@ -173,31 +204,51 @@ def list_shards(
     return shards, problems
 
 
-def _relabel(item: Article | InputError, local: str, location: str) -> Article | InputError:
-    if isinstance(item, InputError):
-        return InputError(item.input.replace(local, location, 1), item.problem)
-    return dataclasses.replace(item, path=location)
+def _relabel(item: Article | InputError, local: str, shard: Shard) -> Article | InputError:
+    """Name the shard's own input in what was read from a local copy of (part of) it."""
+    if isinstance(item, Article):
+        return dataclasses.replace(item, path=shard.location)
+    where = item.input
+    if where.startswith(local + ":") and shard.unit == "bytes":
+        # a line number in the copied range: the same line's number in the whole file
+        line = int(where.rsplit(":", 1)[1]) + shard.first_line - 1
+        return InputError(f"{shard.location}:{line}", item.problem)
+    return InputError(where.replace(local, shard.location, 1), item.problem)
+
+
+def _copy_range(shard: Shard, local: str) -> None:
+    if is_url(shard.location):
+        fs, path = _filesystem(shard.location)
+        if shard.unit == "bytes":
+            data = fs.cat_file(path, start=shard.start, end=shard.stop)
+            with open(local, "wb") as out:
+                out.write(data)
+        else:
+            fs.get(path, local)
+        return
+    with open(shard.location, "rb") as source, open(local, "wb") as out:
+        source.seek(shard.start)
+        out.write(source.read((shard.stop or 0) - shard.start))
 
 
 def read_shard(shard: Shard) -> Iterator[Article | InputError]:
     """The shard's articles (and unreadable parts), decoded by pressgraph's own readers.
 
-    A remote file is copied to a local temporary file first (the readers take paths); its
-    articles keep the URL as their path.
+    The readers take paths: a remote file, or a byte range of a file, is copied to a local
+    temporary file first; its articles keep the shard's location as their path.
     """
-    if not is_url(shard.location):
+    if not is_url(shard.location) and shard.unit == "rows":
         yield from itertools.islice(read_path(shard.location), shard.start, shard.stop)
         return
-    fs, path = _filesystem(shard.location)
     name = shard.location.rstrip("/").rsplit("/", 1)[-1]
     with tempfile.TemporaryDirectory(prefix="pressgraph-shard-") as folder:
         # the file name is kept: the reader is chosen by extension
         local = os.path.join(folder, name)
         try:
-            fs.get(path, local)
+            _copy_range(shard, local)
         except OSError as exc:
             yield InputError(shard.location, f"cannot fetch ({exc})")
             return
-        items = itertools.islice(read_path(local), shard.start, shard.stop)
-        for item in items:
-            yield _relabel(item, local, shard.location)
+        rows = (shard.start, shard.stop) if shard.unit == "rows" else (0, None)
+        for item in itertools.islice(read_path(local), *rows):
+            yield _relabel(item, local, shard)
