@@ -7,6 +7,7 @@ two shards), the same kind of story as a WARC page, and two example articles.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import os
@@ -331,6 +332,12 @@ def test_bad_options_and_missing_engines_are_one_line(
         (["load", str(tmp_path / "nothing"), "--db", str(tmp_path / "x.db")], "no parts/"),
         (["link", str(tmp_path / "nothing")], "no parts/"),
     ]
+    (tmp_path / "taken").write_text("a file", encoding="utf-8")
+    cases.append((["run", str(EXAMPLES), "--out", str(tmp_path / "taken")],
+                  "a file, not a directory"))
+    if importlib.util.find_spec("s3fs") is None:
+        cases.append((["run", "s3://news-bucket/2025/*.warc.gz", "--out", str(tmp_path / "o")],
+                      "reading s3:// needs s3fs (pip install s3fs)"))
     monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
     cases.append((["run", str(EXAMPLES), "--out", str(tmp_path / "o"), "--engine", "ray"],
                   "--engine ray needs Ray Data: pip install 'pressgraph[ray]'"))

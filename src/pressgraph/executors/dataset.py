@@ -124,6 +124,8 @@ def run_dataset(
     started = time.perf_counter()
     executor = make_executor(engine, workers, address)
     target = OutputDir(out)
+    if target.fs.exists(target.root) and not target.fs.isdir(target.root):
+        raise DatasetError(f"--out {out}: a file, not a directory")
     shards, listing_errors = list_shards(inputs, records_per_shard)
     summary = RunSummary(shards=len(shards), listing_errors=listing_errors)
     done = finished(target)
