@@ -8,20 +8,20 @@ Usage (from the repo root):
 Builds, in a temporary folder, ``--shards`` WARC files holding ``--articles`` HTML pages made
 from the PolNeAR train texts (``../shared/eval/quotes/polnear/train/text``; the texts are
 cycled, each repeat made distinct by a line of its own, when more articles are asked for than
-there are texts; nothing is written into the repository).  Then, in turns, for ``--repeat``
-rounds:
+there are texts; nothing is written into the repository).  Then, for ``--repeat`` rounds,
+each of these runs right after its own bare-spaCy yardstick:
 
-* bare spaCy: ``en_core_web_md``'s ``nlp.pipe`` over the same texts (already extracted from
-  the HTML), one process, BLAS on one thread: the yardstick the ratios are taken against;
 * ``pressgraph run --engine local --workers 1``;
 * ``pressgraph run --engine ray --workers 1`` and ``--workers 2`` (a local Ray cluster of as
-  many CPUs).
+  many CPUs);
+* the yardstick: ``en_core_web_md``'s bare ``nlp.pipe`` over the same texts (already extracted
+  from the HTML), in one process, BLAS on one thread.
 
 Each run is a fresh ``pressgraph run`` process into an empty output folder, so its wall time
 includes starting Ray and loading the model; the steady rate per worker (articles over the
-time its shards took) and each worker's model load time and peak RSS come from the
-completion markers.  On a shared machine only the ratios of runs made moments apart mean
-much; the fastest round of each counts.
+time its shards took), each worker's model load time and its peak RSS come from the
+completion markers.  On a shared machine only ratios to a yardstick measured moments before
+mean much; the median ratio over the rounds is reported.
 """
 
 from __future__ import annotations
@@ -152,33 +152,33 @@ def main() -> None:
               flush=True)
         rounds: list[dict[str, Any]] = []
         for round_number in range(args.repeat):
-            bare = bare_spacy(warcs)
-            row: dict[str, Any] = {"bare": bare}
-            print(f"round {round_number + 1}: bare spaCy {bare['rate']:.2f} articles/s",
-                  flush=True)
+            row: dict[str, Any] = {}
             for engine, workers in RUNS:
+                # bare spaCy right before each run: the machine's speed drifts within minutes
+                bare = bare_spacy(warcs)
                 out = folder / f"out-{round_number}-{engine}-{workers}"
                 result = pressgraph_run(warcs, out, engine, workers)
+                result["bare_rate"] = bare["rate"]
                 result["ratio_to_bare"] = result["rate"] / bare["rate"]
                 row[f"{engine}-{workers}"] = result
-                print(f"  {engine} --workers {workers}: {result['articles']} articles in "
-                      f"{result['wall_s']:.1f} s = {result['rate']:.2f} articles/s "
-                      f"({result['ratio_to_bare']:.2f}x bare spaCy on one core)", flush=True)
+                print(f"round {round_number + 1}, {engine} --workers {workers}: "
+                      f"{result['articles']} articles in {result['wall_s']:.1f} s = "
+                      f"{result['rate']:.2f} articles/s, {result['ratio_to_bare']:.2f}x bare "
+                      f"spaCy on one core ({bare['rate']:.2f} articles/s just before)",
+                      flush=True)
                 for name, w in result["per_worker"].items():
                     print(f"    worker {name}: {w['articles']} articles, steady "
-                          f"{w['rate']:.2f} articles/s, model load {w['model_load_s']:.1f} s, "
+                          f"{w['rate']:.2f} articles/s ({w['rate'] / bare['rate']:.2f}x bare), "
+                          f"model load {w['model_load_s']:.1f} s, "
                           f"peak RSS {w['peak_rss_mb']:.0f} MB", flush=True)
             rounds.append(row)
-        best = {key: max(r[key]["rate"] for r in rounds)
-                for key in ("bare", *(f"{e}-{w}" for e, w in RUNS))}
-        print("best of rounds, articles/s: " + ", ".join(f"{k} {v:.2f}" for k, v in best.items()))
-        if len(rounds) > 1:
-            for key in (f"{e}-{w}" for e, w in RUNS):
-                ratios = [r[key]["ratio_to_bare"] for r in rounds]
-                print(f"  {key}: median ratio to bare {statistics.median(ratios):.2f}")
+        for key in (f"{e}-{w}" for e, w in RUNS):
+            ratios = [r[key]["ratio_to_bare"] for r in rounds]
+            print(f"{key}: best {max(r[key]['rate'] for r in rounds):.2f} articles/s; "
+                  f"median ratio to bare spaCy {statistics.median(ratios):.2f}")
         if args.json:
             args.json.write_text(json.dumps({"articles": count, "shards": args.shards,
-                                             "rounds": rounds, "best": best}, indent=2))
+                                             "rounds": rounds}, indent=2))
 
 
 if __name__ == "__main__":

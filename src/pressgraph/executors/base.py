@@ -231,8 +231,9 @@ class Executor:
 
     name = "base"
 
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, progress: bool = True) -> None:
         self.workers = max(1, workers)
+        self.progress = progress
 
     def execute(self, shards: Sequence[Shard], settings: RunSettings,
                 on_outcome: OnOutcome) -> None:

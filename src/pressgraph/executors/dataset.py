@@ -79,18 +79,19 @@ class RunSummary:
         return list(reports.values())
 
 
-def make_executor(engine: str, workers: int = 1, address: str | None = None) -> Executor:
+def make_executor(engine: str, workers: int = 1, address: str | None = None,
+                  progress: bool = True) -> Executor:
     if engine == "local":
         if address:
             raise DatasetError("--address is for --engine ray")
         from pressgraph.executors.local import LocalExecutor
 
-        return LocalExecutor(workers)
+        return LocalExecutor(workers, progress)
     if engine == "ray":
         from pressgraph.executors.ray import RayExecutor, import_ray
 
         import_ray()  # fail before any work when Ray is missing
-        return RayExecutor(workers, address)
+        return RayExecutor(workers, address, progress)
     raise DatasetError(f"--engine {engine!r}: use one of {', '.join(ENGINES)}")
 
 
@@ -122,7 +123,7 @@ def run_dataset(
     import time
 
     started = time.perf_counter()
-    executor = make_executor(engine, workers, address)
+    executor = make_executor(engine, workers, address, progress)
     target = OutputDir(out)
     if target.fs.exists(target.root) and not target.fs.isdir(target.root):
         raise DatasetError(f"--out {out}: a file, not a directory")
@@ -133,7 +134,7 @@ def run_dataset(
     summary.skipped = len(shards) - len(todo)
     settings = RunSettings(out=out, pipeline=pipeline or PipelineConfig())
     # the local engine draws rich's bar; Ray Data draws its own
-    with _progress_bar(len(todo), progress and engine == "local") as bar:
+    with _progress_bar(len(todo), progress and executor.name == "local") as bar:
         task = bar.add_task("run", total=len(todo), articles=0)
 
         def record(outcome: ShardOutcome) -> None:

@@ -15,6 +15,7 @@ Ray is imported only here, and only when this engine is asked for.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,8 +66,9 @@ class ShardWorker:
 class RayExecutor(Executor):
     name = "ray"
 
-    def __init__(self, workers: int = 1, address: str | None = None) -> None:
-        super().__init__(workers)
+    def __init__(self, workers: int = 1, address: str | None = None,
+                 progress: bool = True) -> None:
+        super().__init__(workers, progress)
         self.address = address
 
     def execute(self, shards: Sequence[Shard], settings: RunSettings,
@@ -86,13 +88,20 @@ class RayExecutor(Executor):
             else:
                 options["num_cpus"] = self.workers
             ray.init(**options)
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = self.progress
+        if not self.progress:
+            logging.getLogger("ray.data").setLevel(logging.WARNING)
         try:
             items = [{"shard": json.dumps(shard.to_dict())} for shard in shards]
             dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
                 ShardWorker,
                 fn_constructor_kwargs={"settings": settings},
                 batch_size=1,
-                concurrency=min(self.workers, len(shards)),
+                # one shard at a time per actor: a shard is minutes of work, and a queue on a
+                # busy actor would leave another idle at the end of a run
+                compute=ray.data.ActorPoolStrategy(size=min(self.workers, len(shards)),
+                                                   max_tasks_in_flight_per_actor=1),
                 num_cpus=1,
                 batch_format="default",
                 # on the actors, so that a cluster someone else started gets it too
