@@ -395,6 +395,111 @@ def serve(
                     "the whole database", style="yellow")
     uvicorn.run(create_app(db), host=host, port=port, log_level="info")
 
+@app.command("run")
+def run_command(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files, directories, globs or fsspec URLs (s3://...).")
+    ],
+    out: Annotated[str, typer.Option("--out", help="Output directory (or fsspec URL).")],
+    engine: Annotated[str, typer.Option(help="local or ray.")] = "local",
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes / Ray actors.")] = 1,
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (default: a local Ray).")
+    ] = None,
+    records_per_shard: Annotated[
+        int, typer.Option(min=0, help="Rows per shard of a big JSONL/CSV file (0: whole file).")
+    ] = 1000,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date for articles that carry none.")
+    ] = None,
+    model: ModelOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Extract inputs into Parquet parts, one per shard; a rerun resumes where it stopped."""
+    from pressgraph.executors import DatasetError, MissingFilesystem, run_dataset
+    from pressgraph.executors.ray import EngineUnavailable
+    from pressgraph.nlp import ModelNotFound
+    from pressgraph.pipeline import PipelineConfig
+
+    config = PipelineConfig(model=model, published=_check_date(published, "--published"))
+    try:
+        # the model is loaded by each worker (its load time is part of the report)
+        summary = run_dataset(inputs, out, engine=engine, workers=workers, address=address,
+                              pipeline=config, records_per_shard=records_per_shard,
+                              progress=not quiet)
+    except (DatasetError, EngineUnavailable, MissingFilesystem, ModelNotFound) as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        report_line("interrupted:", "every finished shard is kept; run the same command "
+                    "again to resume", style="yellow")
+        raise typer.Exit(130) from None
+    _run_summary(summary, out, quiet=quiet)
+    if summary.failures:
+        raise typer.Exit(1)
+
+
+def _run_summary(summary: Any, out: str, quiet: bool) -> None:
+    new = sum(o.articles for o in summary.outcomes)
+    console.print(Text.assemble(
+        (f"{len(summary.outcomes) - len(summary.unfinished)} shards done", "bold"),
+        f" ({new} articles), {summary.skipped} already done, ",
+        (f"{len(summary.unfinished)} unfinished", "red" if summary.unfinished else "green"),
+        f"; {summary.articles} articles in {out.rstrip('/')}/parts, ",
+        (f"{summary.failures} failures", "red" if summary.failures else "green"),
+        f" in failures.jsonl ({summary.seconds:.1f} s)",
+    ), soft_wrap=True)
+    for outcome in summary.unfinished:
+        report_line("unfinished:", f"{outcome.location}: {outcome.error}")
+    workers = summary.workers()
+    if quiet or not workers:
+        return
+    table = Table("worker", "shards", "articles", "articles/s", "model load s", "peak RSS MB",
+                  title="workers", title_justify="left")
+    for w in workers:
+        rate = w.articles / w.seconds if w.seconds else 0.0
+        table.add_row(w.worker, str(w.shards), str(w.articles), f"{rate:.2f}",
+                      f"{w.model_load_seconds:.1f}", f"{w.peak_rss_mb:.0f}")
+    console.print(table)
+
+
+@app.command("load")
+def load_command(
+    out: Annotated[str, typer.Argument(help="A `pressgraph run` output directory.")],
+    db: DbOption = Path(DEFAULT_DB),
+    link: Annotated[bool, typer.Option(help="Link actors, events and claims afterwards.")] = True,
+) -> None:
+    """Load a run's Parquet parts into the database (loading twice changes nothing)."""
+    from pressgraph.executors import DatasetError, check_dataset, load_dataset
+
+    try:
+        check_dataset(out)
+    except DatasetError as exc:
+        raise fail(str(exc)) from None
+    store = open_store(db, write=True)
+    try:
+        loaded = load_dataset(out, store, link=link)
+    except DatasetError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        store.close()
+    console.print(f"{loaded.written} articles loaded into {db}, {loaded.already} already there"
+                  + ("; links updated" if loaded.linked else ""), soft_wrap=True)
+
+
+@app.command("link")
+def link_command(
+    out: Annotated[str, typer.Argument(help="A `pressgraph run` output directory.")],
+) -> None:
+    """Link a run's parts without a database: clusters and claim relations as Parquet."""
+    from pressgraph.executors import DatasetError, link_dataset
+
+    try:
+        written = link_dataset(out)
+    except DatasetError as exc:
+        raise fail(str(exc)) from None
+    for table, rows in written.items():
+        console.print(f"{out.rstrip('/')}/links/{table}.parquet  ({rows} rows)", soft_wrap=True)
+
 
 @gazetteer_app.command("build")
 def gazetteer_build(
