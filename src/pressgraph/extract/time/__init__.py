@@ -29,7 +29,8 @@ DATELINE_RE = re.compile(
     re.I,
 )
 EXTRA_RE = re.compile(
-    r"\b(?:recently|currently|the (?:near )?future|in the past|annually|"
+    r"\b(?:recently|currently|the (?:near )?future|in the past|annually|now|current|recent|"
+    r"future|"
     r"(?:earlier|later) (?:this|last) (?:week|month|year)|"
     r"(?:early|mid|late)-" + MONTH_RE + r"|"
     r"\d{1,2}:\d{2}(?:\s?(?:a\.m\.|p\.m\.|am|pm))?(?:\s(?:UTC|GMT))?|"
@@ -40,6 +41,11 @@ EXTRA_RE = re.compile(
     re.I,
 )
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
+# "now that" joins clauses, a "current account" is a balance, "future contracts" are traded:
+# TimeML's PRESENT_REF / FUTURE_REF are the time of the story
+NOT_A_TIME_AFTER = re.compile(r"[ -](?:that\b|accounts?\b|affairs\b|contracts?\b|"
+                              r"generations?\b|president\b|chairman\b)", re.I)
+NOT_A_TIME_AFTER_WORDS = frozenset(("now", "current", "future"))
 # approximators and prepositions TIMEX3 leaves out of the expression
 LEADING_RE = re.compile(r"^(?:about|around|approximately|roughly|some|nearly|almost|up to|"
                         r"at|before|after|by|until|till|from|on|in|since|during|through|"
@@ -89,7 +95,9 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
     ]
     for m in EXTRA_RE.finditer(text):
         word = m.group(0)
-        if CASE_SENSITIVE_WORDS.match(word):
+        if CASE_SENSITIVE_WORDS.match(word) or NOT_A_TIME_AFTER.match(text, m.end()) and (
+            word.lower() in NOT_A_TIME_AFTER_WORDS
+        ):
             continue
         spans.append((m.start(), m.end()))
     for tok in doc:

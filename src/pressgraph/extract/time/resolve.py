@@ -324,9 +324,11 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
         if which == "next":
             # "next Thursday": the Thursday of next week
             d = anchor - timedelta(days=anchor.weekday()) + timedelta(days=7 + wd)
-        elif which in ("this coming", "coming") or (future and which is None):
-            ahead = (wd - anchor.weekday()) % 7 or 7
-            d = anchor + timedelta(days=ahead)
+        elif which in ("this coming", "coming"):
+            d = anchor + timedelta(days=(wd - anchor.weekday()) % 7 or 7)
+        elif future and which is None:
+            # a report written on a Friday about what happens "on Friday" means that day
+            d = anchor + timedelta(days=(wd - anchor.weekday()) % 7)
         else:
             d = anchor - timedelta(days=diff)
             if which == "last" and diff == 0:
