@@ -17,7 +17,14 @@ from datetime import date, datetime
 from spacy.tokens import Doc, Span
 
 from pressgraph.extract import ParsedDocument
-from pressgraph.extract.time.resolve import MONTH_RE, WEEKDAY_RE, Resolution, resolve
+from pressgraph.extract.time.resolve import (
+    MONTH_RE,
+    WEEKDAY_RE,
+    Resolution,
+    resolve,
+    resolve_fiscal,
+)
+from pressgraph.extract.time.resolve import YEAR_BACK_RE
 from pressgraph.model import Record, TimeExpression, stable_id
 
 EXTRACTOR = "time@1"
@@ -36,6 +43,10 @@ EXTRA_RE = re.compile(
     r"\d{1,2}:\d{2}(?:\s?(?:a\.m\.|p\.m\.|am|pm))?(?:\s(?:UTC|GMT))?|"
     r"(?:(?:last|this|next)\s)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"(?:\s(?:morning|afternoon|evening|night))?|"
+    r"(?:the |this |that |its |last year's |this year's )?(?:(?:latest|current|comparable|same|"
+    r"corresponding|year-earlier|year-ago|fiscal|(?:19|20)\d\d|first|second|third|fourth)[ -])+"
+    r"(?:quarter|period)|(?:the|this|that) quarter|year-earlier|year-ago|"
+    r"the (?:current |latest |full |fiscal |current fiscal |latest fiscal )?year|"
     r"today|yesterday|tomorrow|tonight|overnight|year[- ]on[- ]year|[01]\d[0-5]\d (?:UTC|GMT)|"
     r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})\b",
     re.I,
@@ -281,6 +292,7 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         # "Saturday and Sunday", "June to September": two expressions
         parts = _split_conjoined(text, s, e, anchor)
         pieces.extend(parts)
+    reference_quarter: tuple[int, int] | None = None
     for s, e in pieces:
         s, e = _extend(text, *_strip_leading(text, s, e))
         if e <= s or AGE_RE.match(text[s:e]):
@@ -296,7 +308,16 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
             future = True if FUTURE_RE.search(text[s:e]) else None
         if text[s:e].lower() in ("march", "may") and not text[s].isupper():
             continue  # "joined the march"
-        res = resolve(text[s:e], anchor, future=future, preceded_by=prev_tok)
+        res = resolve_fiscal(text[s:e], anchor, reference_quarter)
+        if res is None:
+            res = resolve(text[s:e], anchor, future=future, preceded_by=prev_tok)
+        if res is not None and res.granularity == "quarter" and res.value and res.value[
+            -1
+        ].isdigit() and not YEAR_BACK_RE.search(text[s:e].lower()) and not YEAR_RE.search(
+            text[s:e]
+        ):
+            # the quarter the story reports on: "a year earlier" and "the period" refer to it
+            reference_quarter = (int(res.value[:4]), int(res.value[-1]))
         if res is None and anchor is None and TEMPORAL_WORD_RE.search(text[s:e]):
             # relative to a publication date we do not have: kept, never guessed
             res = Resolution("DATE", None, None, None, None, False)

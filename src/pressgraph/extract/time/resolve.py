@@ -402,6 +402,55 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     return _resolve_absolute(core, anchor, future)
 
 
+FISCAL_RE = re.compile(
+    r"(?:the |this |that |its |last year's |this year's )?"
+    r"(?:(?:latest|current|comparable|same|corresponding|year-earlier|year-ago|fiscal|"
+    r"(?P<year>(?:19|20)\d\d)|(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th))[ -])*"
+    r"(?P<unit>quarter|period|year-earlier|year-ago)")
+YEAR_BACK_RE = re.compile(r"year-earlier|year-ago|last year's|a year (?:ago|earlier)|"
+                          r"(?:the )?(?:same|corresponding) (?:quarter|period) (?:a|last) year")
+
+
+def last_reported_quarter(anchor: date) -> tuple[int, int]:
+    """The quarter a company reports on at ``anchor``: the last one that has ended."""
+    q = (anchor.month - 1) // 3
+    return (anchor.year, q) if q else (anchor.year - 1, 4)
+
+
+def resolve_fiscal(text: str, anchor: date | None, reference: tuple[int, int] | None
+                   ) -> Resolution | None:
+    """Earnings-report periods: "the quarter", "third-quarter", "the year-earlier period",
+    "a year ago" after a quarter was named.  ``reference`` is the quarter the story last
+    named (TimeML resolves these against it), else the last quarter that has ended."""
+    t = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip(" ,.;:")
+    m = FISCAL_RE.fullmatch(t)
+    back = bool(YEAR_BACK_RE.search(t))
+    if m is None and not (back and reference is not None and re.fullmatch(
+            r"(?:the )?(?:same |corresponding )?(?:quarter |period )?(?:a|last) year(?: ago|"
+            r" earlier|'s(?: quarter| period)?)?|a year (?:ago|earlier)", t)):
+        return None
+    if m is not None and m.group("unit") == "period" and not re.search(
+            r"latest|year-|comparable|same|corresponding|\d{4}", t):
+        return None  # "the period" alone: no time the reader can place
+    if anchor is None and (m is None or not m.group("year")):
+        return None
+    ref = reference or last_reported_quarter(anchor) if anchor else reference
+    year, quarter = ref if ref else (0, 0)
+    if m is not None and m.group("ord"):
+        # a quarter still to come this year is named for a forecast, one after the current
+        # quarter is last year's ("the fourth quarter" in January)
+        quarter = ORD[m.group("ord")]
+        if anchor is not None:
+            year = anchor.year if quarter <= (anchor.month - 1) // 3 + 1 else anchor.year - 1
+    if m is not None and m.group("year"):
+        year = int(m.group("year"))
+    elif back:
+        year -= 1
+    if not year or not quarter:
+        return None
+    return _quarter(year, quarter)
+
+
 def _early_end(res: Resolution) -> date:
     assert res.range_start is not None and res.range_end is not None
     span = (res.range_end - res.range_start).days
