@@ -135,7 +135,7 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
     return sorted(chosen)
 
 
-YEAR_RANGE_RE = re.compile(r"(?:from |between )?(?:19|20)\d\d ?(?:to|and|-|–) ?(?:19|20)\d\d")
+PERIOD_END_RE = re.compile(r"\s+(?:ended|ending|that ended|which ended)\s+(?=\S)")
 RATE_RE = re.compile(r"^[$£€]?[\d.,]+(?: (?:million|billion|thousand))? (?=(?:a|per|each) )")
 
 
@@ -158,8 +158,12 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _split_conjoined(text: str, s: int, e: int, anchor: date | None
                      ) -> list[tuple[int, int]]:
+    m = PERIOD_END_RE.search(text[s:e])
+    if m:
+        # "the quarter ended Sept. 30": the period and its last day, two expressions
+        return [(s, s + m.start()), (s + m.end(), e)]
     m = CONJ_SPLIT_RE.search(text[s:e])
-    if m and not YEAR_RANGE_RE.fullmatch(text[s:e]):
+    if m:
         left, right = (s, s + m.start()), (s + m.end(), e)
         lres = resolve(text[left[0]:left[1]], anchor)
         rres = resolve(text[right[0]:right[1]], anchor)
@@ -323,6 +327,10 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
             res = Resolution("DATE", None, None, None, None, False)
         elif res is None or (res.value is None and not res.resolved):
             continue  # "its third month", "the season": no time the reader can place
+        if res.granularity == "year" and PERIOD_END_RE.match(text, e) and re.search(
+            r"\byear$", text[s:e], re.I
+        ):
+            res = Resolution("DURATION", "P1Y", None, None, "year", True)  # a fiscal year
         if res.type in ("DATE", "TIME") and prev_lower == "for" and res.value and (
             res.value.startswith("P")
         ):

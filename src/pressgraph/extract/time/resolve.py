@@ -262,6 +262,9 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     if anchor is None:
         return _resolve_absolute(core, None, future)
 
+    if re.fullmatch(r"the (?:(?:current|latest|full|fiscal|calendar|same) )*year", t):
+        return _year(anchor.year)  # "for the year", "the current fiscal year": the story's year
+
     # day words
     days = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
             "the day before yesterday": -2, "day before yesterday": -2,
