@@ -43,7 +43,7 @@ EXTRA_RE = re.compile(
     r"\d{1,2}:\d{2}(?:\s?(?:a\.m\.|p\.m\.|am|pm))?(?:\s(?:UTC|GMT))?|"
     r"(?:(?:last|this|next)\s)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"(?:\s(?:morning|afternoon|evening|night))?|"
-    r"(?:the |this |that |its |last year's |this year's )?(?:(?:latest|current|comparable|same|"
+    r"(?:the |this |last year's |this year's )?(?:(?:latest|current|comparable|same|"
     r"corresponding|year-earlier|year-ago|fiscal|(?:19|20)\d\d|first|second|third|fourth)[ -])+"
     r"(?:quarter|period)|(?:the|this|that) quarter|year-earlier|year-ago|"
     r"the (?:current |latest |full |fiscal |current fiscal |latest fiscal )?year|"
@@ -304,12 +304,18 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         span = doc.char_span(s, e, alignment_mode="expand")
         prev_tok = doc[span.start - 1].text if span is not None and span.start > 0 else ""
         prev_lower = prev_tok.lower()
-        if prev_lower == "since":
+        possessive = text[e:e + 2] in ("'s", "’s")
+        if prev_lower in ("since", "ended"):
             future: bool | None = False
         elif span is not None:
             future = _tense(span, prev_lower)
         else:
             future = True if FUTURE_RE.search(text[s:e]) else None
+        if possessive and future and span is not None and not re.search(
+            r"\b(?:next|coming|upcoming)\b", text[s:e], re.I
+        ) and not any(c.lower_ in ("will", "'ll", "’ll", "shall") for c in span.root.head.children):
+            # news convention: "Thursday's air strike" is the one that has happened
+            future = False
         if text[s:e].lower() in ("march", "may") and not text[s].isupper():
             continue  # "joined the march"
         res = resolve_fiscal(text[s:e], anchor, reference_quarter)

@@ -1,0 +1,113 @@
+"""Time against TimeML conventions: earnings periods, the story's reference quarter, weekdays
+by news convention, present references, and the TimeML loader of ``evaluate time``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pressgraph.extract.time import extract_from_doc
+from pressgraph.model import TimeExpression
+
+
+@pytest.fixture(scope="module")
+def times():
+    from pressgraph.nlp import load_pipeline
+
+    nlp = load_pipeline()
+
+    def run(text: str, published: str) -> dict[str, TimeExpression]:
+        return {t.text: t for t in extract_from_doc(nlp(text), "test", published)}
+
+    return run
+
+
+def test_possessive_weekday_in_a_report_is_the_past_one(times):
+    # published on a Sunday: the air strike happened on the Thursday before
+    found = times("The toll from Thursday's air strike on the market town has risen to 51, "
+                  "the health ministry said.", "2024-03-10")
+    assert found["Thursday"].value == "2024-03-07"
+
+
+def test_future_weekday_named_on_that_weekday_is_the_same_day(times):
+    found = times("The minister will meet the unions on Friday.", "2024-03-08")  # a Friday
+    assert found["Friday"].value == "2024-03-08"
+
+
+def test_year_ago_refers_to_the_quarter_the_story_reports(times):
+    found = times("Acme Corp. said its third-quarter profit rose 12% to $40 million. A year "
+                  "earlier, the company earned $35.7 million. Sales in the quarter climbed 5%.",
+                  "1997-10-21")
+    assert found["third-quarter"].value == "1997-Q3"
+    assert found["A year earlier"].value == "1996-Q3"
+    assert found["the quarter"].value == "1997-Q3"
+
+
+def test_year_ago_without_a_quarter_is_last_year(times):
+    found = times("A year ago the town had no bus service.", "2019-10-23")
+    assert found["A year ago"].value == "2018"
+
+
+def test_period_and_its_last_day_are_two_expressions(times):
+    found = times("Net income for the quarter ended Sept. 30 fell to $2 million, and revenue "
+                  "for the year ended March 31 was $80 million.", "1997-10-21")
+    assert found["the quarter"].value == "1997-Q3"
+    assert found["Sept. 30"].value == "1997-09-30"
+    assert (found["the year"].type, found["the year"].value) == ("DURATION", "P1Y")
+    assert found["March 31"].value == "1997-03-31"
+
+
+def test_a_year_range_is_two_years(times):
+    found = times("He ran the agency from 1991 to 1996.", "2019-10-23")
+    assert (found["1991"].value, found["1996"].value) == ("1991", "1996")
+
+
+def test_present_and_past_references(times):
+    found = times("The plant is now closed after recent floods; its current owner plans to "
+                  "sell it now that prices have recovered.", "2019-10-23")
+    assert found["now"].value == "PRESENT_REF"
+    assert found["recent"].value == "PAST_REF"
+    assert found["current"].value == "PRESENT_REF"
+    assert sum(1 for t in found.values() if t.text == "now") == 1
+    assert all(t.start < 30 for t in found.values() if t.text == "now")
+
+
+def test_a_current_account_is_not_a_time(times):
+    found = times("The current account deficit widened.", "2019-10-23")
+    assert "current" not in found
+
+
+TIMEML = """<?xml version="1.0" ?>
+<TimeML>
+<DOCID>TEST1</DOCID>
+<DCT><TIMEX3 tid="t0" type="DATE" value="1998-02-13" functionInDocument="CREATION_TIME">1998-02-13</TIMEX3></DCT>
+<TEXT>
+The port reopened <TIMEX3 tid="t1" type="DATE" value="1998-02-12">Thursday</TIMEX3> after
+<TIMEX3 tid="t2" type="DURATION" value="P3D">three days</TIMEX3> of <EVENT eid="e1">storms</EVENT> &amp; floods.
+</TEXT>
+</TimeML>
+"""
+
+
+def test_timeml_loader_keeps_offsets_into_the_text(tmp_path: Path):
+    from pressgraph.evaluate.time import load_timeml_doc
+
+    path = tmp_path / "TEST1.tml"
+    path.write_text(TIMEML, encoding="utf-8")
+    doc = load_timeml_doc(path)
+    assert doc.published == "1998-02-13"
+    assert [doc.text[g.start:g.end] for g in doc.timexes] == ["Thursday", "three days"]
+    assert [(g.type, g.value) for g in doc.timexes] == [("DATE", "1998-02-12"),
+                                                        ("DURATION", "P3D")]
+    assert "storms & floods" in doc.text and "<EVENT" not in doc.text
+
+
+def test_evaluate_scores_a_timeml_directory(tmp_path: Path):
+    from pressgraph.evaluate.time import evaluate
+
+    (tmp_path / "TEST1.tml").write_text(TIMEML, encoding="utf-8")
+    report = evaluate(tmp_path)
+    assert report.counts["gold"] == 2 and "corpus: timeml" in report.notes
+    assert report.metrics["span_relaxed_f1"] == 100.0
+    assert report.metrics["value_f1"] == 100.0
