@@ -23,6 +23,7 @@ from pressgraph.extract.time.resolve import (
     Resolution,
     resolve,
     resolve_fiscal,
+    resolve_from,
 )
 from pressgraph.extract.time.resolve import YEAR_BACK_RE
 from pressgraph.model import Record, TimeExpression, stable_id
@@ -37,7 +38,8 @@ DATELINE_RE = re.compile(
 )
 EXTRA_RE = re.compile(
     r"\b(?:recently|currently|the (?:near )?future|in the past|annually|now|current|recent|"
-    r"future|"
+    r"(?:every|each) (?:day|week|month|year|morning|night|evening)|"
+    r"(?:last |on )?(?:Thanksgiving|Christmas|New Year's|Independence) Day|"
     r"(?:earlier|later) (?:this|last) (?:week|month|year)|"
     r"(?:early|mid|late)-" + MONTH_RE + r"|"
     r"\d{1,2}:\d{2}(?:\s?(?:a\.m\.|p\.m\.|am|pm))?(?:\s(?:UTC|GMT))?|"
@@ -135,6 +137,8 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
     return sorted(chosen)
 
 
+DURATION_OF_YEAR_RE = re.compile(r"(?<=months|.weeks)\s+of\s+(?=(?:19|20)\d\d$|(?:the|this|"
+                                 r"last|next) year$)")
 PERIOD_END_RE = re.compile(r"\s+(?:ended|ending|that ended|which ended)\s+(?=\S)")
 RATE_RE = re.compile(r"^[$£€]?[\d.,]+(?: (?:million|billion|thousand))? (?=(?:a|per|each) )")
 
@@ -158,6 +162,10 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _split_conjoined(text: str, s: int, e: int, anchor: date | None
                      ) -> list[tuple[int, int]]:
+    m = DURATION_OF_YEAR_RE.search(text[s:e])
+    if m:
+        # "the first nine months of 1997": TimeML marks the stretch and the year apart
+        return [(s, s + m.start()), (s + m.end(), e)]
     m = PERIOD_END_RE.search(text[s:e])
     if m:
         # "the quarter ended Sept. 30": the period and its last day, two expressions
@@ -297,6 +305,7 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         parts = _split_conjoined(text, s, e, anchor)
         pieces.extend(parts)
     reference_quarter: tuple[int, int] | None = None
+    last_date: Resolution | None = None  # the date the story last named
     for s, e in pieces:
         s, e = _extend(text, *_strip_leading(text, s, e))
         if e <= s or AGE_RE.match(text[s:e]):
@@ -319,6 +328,8 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         if text[s:e].lower() in ("march", "may") and not text[s].isupper():
             continue  # "joined the march"
         res = resolve_fiscal(text[s:e], anchor, reference_quarter)
+        if res is None and last_date is not None:
+            res = resolve_from(text[s:e], last_date)
         if res is None:
             res = resolve(text[s:e], anchor, future=future, preceded_by=prev_tok)
         if res is not None and res.granularity == "quarter" and res.value and res.value[
@@ -342,6 +353,10 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         ):
             res = Resolution("DURATION", res.value, None, None, res.granularity, True)
         found.append((s, e, res))
+        if res.type == "DATE" and res.granularity in ("day", "month") and res.value and (
+            res.value[:4].isdigit()
+        ) and not re.search(r"\b(?:today|yesterday|tomorrow|tonight)\b", text[s:e], re.I):
+            last_date = res
     found = _date_times(doc, text, found)
     # "since <event>": an open range from the event (when the article dates it) to publication
     dated = [(s, r) for s, _, r in found]

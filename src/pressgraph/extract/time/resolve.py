@@ -262,6 +262,10 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     if anchor is None:
         return _resolve_absolute(core, None, future)
 
+    m = re.fullmatch(r"(last |on )?(thanksgiving|christmas|new year's|independence) day",
+                     t)
+    if m:
+        return _holiday(m.group(2), anchor, m.group(1) == "last " or future is False)
     if re.fullmatch(r"the (?:(?:current|latest|full|fiscal|calendar|same) )*year", t):
         return _year(anchor.year)  # "for the year", "the current fiscal year": the story's year
 
@@ -433,7 +437,8 @@ def resolve_fiscal(text: str, anchor: date | None, reference: tuple[int, int] | 
             r" earlier|'s(?: quarter| period)?)?|a year (?:ago|earlier)", t)):
         return None
     if m is not None and m.group("unit") == "period" and not re.search(
-            r"latest|year-|comparable|same|corresponding|\d{4}", t):
+            r"latest|year-|comparable|\d{4}", t) and not (
+            reference is not None and re.search(r"same|corresponding", t)):
         return None  # "the period" alone: no time the reader can place
     if anchor is None and (m is None or not m.group("year")):
         return None
@@ -452,6 +457,52 @@ def resolve_fiscal(text: str, anchor: date | None, reference: tuple[int, int] | 
     if not year or not quarter:
         return None
     return _quarter(year, quarter)
+
+
+RELATIVE_RE = re.compile(NUMWORD_RE + r" " + UNIT_RE + r" (earlier|later|before|after)")
+
+
+def resolve_from(text: str, reference: Resolution) -> Resolution | None:
+    """"A year earlier", "three days later": counted from the date the story last named
+    (TimeML's reference time), at that date's granularity; None when it does not apply."""
+    t = re.sub(r"\s+", " ", text.lower()).strip(" ,.;:")
+    t = re.sub(r"^(?:just |only |about |some |nearly |almost )", "", t)
+    m = RELATIVE_RE.fullmatch(t)
+    if m is None or reference.range_start is None or reference.type != "DATE":
+        return None
+    count = _num(m.group(1))
+    if count is None or not float(count).is_integer():
+        return None
+    sign = 1 if m.group(3) in ("later", "after") else -1
+    k, unit, ref = sign * int(count), m.group(2), reference.range_start
+    if reference.granularity == "month" and unit in ("month", "year"):
+        y, mo = _shift_month(ref.year, ref.month, k * (12 if unit == "year" else 1))
+        return _month(y, mo)
+    if reference.granularity == "day" and unit in ("day", "week", "fortnight"):
+        days = k * {"day": 1, "week": 7, "fortnight": 14}[unit]
+        return _day(ref + timedelta(days=days))
+    if reference.granularity == "day" and unit in ("month", "year"):
+        y, mo = _shift_month(ref.year, ref.month, k * (12 if unit == "year" else 1))
+        return _safe_day(y, mo, min(ref.day, calendar.monthrange(y, mo)[1]))
+    return None
+
+
+def _holiday_in(name: str, year: int) -> date:
+    if name == "thanksgiving":  # the fourth Thursday of November
+        first = date(year, 11, 1)
+        return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+    return {"christmas": date(year, 12, 25), "new year's": date(year, 1, 1),
+            "independence": date(year, 7, 4)}[name]
+
+
+def _holiday(name: str, anchor: date, past: bool) -> Resolution:
+    """A yearly holiday: the next one, or the last one in a past clause."""
+    when = _holiday_in(name, anchor.year)
+    if past and when > anchor:
+        when = _holiday_in(name, anchor.year - 1)
+    elif not past and when < anchor:
+        when = _holiday_in(name, anchor.year + 1)
+    return _day(when)
 
 
 def _early_end(res: Resolution) -> date:
