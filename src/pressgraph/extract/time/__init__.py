@@ -261,7 +261,9 @@ def _tense(span: Span, prev: str = "") -> bool | None:
         return True
     if "had" in auxes:
         return False
-    if tok.lemma_ in ("expect", "schedule", "plan", "due", "set") or any(
+    if tok.lemma_ in ("expect", "schedule", "plan", "due") or (
+        tok.lemma_ == "set" and prev == "for"  # "a record set on Aug. 6" is past
+    ) or any(
         c.lemma_ in ("expect", "schedule", "plan", "due") for c in tok.children
     ):
         return True
@@ -336,7 +338,7 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
             -1
         ].isdigit() and not YEAR_BACK_RE.search(text[s:e].lower()) and not YEAR_RE.search(
             text[s:e]
-        ):
+        ) and (anchor is None or res.range_end is None or res.range_end < anchor):
             # the quarter the story reports on: "a year earlier" and "the period" refer to it
             reference_quarter = (int(res.value[:4]), int(res.value[-1]))
         if res is None and anchor is None and TEMPORAL_WORD_RE.search(text[s:e]):

@@ -443,6 +443,8 @@ def resolve_fiscal(text: str, anchor: date | None, reference: tuple[int, int] | 
     if anchor is None and (m is None or not m.group("year")):
         return None
     ref = reference or last_reported_quarter(anchor) if anchor else reference
+    if anchor is not None and m is not None and re.match(r"(?:the |this )?current quarter", t):
+        ref = (anchor.year, (anchor.month - 1) // 3 + 1)
     year, quarter = ref if ref else (0, 0)
     if m is not None and m.group("ord"):
         # a quarter still to come this year is named for a forecast, one after the current
