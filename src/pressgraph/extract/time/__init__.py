@@ -160,6 +160,28 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+CLOCK_RE = re.compile(r"(?:\d{1,2}(?::\d\d)?\s?(?:a\.m\.?|p\.m\.?|am|pm)(?:,?\s\(?(?:EST|EDT|"
+                      r"CST|CDT|PST|PDT|ET|GMT|UTC|local time)\)?)?|noon|midday)", re.I)
+DAY_AFTER_CLOCK_RE = re.compile(r"(?:" + WEEKDAY_RE + r"|" + MONTH_RE + r"\s\d{1,2}"
+                                r"|today|yesterday|tomorrow)", re.I)
+
+
+def _join_clock_and_day(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"10 p.m. Wednesday", "5 p.m. EST, Nov. 9": one TIMEX3, the clock on that day."""
+    out: list[tuple[int, int]] = []
+    for s, e in pieces:
+        if out:
+            ps, pe = out[-1]
+            if CLOCK_RE.fullmatch(text[ps:pe]) and re.fullmatch(r",?\s+(?:on\s+)?",
+                                                                  text[pe:s]) and (
+                DAY_AFTER_CLOCK_RE.fullmatch(text[s:e])
+            ):
+                out[-1] = (ps, e)
+                continue
+        out.append((s, e))
+    return out
+
+
 def _split_conjoined(text: str, s: int, e: int, anchor: date | None
                      ) -> list[tuple[int, int]]:
     m = DURATION_OF_YEAR_RE.search(text[s:e])
@@ -306,6 +328,7 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         # "Saturday and Sunday", "June to September": two expressions
         parts = _split_conjoined(text, s, e, anchor)
         pieces.extend(parts)
+    pieces = _join_clock_and_day(text, pieces)
     reference_quarter: tuple[int, int] | None = None
     last_date: Resolution | None = None  # the date the story last named
     for s, e in pieces:

@@ -647,6 +647,12 @@ def _resolve_absolute(core: str, anchor: date | None, future: bool | None
         dec = 190 + int(m.group(1))
         return Resolution("DATE", f"{dec:03d}", date(dec * 10, 1, 1), date(dec * 10 + 9, 12, 31),
                           "decade", True)
+    m = re.fullmatch(r"(?:noon|midday),? (?:on )?(.+)", core)
+    if m:
+        day = resolve(m.group(1), anchor, future=future)
+        if day is not None and day.granularity == "day" and day.value and day.resolved:
+            return Resolution("TIME", f"{day.value[:10]}T12:00", day.range_start, day.range_end,
+                              "time", True)
     if core in ("noon", "midday", "midnight") and anchor is not None:
         clock = "00:00" if core == "midnight" else "12:00"
         return Resolution("TIME", f"{anchor.isoformat()}T{clock}", anchor, anchor, "time", True)
