@@ -103,9 +103,16 @@ def anchor_date(published: str | None, text: str) -> date | None:
 
 
 def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = [
-        (e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")
-    ]
+    spans: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        start = ent.start_char
+        if ent.start > 0 and doc[ent.start - 1].lower_ in ("this", "last", "next") and (
+            ent[0].lower_ in ("year", "week", "month", "quarter", "weekend")
+        ):
+            start = doc[ent.start - 1].idx  # "this year's election": spaCy keeps only "year"
+        spans.append((start, ent.end_char))
     for m in EXTRA_RE.finditer(text):
         word = m.group(0)
         if CASE_SENSITIVE_WORDS.match(word) or NOT_A_TIME_AFTER.match(text, m.end()) and (
@@ -160,6 +167,8 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+REPORTING_LEMMAS = frozenset(("say", "tell", "report", "announce", "confirm", "deny", "claim",
+                              "add", "state", "insist", "warn", "note"))
 CLOCK_RE = re.compile(r"(?:\d{1,2}(?::\d\d)?\s?(?:a\.m\.?|p\.m\.?|am|pm)(?:,?\s\(?(?:EST|EDT|"
                       r"CST|CDT|PST|PDT|ET|GMT|UTC|local time)\)?)?|noon|midday)", re.I)
 DAY_AFTER_CLOCK_RE = re.compile(r"(?:" + WEEKDAY_RE + r"|" + MONTH_RE + r"\s\d{1,2}"
@@ -296,6 +305,10 @@ def _tense(span: Span, prev: str = "") -> bool | None:
         return None if any(a in ("could", "might") for a in auxes) else True
     if tok.tag_ == "VBD" or any(a in ("had", "was", "were", "did") for a in auxes):
         return False
+    if tok.tag_ in ("VBZ", "VBP") and not auxes and tok.lemma_ not in REPORTING_LEMMAS and (
+        re.fullmatch(WEEKDAY_RE, span.text, re.I)
+    ):
+        return True  # "Arafat meets Netanyahu Monday": news present for a coming day
     return None
 
 
