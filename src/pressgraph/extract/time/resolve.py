@@ -574,6 +574,15 @@ def _resolve_absolute(core: str, anchor: date | None, future: bool | None
         else:
             y = _infer_year(anchor, mo, None, future)
         return _month(y, mo)
+    # years said in words, as broadcast transcripts write them: "nineteen ninety-six"
+    m = re.fullmatch(r"(?:(?:the )?year )?(?:(?:" + MONTH_RE + r") )?(nineteen|twenty|two thousand)"
+                     r"(?: and)?(?: ([a-z]+(?:-[a-z]+)?))?", core)
+    if m:
+        spoken = _spoken_year(m.group(2), m.group(3))
+        if spoken is not None:
+            if m.group(1):
+                return _month(spoken, MONTHS[m.group(1)])
+            return _year(spoken)
     # years, fiscal years, decades
     m = re.fullmatch(r"(?:(?:the )?(?:fiscal|fy|financial year|calendar year|year|"
                      r"early|mid|late|end of|the end of)[ -]?)?((?:1[5-9]|20|21)\d\d)", core)
@@ -657,6 +666,20 @@ def _resolve_absolute(core: str, anchor: date | None, future: bool | None
         clock = "00:00" if core == "midnight" else "12:00"
         return Resolution("TIME", f"{anchor.isoformat()}T{clock}", anchor, anchor, "time", True)
     return _dateparser(core, anchor, future)
+
+
+def _spoken_year(head: str, rest: str | None) -> int | None:
+    tail = 0
+    if rest:
+        value = words_value(rest.split("-"))
+        if value is None or not float(value).is_integer() or not 0 < value < 100:
+            return None
+        tail = int(value)
+    if head == "two thousand":
+        return 2000 + tail
+    if not rest:
+        return None  # "nineteen" alone is a number
+    return (1900 if head == "nineteen" else 2000) + tail
 
 
 def _month_day(anchor: date | None, mo: int, d: int, year: str | None, future: bool | None,
