@@ -168,7 +168,8 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     t = text.lower().strip()
     t = re.sub(r"[’`]", "'", t)
     t = re.sub(r"\s+", " ", t)
-    t = re.sub(r"^(?:on|in|at|by|during|until|till|from|of|around|about|since) ", "", t)
+    t = re.sub(r"^(?:on|in|at|by|during|until|till|from|of|around|about|since|between) ", "",
+               t)
     t = re.sub(r"'s$", "", t).strip(" ,.;:")
     core = re.sub(r"^the ", "", t)
     prev = preceded_by.lower()
@@ -183,6 +184,8 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     if core in ("now", "currently", "current", "present", "the present", "ongoing",
                 "at present", "right now", "these days", "nowadays", "today's"):
         return Resolution("DATE", "PRESENT_REF", None, anchor, None, True)
+    if re.fullmatch(r"(?:in )?recent (?:days|weeks|months|years|decades)", core):
+        return Resolution("DATE", "PAST_REF", None, anchor, None, True)  # TimeML's reading
     if core in ("recently", "recent", "past", "more recently", "lately", "previously",
                 "formerly", "once", "earlier", "in the past", "history", "recent history"):
         return Resolution("DATE", "PAST_REF", None, anchor, None, True)
