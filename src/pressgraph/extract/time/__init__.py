@@ -20,12 +20,12 @@ from pressgraph.extract import ParsedDocument
 from pressgraph.extract.time.resolve import (
     MONTH_RE,
     WEEKDAY_RE,
+    YEAR_BACK_RE,
     Resolution,
     resolve,
     resolve_fiscal,
     resolve_from,
 )
-from pressgraph.extract.time.resolve import YEAR_BACK_RE
 from pressgraph.model import Record, TimeExpression, stable_id
 
 EXTRACTOR = "time@1"
@@ -115,9 +115,9 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
         spans.append((start, ent.end_char))
     for m in EXTRA_RE.finditer(text):
         word = m.group(0)
-        if CASE_SENSITIVE_WORDS.match(word) or NOT_A_TIME_AFTER.match(text, m.end()) and (
+        if CASE_SENSITIVE_WORDS.match(word) or (NOT_A_TIME_AFTER.match(text, m.end()) and (
             word.lower() in NOT_A_TIME_AFTER_WORDS
-        ):
+        )):
             continue
         spans.append((m.start(), m.end()))
     for tok in doc:
