@@ -34,6 +34,9 @@ UNIT_CODE = {
     "year": ("Y", False), "decade": ("DE", False), "century": ("CE", False),
     "fortnight": ("W", False),
 }
+# half of one unit in the next smaller one
+HALF_UNIT = {("Y", False): "6M", ("M", False): "15D", ("W", False): "3DT12H",
+             ("D", False): "T12H", ("H", True): "30M", ("M", True): "30S"}
 ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
        "4th": 4, "final": 4, "last": 4}
 
@@ -42,7 +45,7 @@ MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|a
 WEEKDAY_RE = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|" \
     r"thu|thur|thurs|fri|sat|sun)\.?"
 PART_RE = r"(?:\s+(morning|afternoon|evening|night))?"
-NUMWORD_RE = r"(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|" \
+NUMWORD_RE = r"(\d+(?: 1/2|½)?(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|" \
     r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|" \
     r"forty|fifty|sixty|seventy|eighty|ninety|several|a few|few|many|some|a couple of|" \
     r"couple of|[a-z]+-[a-z]+|\w+ and a half)"
@@ -110,6 +113,9 @@ def _num(text: str) -> float | None:
     text = text.strip().lower()
     if text in ("a", "an", "one"):
         return 1
+    m = re.fullmatch(r"(\d+) 1/2|(\d+)½", text)
+    if m:
+        return int(m.group(1) or m.group(2)) + 0.5
     if text.endswith(" and a half"):
         base = _num(text[: -len(" and a half")])
         return base + 0.5 if base is not None else None
@@ -130,6 +136,11 @@ def _duration(n: float | None, unit: str) -> str:
     if code in ("DE", "CE"):
         # MEANTIME and most TIMEX3 corpora write a decade as ten years
         code, n = "Y", (None if n is None else n * (10 if code == "DE" else 100))
+    if n is not None and not float(n).is_integer() and float(2 * n).is_integer() and (
+        (code, is_time) in HALF_UNIT
+    ):
+        # "2 1/2 years" is P2Y6M, "5 1/2 hours" PT5H30M: TimeML writes no decimals
+        return ("PT" if is_time else "P") + f"{int(n)}{code}{HALF_UNIT[(code, is_time)]}"
     amount = "X" if n is None else (str(int(n)) if float(n).is_integer() else str(n))
     return ("PT" if is_time else "P") + amount + code
 
@@ -173,6 +184,16 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     t = re.sub(r"'s$", "", t).strip(" ,.;:")
     core = re.sub(r"^the ", "", t)
     prev = preceded_by.lower()
+    m = re.fullmatch(MONTH_RE + r",? (this|last|next) year", core)
+    if m and anchor is not None:
+        # "June last year", "April next year"
+        return _month(anchor.year + {"last": -1, "next": 1}.get(m.group(2), 0),
+                      MONTHS[m.group(1).rstrip(".")])
+    m = re.match(r"(?:earlier|later) (?=(?:today|yesterday|tomorrow|tonight|" + WEEKDAY_RE
+                 + r")\b)", core)
+    if m:
+        # "Earlier Friday, lawyers filed ...": that day
+        return resolve(core[m.end():], anchor, future=future, preceded_by=preceded_by)
     m = re.match(r"(?:late|early) (?:on |in )?(?=\w)", core)
     if m and core[m.end():] and not re.fullmatch(MONTH_RE + r"(?: \d{4})?", core[m.end():]):
         # "late on Tuesday", "early today": the day itself, at the same granularity
@@ -467,11 +488,23 @@ def resolve_fiscal(text: str, anchor: date | None, reference: tuple[int, int] | 
 RELATIVE_RE = re.compile(NUMWORD_RE + r" " + UNIT_RE + r" (earlier|later|before|after)")
 
 
+SAME_DAY_RE = re.compile(r"(?:(?:earlier|later) )?(?:that|the same|that same) (day|month|year)")
+
+
 def resolve_from(text: str, reference: Resolution) -> Resolution | None:
     """"A year earlier", "three days later": counted from the date the story last named
     (TimeML's reference time), at that date's granularity; None when it does not apply."""
     t = re.sub(r"\s+", " ", text.lower()).strip(" ,.;:")
     t = re.sub(r"^(?:just |only |about |some |nearly |almost )", "", t)
+    m = SAME_DAY_RE.fullmatch(t)
+    if m and reference.range_start is not None and reference.type == "DATE":
+        # "earlier that day", "later that year": the day (month, year) last named
+        ref = reference.range_start
+        if m.group(1) == "year":
+            return _year(ref.year)
+        if m.group(1) == "month":
+            return _month(ref.year, ref.month)
+        return _day(ref) if reference.granularity == "day" else None
     m = RELATIVE_RE.fullmatch(t)
     if m is None or reference.range_start is None or reference.type != "DATE":
         return None
