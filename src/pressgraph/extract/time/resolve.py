@@ -182,6 +182,7 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     t = re.sub(r"^(?:on|in|at|by|during|until|till|from|of|around|about|since|between) ", "",
                t)
     t = re.sub(r"'s$", "", t).strip(" ,.;:")
+    t = re.sub(r"^(?:sometime|some time) (?=(?:next|this|last|later|early|in) )", "", t)
     core = re.sub(r"^the ", "", t)
     prev = preceded_by.lower()
     m = re.fullmatch(MONTH_RE + r",? (this|last|next) year", core)
@@ -290,6 +291,9 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
                      t)
     if m:
         return _holiday(m.group(2), anchor, m.group(1) == "last " or future is False)
+    if core in ("year-end", "year end", "year's end") and anchor is not None:
+        # the last day of the year: this one, or the last one in a past clause ("since")
+        return _day(date(anchor.year - (1 if future is False else 0), 12, 31))
     if re.fullmatch(r"the (?:(?:current|latest|full|fiscal|calendar|same) )*year", t):
         return _year(anchor.year)  # "for the year", "the current fiscal year": the story's year
 
@@ -593,7 +597,7 @@ def _resolve_absolute(core: str, anchor: date | None, future: bool | None
         return _month_day(anchor, mo, int(m.group(2)), m.group(4), future, m.group(5))
     # month (year)
     m = re.fullmatch(r"(?:(early|mid|late|the end of|end of|the beginning of|the start of|"
-                     r"this|last|next) ?-?)?" + MONTH_RE + r"(?:,? (?:of )?(\d{4}))?", core)
+                     r"the middle of|middle of|this|last|next) ?-?)?" + MONTH_RE + r"(?:,? (?:of )?(\d{4}))?", core)
     if m:
         mo = MONTHS[m.group(2)]
         if m.group(3):
@@ -610,6 +614,18 @@ def _resolve_absolute(core: str, anchor: date | None, future: bool | None
         else:
             y = _infer_year(anchor, mo, None, future)
         return _month(y, mo)
+    m = re.fullmatch(r"(?:the |a |an )?(\d{1,2})(?:st|nd|rd|th)[ -]century", core)
+    if m and 1 <= int(m.group(1)) <= 21:
+        c = int(m.group(1)) - 1  # the 20th century is 1900-1999: TIMEX3 "19"
+        return Resolution("DATE", f"{c:02d}", date(max(c * 100, 1), 1, 1),
+                          date(c * 100 + 99, 12, 31), "century", True)
+    m = re.fullmatch(r"(?:the )?(twenties|thirties|forties|fifties|sixties|seventies|eighties|"
+                     r"nineties)", core)
+    if m:
+        dec = 190 + ["twenties", "thirties", "forties", "fifties", "sixties", "seventies",
+                     "eighties", "nineties"].index(m.group(1)) + 2
+        return Resolution("DATE", f"{dec:03d}", date(dec * 10, 1, 1),
+                          date(dec * 10 + 9, 12, 31), "decade", True)
     # years said in words, as broadcast transcripts write them: "nineteen ninety-six"
     m = re.fullmatch(r"(?:(?:the )?year )?(?:(?:" + MONTH_RE + r") )?(nineteen|twenty|two thousand)"
                      r"(?: and)?(?: ([a-z]+(?:-[a-z]+)?))?", core)
