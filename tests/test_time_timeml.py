@@ -113,3 +113,43 @@ def test_evaluate_scores_a_timeml_directory(tmp_path: Path):
     assert report.counts["gold"] == 2 and "corpus: timeml" in report.notes
     assert report.metrics["span_relaxed_f1"] == 100.0
     assert report.metrics["value_f1"] == 100.0
+
+
+def test_clock_time_and_its_day_are_one_expression(times):
+    found = times("The shop was robbed at 10 p.m. Wednesday, and talks broke off at noon "
+                  "Thursday.", "1998-02-13")
+    assert (found["10 p.m. Wednesday"].type, found["10 p.m. Wednesday"].value) == (
+        "TIME", "1998-02-11T22:00")
+    assert found["noon Thursday"].value == "1998-02-12T12:00"
+
+
+def test_a_day_named_again_resolves_against_the_last_date(times):
+    found = times("The mayor was shot on Oct. 23, 1998. Earlier that day, his office had "
+                  "received a letter. Three days later police found the car.", "1999-05-06")
+    assert found["Earlier that day"].value == "1998-10-23"
+    assert found["Three days later"].value == "1998-10-26"
+
+
+def test_spoken_years_centuries_and_halves(times):
+    found = times("In nineteen ninety-six a bomb went off; the temple dates from the 11th "
+                  "century, and the refugees waited 2 1/2 years.", "1998-03-01")
+    assert found["nineteen ninety-six"].value == "1996"
+    assert found["the 11th century"].value == "10"
+    assert found["2 1/2 years"].value == "P2Y6M"
+
+
+def test_earlier_weekday_and_month_of_last_year(times):
+    found = times("Earlier Friday, lawyers filed a petition. In June last year the family "
+                  "fled.", "2000-01-08")
+    assert found["Earlier Friday"].value == "2000-01-07"
+    assert found["June last year"].value == "1999-06"
+
+
+def test_recent_years_is_a_past_reference(times):
+    found = times("Prices have doubled in recent years.", "2019-10-23")
+    assert found["recent years"].value == "PAST_REF"
+
+
+def test_news_present_before_a_weekday_is_the_coming_one(times):
+    found = times("The two leaders meet separately Monday with the envoy.", "1998-05-01")
+    assert found["Monday"].value == "1998-05-04"
