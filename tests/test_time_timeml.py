@@ -153,3 +153,14 @@ def test_recent_years_is_a_past_reference(times):
 def test_news_present_before_a_weekday_is_the_coming_one(times):
     found = times("The two leaders meet separately Monday with the envoy.", "1998-05-01")
     assert found["Monday"].value == "1998-05-04"
+
+
+def test_evaluate_skips_a_broken_timeml_file_and_says_so(tmp_path: Path):
+    from pressgraph.evaluate.time import evaluate
+
+    (tmp_path / "TEST1.tml").write_text(TIMEML, encoding="utf-8")
+    (tmp_path / "BROKEN.tml").write_text("<TimeML><TEXT>on <TIMEX3>Friday</TEXT>",
+                                         encoding="utf-8")
+    report = evaluate(tmp_path)
+    assert report.counts["documents"] == 1
+    assert any(n.startswith("skipped, not readable as TimeML: BROKEN.tml") for n in report.notes)

@@ -167,8 +167,14 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
     from pressgraph.pipeline import parse_text
 
     gold = Path(gold) if gold is not None else default_gold()
+    unreadable: list[str] = []
     if _is_timeml(gold):
-        docs = [load_timeml_doc(p) for p in sorted(gold.rglob("*.tml"))]
+        docs = []
+        for path in sorted(gold.rglob("*.tml")):
+            try:
+                docs.append(load_timeml_doc(path))
+            except (OSError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
+                unreadable.append(f"{path.name}: {exc}")
         corpus = "timeml"
     elif _is_meantime(gold):
         docs = [load_meantime_doc(p) for p in sorted(gold.rglob("*.xml"))]
@@ -212,6 +218,7 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
               "predicted_unresolved": n_unresolved_pred}
     notes = (
         f"corpus: {corpus}",
+        *(f"skipped, not readable as TimeML: {u}" for u in unreadable),
         "span_relaxed: one-to-one match of overlapping spans (TempEval-3 relaxed); "
         "value_accuracy: share of relaxed matches whose TIMEX3 value is equal; "
         "value_f1: relaxed match and equal value (TempEval-3 'value F1').",
