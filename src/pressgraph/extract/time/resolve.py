@@ -45,7 +45,8 @@ MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|a
 WEEKDAY_RE = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|" \
     r"thu|thur|thurs|fri|sat|sun)\.?"
 PART_RE = r"(?:\s+(morning|afternoon|evening|night))?"
-NUMWORD_RE = r"(\d+(?: 1/2|½)?(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|" \
+NUMWORD_RE = r"(\d+(?: 1/2|½)?(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|" \
+    r"ten|eleven|" \
     r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|" \
     r"forty|fifty|sixty|seventy|eighty|ninety|several|a few|few|many|some|a couple of|" \
     r"couple of|[a-z]+-[a-z]+|\w+ and a half)"
@@ -597,7 +598,8 @@ def _resolve_absolute(core: str, anchor: date | None, future: bool | None
         return _month_day(anchor, mo, int(m.group(2)), m.group(4), future, m.group(5))
     # month (year)
     m = re.fullmatch(r"(?:(early|mid|late|the end of|end of|the beginning of|the start of|"
-                     r"the middle of|middle of|this|last|next) ?-?)?" + MONTH_RE + r"(?:,? (?:of )?(\d{4}))?", core)
+                     r"the middle of|middle of|this|last|next) ?-?)?" + MONTH_RE
+                     + r"(?:,? (?:of )?(\d{4}))?", core)
     if m:
         mo = MONTHS[m.group(2)]
         if m.group(3):
