@@ -363,6 +363,8 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         ) and not any(c.lower_ in ("will", "'ll", "’ll", "shall") for c in span.root.head.children):
             # news convention: "Thursday's air strike" is the one that has happened
             future = False
+        if text[s:e].lower() == "quarterly" and span is not None and span.root.dep_ == "amod":
+            continue  # "a quarterly dividend": what is paid, not when (TimeML leaves it out)
         if text[s:e].lower() in ("march", "may") and not text[s].isupper():
             continue  # "joined the march"
         res = resolve_fiscal(text[s:e], anchor, reference_quarter)
