@@ -352,3 +352,26 @@ def test_an_organisation_is_not_the_person_named_next(nlp) -> None:  # type: ign
     assert _find(quotes, "Flights resumed").speaker_text != "Marta Ilves"
     assert _find(quotes, "review the closure").speaker_text != "Marta Ilves"
     assert _find(quotes, "the runway was undamaged").speaker_text == "Marta Ilves"
+
+
+def test_pronoun_source_is_the_earlier_speaker_not_a_name_in_the_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    """ "he told a news conference" after the minister's denial: the minister, never the
+    force named (and tagged a person by the parser) inside the quotation."""
+    text = ("Interior Minister Tomas Achurra denied on Monday that police had fired on the "
+            "crowds in the capital. \"Carabineros have not used firearms against "
+            "demonstrators,\" he told a news conference.\n")
+    parsed, quotes = _quotes(nlp, text)
+    assert any(e.text == "Carabineros" for e in parsed.doc.ents)  # the trap is there
+    q = _find(quotes, "have not used firearms")
+    assert q.source_text == "he"
+    _check_speaker(parsed, q, "Tomas Achurra")
+
+
+def test_she_skips_a_man_by_title_and_a_plural_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("Defence Minister Ana Ruiz met Mr. Pavel Dorn, the envoy, on Tuesday. Mr. Dorn "
+            "asked about the shelling of the port. \"Marines did not fire a single round at "
+            "civilians,\" she told reporters.\n")
+    parsed, quotes = _quotes(nlp, text)
+    q = _find(quotes, "did not fire a single round")
+    assert q.source_text == "she"
+    _check_speaker(parsed, q, "Ana Ruiz")

@@ -1,6 +1,9 @@
 """Evaluate the ``time`` extractor, TempEval-3 style: relaxed span match, then the value.
 
-Two corpora, chosen by ``gold``:
+Three corpora, chosen by ``gold``:
+- a directory holding TimeML files (``*.tml``, TempEval-3's TimeBank and AQUAINT,
+  ``SHARED/eval/time/te3-train``): the text is the ``<TEXT>`` element with its inline
+  ``<TIMEX3>`` tags removed, the ``<DCT>`` TIMEX3 is the publication date;
 - a directory holding CAT XML files (MEANTIME, ``SHARED/eval/news/meantime``): the text is
   rebuilt from the tokens, each document's CREATION_TIME is the publication date (and is
   itself left out of the scoring), every other token-anchored TIMEX3 is gold;
@@ -97,6 +100,38 @@ def load_meantime_doc(path: Path) -> GoldDoc:
     return GoldDoc(path.stem, text, published, tuple(timexes), tuple(ignore))
 
 
+def load_timeml_doc(path: Path) -> GoldDoc:
+    """One TimeML document: the text inside ``<TEXT>`` (tags dropped, entities decoded) and
+    the character offsets of each inline ``<TIMEX3>`` in it."""
+    from lxml import etree
+
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False)).getroot()
+    dct = root.find("DCT/TIMEX3")
+    published = dct.get("value") if dct is not None else None
+    body = root.find("TEXT")
+    parts: list[str] = []
+    timexes: list[GoldTimex] = []
+    pos = 0
+
+    def walk(node: etree._Element) -> None:
+        nonlocal pos
+        start = pos
+        if node.text:
+            parts.append(node.text)
+            pos += len(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+                pos += len(child.tail)
+        if node.tag == "TIMEX3":
+            timexes.append(GoldTimex(start, pos, node.get("type", "DATE"), node.get("value")))
+
+    if body is not None:
+        walk(body)
+    return GoldDoc(path.stem, "".join(parts), published, tuple(timexes))
+
+
 def load_our_gold(directory: Path) -> list[GoldDoc]:
     docs = []
     for jpath in sorted(directory.glob("*.json")):
@@ -111,6 +146,10 @@ def load_our_gold(directory: Path) -> list[GoldDoc]:
         )
         docs.append(GoldDoc(jpath.stem, text, data.get("published"), timexes))
     return docs
+
+
+def _is_timeml(path: Path) -> bool:
+    return path.is_dir() and next(path.rglob("*.tml"), None) is not None
 
 
 def _is_meantime(path: Path) -> bool:
@@ -128,7 +167,16 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
     from pressgraph.pipeline import parse_text
 
     gold = Path(gold) if gold is not None else default_gold()
-    if _is_meantime(gold):
+    unreadable: list[str] = []
+    if _is_timeml(gold):
+        docs = []
+        for path in sorted(gold.rglob("*.tml")):
+            try:
+                docs.append(load_timeml_doc(path))
+            except (OSError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
+                unreadable.append(f"{path.name}: {exc}")
+        corpus = "timeml"
+    elif _is_meantime(gold):
         docs = [load_meantime_doc(p) for p in sorted(gold.rglob("*.xml"))]
         corpus = "meantime"
     else:
@@ -170,6 +218,7 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
               "predicted_unresolved": n_unresolved_pred}
     notes = (
         f"corpus: {corpus}",
+        *(f"skipped, not readable as TimeML: {u}" for u in unreadable),
         "span_relaxed: one-to-one match of overlapping spans (TempEval-3 relaxed); "
         "value_accuracy: share of relaxed matches whose TIMEX3 value is equal; "
         "value_f1: relaxed match and equal value (TempEval-3 'value F1').",

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from pressgraph.extract import ParsedDocument
+from pressgraph.extract.quotes.marks import find_quotes
 
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "i", "me", "my"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "their", "it", "its", "we", "our"})
@@ -40,6 +41,10 @@ _PERSON_ROLES = frozenset({
     "editor", "reporter", "correspondent", "candidate", "member", "physician", "surgeon",
     "teacher", "farmer", "owner", "survivor", "student", "pastor", "priest", "imam", "bishop",
     "king", "queen", "prince", "sheikh", "monitor", "observer"})
+
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_TITLE_GENDER = {"mr": "m", "sir": "m", "mrs": "f", "ms": "f", "miss": "f", "lady": "f",
+                 "madam": "f"}
 
 MentionResolver = Callable[[ParsedDocument, int, int], "str | None"]
 
@@ -73,6 +78,9 @@ class SpeakerResolver:
         self.groups = [e for e in ents if e.label_ in _GROUP_LABELS]
         # earlier sources, so "he" can mean the last quoted speaker
         self.spoken: list[tuple[int, Span]] = []
+        # a name inside quotation marks is what was said, never who said it
+        self.quoted = find_quotes(self.text)
+
 
     # -- public
     def resolve(self, source: tuple[int, int] | None, token: Token | None, cue_at: int) -> Speaker:
@@ -100,7 +108,7 @@ class SpeakerResolver:
             noun = token.head.head
             return self._named_in((noun.left_edge.idx, noun.idx + len(noun)), noun)
         if lower in _PERSON_PRONOUNS:
-            return self._antecedent(source[0], self.persons)
+            return self._antecedent(source[0], self.persons, _PRONOUN_GENDER.get(lower))
         if lower in _GROUP_PRONOUNS:
             return self._antecedent(source[0], self.groups) or self._antecedent(
                 source[0], self.persons)
@@ -123,18 +131,42 @@ class SpeakerResolver:
                 return ent
         return None
 
-    def _antecedent(self, before: int, pool: list[Span]) -> Span | None:
+    def _antecedent(self, before: int, pool: list[Span], gender: str | None = None
+                    ) -> Span | None:
+        """The most recent speaker or subject before the pronoun that agrees with it: not a
+        name inside a quotation ("'Carabineros have not fired,' he said"), not a plural name
+        for "he"/"she", not a person whose title says the other gender."""
         best: Span | None = None
         spoken = {s for s, _ in self._sources()}
         for ent in pool:
             if ent.end_char > before:
                 break
-            if ent.start_char in spoken or ent.root.dep_ in _SUBJ:
+            if (ent.start_char in spoken or ent.root.dep_ in _SUBJ) and self._agrees(
+                    ent, gender):
                 best = ent
         for start, mention in self.spoken:
-            if start < before and mention in pool and (best is None or start > best.start_char):
+            if start < before and mention in pool and (
+                best is None or start > best.start_char
+            ) and self._agrees(mention, gender):
                 best = mention
         return best
+
+    def _agrees(self, ent: Span, gender: str | None) -> bool:
+        if any(a <= ent.start_char and ent.end_char <= b for a, b in self.quoted):
+            return False
+        if gender is None or ent.label_ != "PERSON":
+            return True
+        if ent.root.tag_ == "NNPS":
+            return False  # "Carabineros", "Marines": several people
+        # a title says the gender ("Mrs. Clinton"); a pronoun resolved earlier does not, as
+        # one wrong resolution would then spread through the article
+        known = self._titled(ent)
+        return known is None or known == gender
+
+    def _titled(self, ent: Span) -> str | None:
+        before = self.text[max(0, ent.start_char - 6):ent.start_char].split()
+        title = before[-1].lower().rstrip(".") if before else ""
+        return _TITLE_GENDER.get(title)
 
     def _sources(self) -> list[tuple[int, Span]]:
         return self.spoken

@@ -17,10 +17,18 @@ from datetime import date, datetime
 from spacy.tokens import Doc, Span
 
 from pressgraph.extract import ParsedDocument
-from pressgraph.extract.time.resolve import MONTH_RE, WEEKDAY_RE, Resolution, resolve
+from pressgraph.extract.time.resolve import (
+    MONTH_RE,
+    WEEKDAY_RE,
+    YEAR_BACK_RE,
+    Resolution,
+    resolve,
+    resolve_fiscal,
+    resolve_from,
+)
 from pressgraph.model import Record, TimeExpression, stable_id
 
-EXTRACTOR = "time@1"
+EXTRACTOR = "time@2"
 __all__ = ["EXTRACTOR", "anchor_date", "extract", "extract_from_doc", "resolve"]
 
 DATELINE_RE = re.compile(
@@ -29,20 +37,31 @@ DATELINE_RE = re.compile(
     re.I,
 )
 EXTRA_RE = re.compile(
-    r"\b(?:recently|currently|the (?:near )?future|in the past|annually|"
+    r"\b(?:recently|currently|the (?:near )?future|in the past|annually|now|current|recent|"
+    r"(?:every|each) (?:day|week|month|year|morning|night|evening)|"
+    r"(?:last |on )?(?:Thanksgiving|Christmas|New Year's|Independence) Day|"
     r"(?:earlier|later) (?:this|last) (?:week|month|year)|"
     r"(?:early|mid|late)-" + MONTH_RE + r"|"
     r"\d{1,2}:\d{2}(?:\s?(?:a\.m\.|p\.m\.|am|pm))?(?:\s(?:UTC|GMT))?|"
     r"(?:(?:last|this|next)\s)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"(?:\s(?:morning|afternoon|evening|night))?|"
+    r"(?:the |this |last year's |this year's )?(?:(?:latest|current|comparable|same|"
+    r"corresponding|year-earlier|year-ago|fiscal|(?:19|20)\d\d|first|second|third|fourth)[ -])+"
+    r"(?:quarter|period)|(?:the|this|that) quarter|year-earlier|year-ago|"
+    r"the (?:current |latest |full |fiscal |current fiscal |latest fiscal )?year|"
     r"today|yesterday|tomorrow|tonight|overnight|year[- ]on[- ]year|[01]\d[0-5]\d (?:UTC|GMT)|"
     r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})\b",
     re.I,
 )
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
+# "now that" joins clauses, a "current account" is a balance, "future contracts" are traded:
+# TimeML's PRESENT_REF / FUTURE_REF are the time of the story
+NOT_A_TIME_AFTER = re.compile(r"[ -](?:that\b|accounts?\b|affairs\b|contracts?\b|"
+                              r"generations?\b|president\b|chairman\b)", re.I)
+NOT_A_TIME_AFTER_WORDS = frozenset(("now", "current", "future"))
 # approximators and prepositions TIMEX3 leaves out of the expression
 LEADING_RE = re.compile(r"^(?:about|around|approximately|roughly|some|nearly|almost|up to|"
-                        r"at|before|after|by|until|till|from|on|in|since|during|through|"
+                        r"at|before|after|by|until|till|from|on|in|since|during|through|between|"
                         r"shortly before|shortly after|just before|just after)\s+", re.I)
 # dateline separator: "June 14 - Airstrikes" is a date and the start of the story
 DASH_SPLIT_RE = re.compile(r"\s+[-–—]\s+")
@@ -84,12 +103,21 @@ def anchor_date(published: str | None, text: str) -> date | None:
 
 
 def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = [
-        (e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")
-    ]
+    spans: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        start = ent.start_char
+        if ent.start > 0 and doc[ent.start - 1].lower_ in ("this", "last", "next") and (
+            ent[0].lower_ in ("year", "week", "month", "quarter", "weekend")
+        ):
+            start = doc[ent.start - 1].idx  # "this year's election": spaCy keeps only "year"
+        spans.append((start, ent.end_char))
     for m in EXTRA_RE.finditer(text):
         word = m.group(0)
-        if CASE_SENSITIVE_WORDS.match(word):
+        if CASE_SENSITIVE_WORDS.match(word) or (NOT_A_TIME_AFTER.match(text, m.end()) and (
+            word.lower() in NOT_A_TIME_AFTER_WORDS
+        )):
             continue
         spans.append((m.start(), m.end()))
     for tok in doc:
@@ -116,7 +144,9 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
     return sorted(chosen)
 
 
-YEAR_RANGE_RE = re.compile(r"(?:from |between )?(?:19|20)\d\d ?(?:to|and|-|–) ?(?:19|20)\d\d")
+DURATION_OF_YEAR_RE = re.compile(r"(?<=months|.weeks)\s+of\s+(?=(?:19|20)\d\d$|(?:the|this|"
+                                 r"last|next) year$)")
+PERIOD_END_RE = re.compile(r"\s+(?:ended|ending|that ended|which ended)\s+(?=\S)")
 RATE_RE = re.compile(r"^[$£€]?[\d.,]+(?: (?:million|billion|thousand))? (?=(?:a|per|each) )")
 
 
@@ -137,10 +167,42 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+REPORTING_LEMMAS = frozenset(("say", "tell", "report", "announce", "confirm", "deny", "claim",
+                              "add", "state", "insist", "warn", "note"))
+CLOCK_RE = re.compile(r"(?:\d{1,2}(?::\d\d)?\s?(?:a\.m\.?|p\.m\.?|am|pm)(?:,?\s\(?(?:EST|EDT|"
+                      r"CST|CDT|PST|PDT|ET|GMT|UTC|local time)\)?)?|noon|midday)", re.I)
+DAY_AFTER_CLOCK_RE = re.compile(r"(?:" + WEEKDAY_RE + r"|" + MONTH_RE + r"\s\d{1,2}"
+                                r"|today|yesterday|tomorrow)", re.I)
+
+
+def _join_clock_and_day(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"10 p.m. Wednesday", "5 p.m. EST, Nov. 9": one TIMEX3, the clock on that day."""
+    out: list[tuple[int, int]] = []
+    for s, e in pieces:
+        if out:
+            ps, pe = out[-1]
+            if CLOCK_RE.fullmatch(text[ps:pe]) and re.fullmatch(r",?\s+(?:on\s+)?",
+                                                                  text[pe:s]) and (
+                DAY_AFTER_CLOCK_RE.fullmatch(text[s:e])
+            ):
+                out[-1] = (ps, e)
+                continue
+        out.append((s, e))
+    return out
+
+
 def _split_conjoined(text: str, s: int, e: int, anchor: date | None
                      ) -> list[tuple[int, int]]:
+    m = DURATION_OF_YEAR_RE.search(text[s:e])
+    if m:
+        # "the first nine months of 1997": TimeML marks the stretch and the year apart
+        return [(s, s + m.start()), (s + m.end(), e)]
+    m = PERIOD_END_RE.search(text[s:e])
+    if m:
+        # "the quarter ended Sept. 30": the period and its last day, two expressions
+        return [(s, s + m.start()), (s + m.end(), e)]
     m = CONJ_SPLIT_RE.search(text[s:e])
-    if m and not YEAR_RANGE_RE.fullmatch(text[s:e]):
+    if m:
         left, right = (s, s + m.start()), (s + m.end(), e)
         lres = resolve(text[left[0]:left[1]], anchor)
         rres = resolve(text[right[0]:right[1]], anchor)
@@ -230,7 +292,9 @@ def _tense(span: Span, prev: str = "") -> bool | None:
         return True
     if "had" in auxes:
         return False
-    if tok.lemma_ in ("expect", "schedule", "plan", "due", "set") or any(
+    if tok.lemma_ in ("expect", "schedule", "plan", "due") or (
+        tok.lemma_ == "set" and prev == "for"  # "a record set on Aug. 6" is past
+    ) or any(
         c.lemma_ in ("expect", "schedule", "plan", "due") for c in tok.children
     ):
         return True
@@ -241,6 +305,10 @@ def _tense(span: Span, prev: str = "") -> bool | None:
         return None if any(a in ("could", "might") for a in auxes) else True
     if tok.tag_ == "VBD" or any(a in ("had", "was", "were", "did") for a in auxes):
         return False
+    if tok.tag_ in ("VBZ", "VBP") and not auxes and tok.lemma_ not in REPORTING_LEMMAS and (
+        re.fullmatch(WEEKDAY_RE, span.text, re.I)
+    ):
+        return True  # "Arafat meets Netanyahu Monday": news present for a coming day
     return None
 
 
@@ -273,6 +341,9 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         # "Saturday and Sunday", "June to September": two expressions
         parts = _split_conjoined(text, s, e, anchor)
         pieces.extend(parts)
+    pieces = _join_clock_and_day(text, pieces)
+    reference_quarter: tuple[int, int] | None = None
+    last_date: Resolution | None = None  # the date the story last named
     for s, e in pieces:
         s, e = _extend(text, *_strip_leading(text, s, e))
         if e <= s or AGE_RE.match(text[s:e]):
@@ -280,25 +351,52 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         span = doc.char_span(s, e, alignment_mode="expand")
         prev_tok = doc[span.start - 1].text if span is not None and span.start > 0 else ""
         prev_lower = prev_tok.lower()
-        if prev_lower == "since":
+        possessive = text[e:e + 2] in ("'s", "’s")
+        if prev_lower in ("since", "ended"):
             future: bool | None = False
         elif span is not None:
             future = _tense(span, prev_lower)
         else:
             future = True if FUTURE_RE.search(text[s:e]) else None
+        if possessive and future and span is not None and not re.search(
+            r"\b(?:next|coming|upcoming)\b", text[s:e], re.I
+        ) and not any(c.lower_ in ("will", "'ll", "’ll", "shall") for c in span.root.head.children):
+            # news convention: "Thursday's air strike" is the one that has happened
+            future = False
+        if text[s:e].lower() == "quarterly" and span is not None and span.root.dep_ == "amod":
+            continue  # "a quarterly dividend": what is paid, not when (TimeML leaves it out)
         if text[s:e].lower() in ("march", "may") and not text[s].isupper():
             continue  # "joined the march"
-        res = resolve(text[s:e], anchor, future=future, preceded_by=prev_tok)
+        res = resolve_fiscal(text[s:e], anchor, reference_quarter)
+        if res is None and last_date is not None:
+            res = resolve_from(text[s:e], last_date)
+        if res is None:
+            res = resolve(text[s:e], anchor, future=future, preceded_by=prev_tok)
+        if res is not None and res.granularity == "quarter" and res.value and res.value[
+            -1
+        ].isdigit() and not YEAR_BACK_RE.search(text[s:e].lower()) and not YEAR_RE.search(
+            text[s:e]
+        ) and (anchor is None or res.range_end is None or res.range_end < anchor):
+            # the quarter the story reports on: "a year earlier" and "the period" refer to it
+            reference_quarter = (int(res.value[:4]), int(res.value[-1]))
         if res is None and anchor is None and TEMPORAL_WORD_RE.search(text[s:e]):
             # relative to a publication date we do not have: kept, never guessed
             res = Resolution("DATE", None, None, None, None, False)
         elif res is None or (res.value is None and not res.resolved):
             continue  # "its third month", "the season": no time the reader can place
+        if res.granularity == "year" and PERIOD_END_RE.match(text, e) and re.search(
+            r"\byear$", text[s:e], re.I
+        ):
+            res = Resolution("DURATION", "P1Y", None, None, "year", True)  # a fiscal year
         if res.type in ("DATE", "TIME") and prev_lower == "for" and res.value and (
             res.value.startswith("P")
         ):
             res = Resolution("DURATION", res.value, None, None, res.granularity, True)
         found.append((s, e, res))
+        if res.type == "DATE" and res.granularity in ("day", "month") and res.value and (
+            res.value[:4].isdigit()
+        ) and not re.search(r"\b(?:today|yesterday|tomorrow|tonight)\b", text[s:e], re.I):
+            last_date = res
     found = _date_times(doc, text, found)
     # "since <event>": an open range from the event (when the article dates it) to publication
     dated = [(s, r) for s, _, r in found]

@@ -34,6 +34,9 @@ UNIT_CODE = {
     "year": ("Y", False), "decade": ("DE", False), "century": ("CE", False),
     "fortnight": ("W", False),
 }
+# half of one unit in the next smaller one
+HALF_UNIT = {("Y", False): "6M", ("M", False): "15D", ("W", False): "3DT12H",
+             ("D", False): "T12H", ("H", True): "30M", ("M", True): "30S"}
 ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
        "4th": 4, "final": 4, "last": 4}
 
@@ -42,7 +45,8 @@ MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|a
 WEEKDAY_RE = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|" \
     r"thu|thur|thurs|fri|sat|sun)\.?"
 PART_RE = r"(?:\s+(morning|afternoon|evening|night))?"
-NUMWORD_RE = r"(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|" \
+NUMWORD_RE = r"(\d+(?: 1/2|½)?(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|" \
+    r"ten|eleven|" \
     r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|" \
     r"forty|fifty|sixty|seventy|eighty|ninety|several|a few|few|many|some|a couple of|" \
     r"couple of|[a-z]+-[a-z]+|\w+ and a half)"
@@ -110,6 +114,9 @@ def _num(text: str) -> float | None:
     text = text.strip().lower()
     if text in ("a", "an", "one"):
         return 1
+    m = re.fullmatch(r"(\d+) 1/2|(\d+)½", text)
+    if m:
+        return int(m.group(1) or m.group(2)) + 0.5
     if text.endswith(" and a half"):
         base = _num(text[: -len(" and a half")])
         return base + 0.5 if base is not None else None
@@ -130,6 +137,11 @@ def _duration(n: float | None, unit: str) -> str:
     if code in ("DE", "CE"):
         # MEANTIME and most TIMEX3 corpora write a decade as ten years
         code, n = "Y", (None if n is None else n * (10 if code == "DE" else 100))
+    if n is not None and not float(n).is_integer() and float(2 * n).is_integer() and (
+        (code, is_time) in HALF_UNIT
+    ):
+        # "2 1/2 years" is P2Y6M, "5 1/2 hours" PT5H30M: TimeML writes no decimals
+        return ("PT" if is_time else "P") + f"{int(n)}{code}{HALF_UNIT[(code, is_time)]}"
     amount = "X" if n is None else (str(int(n)) if float(n).is_integer() else str(n))
     return ("PT" if is_time else "P") + amount + code
 
@@ -168,10 +180,22 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     t = text.lower().strip()
     t = re.sub(r"[’`]", "'", t)
     t = re.sub(r"\s+", " ", t)
-    t = re.sub(r"^(?:on|in|at|by|during|until|till|from|of|around|about|since) ", "", t)
+    t = re.sub(r"^(?:on|in|at|by|during|until|till|from|of|around|about|since|between) ", "",
+               t)
     t = re.sub(r"'s$", "", t).strip(" ,.;:")
+    t = re.sub(r"^(?:sometime|some time) (?=(?:next|this|last|later|early|in) )", "", t)
     core = re.sub(r"^the ", "", t)
     prev = preceded_by.lower()
+    m = re.fullmatch(MONTH_RE + r",? (this|last|next) year", core)
+    if m and anchor is not None:
+        # "June last year", "April next year"
+        return _month(anchor.year + {"last": -1, "next": 1}.get(m.group(2), 0),
+                      MONTHS[m.group(1).rstrip(".")])
+    m = re.match(r"(?:earlier|later) (?=(?:today|yesterday|tomorrow|tonight|" + WEEKDAY_RE
+                 + r")\b)", core)
+    if m:
+        # "Earlier Friday, lawyers filed ...": that day
+        return resolve(core[m.end():], anchor, future=future, preceded_by=preceded_by)
     m = re.match(r"(?:late|early) (?:on |in )?(?=\w)", core)
     if m and core[m.end():] and not re.fullmatch(MONTH_RE + r"(?: \d{4})?", core[m.end():]):
         # "late on Tuesday", "early today": the day itself, at the same granularity
@@ -183,6 +207,8 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     if core in ("now", "currently", "current", "present", "the present", "ongoing",
                 "at present", "right now", "these days", "nowadays", "today's"):
         return Resolution("DATE", "PRESENT_REF", None, anchor, None, True)
+    if re.fullmatch(r"(?:in )?recent (?:days|weeks|months|years|decades)", core):
+        return Resolution("DATE", "PAST_REF", None, anchor, None, True)  # TimeML's reading
     if core in ("recently", "recent", "past", "more recently", "lately", "previously",
                 "formerly", "once", "earlier", "in the past", "history", "recent history"):
         return Resolution("DATE", "PAST_REF", None, anchor, None, True)
@@ -262,6 +288,16 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     if anchor is None:
         return _resolve_absolute(core, None, future)
 
+    m = re.fullmatch(r"(last |on )?(thanksgiving|christmas|new year's|independence) day",
+                     t)
+    if m:
+        return _holiday(m.group(2), anchor, m.group(1) == "last " or future is False)
+    if core in ("year-end", "year end", "year's end") and anchor is not None:
+        # the last day of the year: this one, or the last one in a past clause ("since")
+        return _day(date(anchor.year - (1 if future is False else 0), 12, 31))
+    if re.fullmatch(r"the (?:(?:current|latest|full|fiscal|calendar|same) )*year", t):
+        return _year(anchor.year)  # "for the year", "the current fiscal year": the story's year
+
     # day words
     days = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
             "the day before yesterday": -2, "day before yesterday": -2,
@@ -324,9 +360,11 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
         if which == "next":
             # "next Thursday": the Thursday of next week
             d = anchor - timedelta(days=anchor.weekday()) + timedelta(days=7 + wd)
-        elif which in ("this coming", "coming") or (future and which is None):
-            ahead = (wd - anchor.weekday()) % 7 or 7
-            d = anchor + timedelta(days=ahead)
+        elif which in ("this coming", "coming"):
+            d = anchor + timedelta(days=(wd - anchor.weekday()) % 7 or 7)
+        elif future and which is None:
+            # a report written on a Friday about what happens "on Friday" means that day
+            d = anchor + timedelta(days=(wd - anchor.weekday()) % 7)
         else:
             d = anchor - timedelta(days=diff)
             if which == "last" and diff == 0:
@@ -400,6 +438,116 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     return _resolve_absolute(core, anchor, future)
 
 
+FISCAL_RE = re.compile(
+    r"(?:the |this |that |its |last year's |this year's )?"
+    r"(?:(?:latest|current|comparable|same|corresponding|year-earlier|year-ago|fiscal|"
+    r"(?P<year>(?:19|20)\d\d)|(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th))[ -])*"
+    r"(?P<unit>quarter|period|year-earlier|year-ago)")
+YEAR_BACK_RE = re.compile(r"year-earlier|year-ago|last year's|a year (?:ago|earlier)|"
+                          r"(?:the )?(?:same|corresponding) (?:quarter|period) (?:a|last) year")
+
+
+def last_reported_quarter(anchor: date) -> tuple[int, int]:
+    """The quarter a company reports on at ``anchor``: the last one that has ended."""
+    q = (anchor.month - 1) // 3
+    return (anchor.year, q) if q else (anchor.year - 1, 4)
+
+
+def resolve_fiscal(text: str, anchor: date | None, reference: tuple[int, int] | None
+                   ) -> Resolution | None:
+    """Earnings-report periods: "the quarter", "third-quarter", "the year-earlier period",
+    "a year ago" after a quarter was named.  ``reference`` is the quarter the story last
+    named (TimeML resolves these against it), else the last quarter that has ended."""
+    t = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip(" ,.;:")
+    m = FISCAL_RE.fullmatch(t)
+    back = bool(YEAR_BACK_RE.search(t))
+    if m is None and not (back and reference is not None and re.fullmatch(
+            r"(?:the )?(?:same |corresponding )?(?:quarter |period )?(?:a|last) year(?: ago|"
+            r" earlier|'s(?: quarter| period)?)?|a year (?:ago|earlier)", t)):
+        return None
+    if m is not None and m.group("unit") == "period" and not re.search(
+            r"latest|year-|comparable|\d{4}", t) and not (
+            reference is not None and re.search(r"same|corresponding", t)):
+        return None  # "the period" alone: no time the reader can place
+    if anchor is None and (m is None or not m.group("year")):
+        return None
+    ref = reference or last_reported_quarter(anchor) if anchor else reference
+    if anchor is not None and m is not None and re.match(r"(?:the |this )?current quarter", t):
+        ref = (anchor.year, (anchor.month - 1) // 3 + 1)
+    year, quarter = ref if ref else (0, 0)
+    if m is not None and m.group("ord"):
+        # a quarter still to come this year is named for a forecast, one after the current
+        # quarter is last year's ("the fourth quarter" in January)
+        quarter = ORD[m.group("ord")]
+        if anchor is not None:
+            year = anchor.year if quarter <= (anchor.month - 1) // 3 + 1 else anchor.year - 1
+    if m is not None and m.group("year"):
+        year = int(m.group("year"))
+    elif back:
+        year -= 1
+    if not year or not quarter:
+        return None
+    return _quarter(year, quarter)
+
+
+RELATIVE_RE = re.compile(NUMWORD_RE + r" " + UNIT_RE + r" (earlier|later|before|after)")
+
+
+SAME_DAY_RE = re.compile(r"(?:(?:earlier|later) )?(?:that|the same|that same) (day|month|year)")
+
+
+def resolve_from(text: str, reference: Resolution) -> Resolution | None:
+    """"A year earlier", "three days later": counted from the date the story last named
+    (TimeML's reference time), at that date's granularity; None when it does not apply."""
+    t = re.sub(r"\s+", " ", text.lower()).strip(" ,.;:")
+    t = re.sub(r"^(?:just |only |about |some |nearly |almost )", "", t)
+    m = SAME_DAY_RE.fullmatch(t)
+    if m and reference.range_start is not None and reference.type == "DATE":
+        # "earlier that day", "later that year": the day (month, year) last named
+        ref = reference.range_start
+        if m.group(1) == "year":
+            return _year(ref.year)
+        if m.group(1) == "month":
+            return _month(ref.year, ref.month)
+        return _day(ref) if reference.granularity == "day" else None
+    m = RELATIVE_RE.fullmatch(t)
+    if m is None or reference.range_start is None or reference.type != "DATE":
+        return None
+    count = _num(m.group(1))
+    if count is None or not float(count).is_integer():
+        return None
+    sign = 1 if m.group(3) in ("later", "after") else -1
+    k, unit, ref = sign * int(count), m.group(2), reference.range_start
+    if reference.granularity == "month" and unit in ("month", "year"):
+        y, mo = _shift_month(ref.year, ref.month, k * (12 if unit == "year" else 1))
+        return _month(y, mo)
+    if reference.granularity == "day" and unit in ("day", "week", "fortnight"):
+        days = k * {"day": 1, "week": 7, "fortnight": 14}[unit]
+        return _day(ref + timedelta(days=days))
+    if reference.granularity == "day" and unit in ("month", "year"):
+        y, mo = _shift_month(ref.year, ref.month, k * (12 if unit == "year" else 1))
+        return _safe_day(y, mo, min(ref.day, calendar.monthrange(y, mo)[1]))
+    return None
+
+
+def _holiday_in(name: str, year: int) -> date:
+    if name == "thanksgiving":  # the fourth Thursday of November
+        first = date(year, 11, 1)
+        return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+    return {"christmas": date(year, 12, 25), "new year's": date(year, 1, 1),
+            "independence": date(year, 7, 4)}[name]
+
+
+def _holiday(name: str, anchor: date, past: bool) -> Resolution:
+    """A yearly holiday: the next one, or the last one in a past clause."""
+    when = _holiday_in(name, anchor.year)
+    if past and when > anchor:
+        when = _holiday_in(name, anchor.year - 1)
+    elif not past and when < anchor:
+        when = _holiday_in(name, anchor.year + 1)
+    return _day(when)
+
+
 def _early_end(res: Resolution) -> date:
     assert res.range_start is not None and res.range_end is not None
     span = (res.range_end - res.range_start).days
@@ -450,7 +598,8 @@ def _resolve_absolute(core: str, anchor: date | None, future: bool | None
         return _month_day(anchor, mo, int(m.group(2)), m.group(4), future, m.group(5))
     # month (year)
     m = re.fullmatch(r"(?:(early|mid|late|the end of|end of|the beginning of|the start of|"
-                     r"this|last|next) ?-?)?" + MONTH_RE + r"(?:,? (?:of )?(\d{4}))?", core)
+                     r"the middle of|middle of|this|last|next) ?-?)?" + MONTH_RE
+                     + r"(?:,? (?:of )?(\d{4}))?", core)
     if m:
         mo = MONTHS[m.group(2)]
         if m.group(3):
@@ -467,6 +616,27 @@ def _resolve_absolute(core: str, anchor: date | None, future: bool | None
         else:
             y = _infer_year(anchor, mo, None, future)
         return _month(y, mo)
+    m = re.fullmatch(r"(?:the |a |an )?(\d{1,2})(?:st|nd|rd|th)[ -]century", core)
+    if m and 1 <= int(m.group(1)) <= 21:
+        c = int(m.group(1)) - 1  # the 20th century is 1900-1999: TIMEX3 "19"
+        return Resolution("DATE", f"{c:02d}", date(max(c * 100, 1), 1, 1),
+                          date(c * 100 + 99, 12, 31), "century", True)
+    m = re.fullmatch(r"(?:the )?(twenties|thirties|forties|fifties|sixties|seventies|eighties|"
+                     r"nineties)", core)
+    if m:
+        dec = 190 + ["twenties", "thirties", "forties", "fifties", "sixties", "seventies",
+                     "eighties", "nineties"].index(m.group(1)) + 2
+        return Resolution("DATE", f"{dec:03d}", date(dec * 10, 1, 1),
+                          date(dec * 10 + 9, 12, 31), "decade", True)
+    # years said in words, as broadcast transcripts write them: "nineteen ninety-six"
+    m = re.fullmatch(r"(?:(?:the )?year )?(?:(?:" + MONTH_RE + r") )?(nineteen|twenty|two thousand)"
+                     r"(?: and)?(?: ([a-z]+(?:-[a-z]+)?))?", core)
+    if m:
+        spoken = _spoken_year(m.group(2), m.group(3))
+        if spoken is not None:
+            if m.group(1):
+                return _month(spoken, MONTHS[m.group(1)])
+            return _year(spoken)
     # years, fiscal years, decades
     m = re.fullmatch(r"(?:(?:the )?(?:fiscal|fy|financial year|calendar year|year|"
                      r"early|mid|late|end of|the end of)[ -]?)?((?:1[5-9]|20|21)\d\d)", core)
@@ -540,10 +710,30 @@ def _resolve_absolute(core: str, anchor: date | None, future: bool | None
         dec = 190 + int(m.group(1))
         return Resolution("DATE", f"{dec:03d}", date(dec * 10, 1, 1), date(dec * 10 + 9, 12, 31),
                           "decade", True)
+    m = re.fullmatch(r"(?:noon|midday),? (?:on )?(.+)", core)
+    if m:
+        day = resolve(m.group(1), anchor, future=future)
+        if day is not None and day.granularity == "day" and day.value and day.resolved:
+            return Resolution("TIME", f"{day.value[:10]}T12:00", day.range_start, day.range_end,
+                              "time", True)
     if core in ("noon", "midday", "midnight") and anchor is not None:
         clock = "00:00" if core == "midnight" else "12:00"
         return Resolution("TIME", f"{anchor.isoformat()}T{clock}", anchor, anchor, "time", True)
     return _dateparser(core, anchor, future)
+
+
+def _spoken_year(head: str, rest: str | None) -> int | None:
+    tail = 0
+    if rest:
+        value = words_value(rest.split("-"))
+        if value is None or not float(value).is_integer() or not 0 < value < 100:
+            return None
+        tail = int(value)
+    if head == "two thousand":
+        return 2000 + tail
+    if not rest:
+        return None  # "nineteen" alone is a number
+    return (1900 if head == "nineteen" else 2000) + tail
 
 
 def _month_day(anchor: date | None, mo: int, d: int, year: str | None, future: bool | None,

@@ -1,0 +1,166 @@
+"""Time against TimeML conventions: earnings periods, the story's reference quarter, weekdays
+by news convention, present references, and the TimeML loader of ``evaluate time``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pressgraph.extract.time import extract_from_doc
+from pressgraph.model import TimeExpression
+
+
+@pytest.fixture(scope="module")
+def times():
+    from pressgraph.nlp import load_pipeline
+
+    nlp = load_pipeline()
+
+    def run(text: str, published: str) -> dict[str, TimeExpression]:
+        return {t.text: t for t in extract_from_doc(nlp(text), "test", published)}
+
+    return run
+
+
+def test_possessive_weekday_in_a_report_is_the_past_one(times):
+    # published on a Sunday: the air strike happened on the Thursday before
+    found = times("The toll from Thursday's air strike on the market town has risen to 51, "
+                  "the health ministry said.", "2024-03-10")
+    assert found["Thursday"].value == "2024-03-07"
+
+
+def test_future_weekday_named_on_that_weekday_is_the_same_day(times):
+    found = times("The minister will meet the unions on Friday.", "2024-03-08")  # a Friday
+    assert found["Friday"].value == "2024-03-08"
+
+
+def test_year_ago_refers_to_the_quarter_the_story_reports(times):
+    found = times("Acme Corp. said its third-quarter profit rose 12% to $40 million. A year "
+                  "earlier, the company earned $35.7 million. Sales in the quarter climbed 5%.",
+                  "1997-10-21")
+    assert found["third-quarter"].value == "1997-Q3"
+    assert found["A year earlier"].value == "1996-Q3"
+    assert found["the quarter"].value == "1997-Q3"
+
+
+def test_year_ago_without_a_quarter_is_last_year(times):
+    found = times("A year ago the town had no bus service.", "2019-10-23")
+    assert found["A year ago"].value == "2018"
+
+
+def test_period_and_its_last_day_are_two_expressions(times):
+    found = times("Net income for the quarter ended Sept. 30 fell to $2 million, and revenue "
+                  "for the year ended March 31 was $80 million.", "1997-10-21")
+    assert found["the quarter"].value == "1997-Q3"
+    assert found["Sept. 30"].value == "1997-09-30"
+    assert (found["the year"].type, found["the year"].value) == ("DURATION", "P1Y")
+    assert found["March 31"].value == "1997-03-31"
+
+
+def test_a_year_range_is_two_years(times):
+    found = times("He ran the agency from 1991 to 1996.", "2019-10-23")
+    assert (found["1991"].value, found["1996"].value) == ("1991", "1996")
+
+
+def test_present_and_past_references(times):
+    found = times("The plant is now closed after recent floods; its current owner plans to "
+                  "sell it now that prices have recovered.", "2019-10-23")
+    assert found["now"].value == "PRESENT_REF"
+    assert found["recent"].value == "PAST_REF"
+    assert found["current"].value == "PRESENT_REF"
+    assert sum(1 for t in found.values() if t.text == "now") == 1
+    assert all(t.start < 30 for t in found.values() if t.text == "now")
+
+
+def test_a_current_account_is_not_a_time(times):
+    found = times("The current account deficit widened.", "2019-10-23")
+    assert "current" not in found
+
+
+TIMEML = """<?xml version="1.0" ?>
+<TimeML>
+<DOCID>TEST1</DOCID>
+<DCT><TIMEX3 tid="t0" type="DATE" value="1998-02-13"
+ functionInDocument="CREATION_TIME">1998-02-13</TIMEX3></DCT>
+<TEXT>
+The port reopened <TIMEX3 tid="t1" type="DATE" value="1998-02-12">Thursday</TIMEX3> after
+<TIMEX3 tid="t2" type="DURATION" value="P3D">three days</TIMEX3> of
+<EVENT eid="e1">storms</EVENT> &amp; floods.
+</TEXT>
+</TimeML>
+"""
+
+
+def test_timeml_loader_keeps_offsets_into_the_text(tmp_path: Path):
+    from pressgraph.evaluate.time import load_timeml_doc
+
+    path = tmp_path / "TEST1.tml"
+    path.write_text(TIMEML, encoding="utf-8")
+    doc = load_timeml_doc(path)
+    assert doc.published == "1998-02-13"
+    assert [doc.text[g.start:g.end] for g in doc.timexes] == ["Thursday", "three days"]
+    assert [(g.type, g.value) for g in doc.timexes] == [("DATE", "1998-02-12"),
+                                                        ("DURATION", "P3D")]
+    assert "storms</EVENT>" not in doc.text and "storms & floods" in doc.text
+
+
+def test_evaluate_scores_a_timeml_directory(tmp_path: Path):
+    from pressgraph.evaluate.time import evaluate
+
+    (tmp_path / "TEST1.tml").write_text(TIMEML, encoding="utf-8")
+    report = evaluate(tmp_path)
+    assert report.counts["gold"] == 2 and "corpus: timeml" in report.notes
+    assert report.metrics["span_relaxed_f1"] == 100.0
+    assert report.metrics["value_f1"] == 100.0
+
+
+def test_clock_time_and_its_day_are_one_expression(times):
+    found = times("The shop was robbed at 10 p.m. Wednesday, and talks broke off at noon "
+                  "Thursday.", "1998-02-13")
+    assert (found["10 p.m. Wednesday"].type, found["10 p.m. Wednesday"].value) == (
+        "TIME", "1998-02-11T22:00")
+    assert found["noon Thursday"].value == "1998-02-12T12:00"
+
+
+def test_a_day_named_again_resolves_against_the_last_date(times):
+    found = times("The mayor was shot on Oct. 23, 1998. Earlier that day, his office had "
+                  "received a letter. Three days later police found the car.", "1999-05-06")
+    assert found["Earlier that day"].value == "1998-10-23"
+    assert found["Three days later"].value == "1998-10-26"
+
+
+def test_spoken_years_centuries_and_halves(times):
+    found = times("In nineteen ninety-six a bomb went off; the temple dates from the 11th "
+                  "century, and the refugees waited 2 1/2 years.", "1998-03-01")
+    assert found["nineteen ninety-six"].value == "1996"
+    assert found["the 11th century"].value == "10"
+    assert found["2 1/2 years"].value == "P2Y6M"
+
+
+def test_earlier_weekday_and_month_of_last_year(times):
+    found = times("Earlier Friday, lawyers filed a petition. In June last year the family "
+                  "fled.", "2000-01-08")
+    assert found["Earlier Friday"].value == "2000-01-07"
+    assert found["June last year"].value == "1999-06"
+
+
+def test_recent_years_is_a_past_reference(times):
+    found = times("Prices have doubled in recent years.", "2019-10-23")
+    assert found["recent years"].value == "PAST_REF"
+
+
+def test_news_present_before_a_weekday_is_the_coming_one(times):
+    found = times("The two leaders meet separately Monday with the envoy.", "1998-05-01")
+    assert found["Monday"].value == "1998-05-04"
+
+
+def test_evaluate_skips_a_broken_timeml_file_and_says_so(tmp_path: Path):
+    from pressgraph.evaluate.time import evaluate
+
+    (tmp_path / "TEST1.tml").write_text(TIMEML, encoding="utf-8")
+    (tmp_path / "BROKEN.tml").write_text("<TimeML><TEXT>on <TIMEX3>Friday</TEXT>",
+                                         encoding="utf-8")
+    report = evaluate(tmp_path)
+    assert report.counts["documents"] == 1
+    assert any(n.startswith("skipped, not readable as TimeML: BROKEN.tml") for n in report.notes)
