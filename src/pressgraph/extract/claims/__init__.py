@@ -27,14 +27,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pressgraph.extract import ParsedDocument
-from pressgraph.extract.claims.vocab import PARTITIVE, fold, subject_head, vocab
+from pressgraph.extract.claims.vocab import PARTITIVE, PUBLICATION, fold, subject_head, vocab
 from pressgraph.model import Actor, Claim, Event, Quantity, Quote, stable_id
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 EXTRACTOR = "claims@6"
-PUBLICATION = "the publication"
 
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "this",
                        "that", "these", "those", "who", "which", "one"})

@@ -14,6 +14,10 @@ from functools import cache
 from importlib import resources
 
 
+# who claims what a report says in its own voice, when the article names no outlet
+PUBLICATION = "the publication"
+
+
 @dataclass(frozen=True, slots=True)
 class Vocab:
     family_of: dict[str, str]  # predicate lemma or phrase -> state family
@@ -37,6 +41,8 @@ class Vocab:
     # (part, whole) count groups: the part's count cannot exceed the whole's, for these heads
     count_bounds: frozenset[tuple[str, str]]
     count_bound_subjects: frozenset[str]
+    rising_counts: frozenset[str]  # count groups or families that only grow between reports
+    either_way_counts: frozenset[str]  # stocks that rise and fall (still missing, still held)
 
 
 @cache
@@ -69,6 +75,8 @@ def vocab() -> Vocab:
         exclusive_bare=frozenset(data["sequential_groups"]["exclusive_bare"]),
         count_bounds=frozenset((part, whole) for part, whole in data["count_bounds"]["pairs"]),
         count_bound_subjects=frozenset(data["count_bounds"]["subjects"]),
+        rising_counts=frozenset(data["count_trends"]["rising"]),
+        either_way_counts=frozenset(data["count_trends"]["either"]),
     )
 
 
@@ -83,6 +91,17 @@ def bounded_by(part_predicate: str, whole_predicate: str, subject: str) -> bool:
     ga, gb = count_group(part_predicate), count_group(whole_predicate)
     return (ga, gb) in vocab().count_bounds and (
         subject_head(subject) in vocab().count_bound_subjects)
+
+
+def count_trend(predicate: str, family: str) -> str | None:
+    """How a count moves between reports: "rising" (a death toll), "either" (people still
+    missing) or None (a crowd's size, an escape: a different figure is a disagreement)."""
+    key = count_group(predicate) or family
+    if key in vocab().rising_counts:
+        return "rising"
+    if key in vocab().either_way_counts:
+        return "either"
+    return None
 
 
 def sequential(predicate_a: str, predicate_b: str) -> bool:
