@@ -135,7 +135,7 @@ def judged(claim: Claim) -> bool:
 def score_passage(passage: Passage, claims: Iterable[Claim], text: str, outlet: str
                   ) -> tuple[list[dict[str, bool] | None], int]:
     """Per gold claim, the checks of the predicted claim matched to it (None: unmatched), and
-    how many judged predicted claims there were."""
+    how many predicted claims were judged (matched, or with a figure or a known state)."""
     predicted = list(claims)
     used: set[int] = set()
     results: list[dict[str, bool] | None] = []
@@ -158,7 +158,8 @@ def score_passage(passage: Passage, claims: Iterable[Claim], text: str, outlet: 
         else:
             used.add(best[1])
             results.append(best[2])
-    return results, sum(1 for c in predicted if judged(c))
+    # a predicted claim the gold matched counts as judged, whatever its state
+    return results, sum(1 for i, c in enumerate(predicted) if judged(c) or i in used)
 
 
 def score(path: Path, *, model: str | None = None, limit: int | None = None

@@ -83,8 +83,10 @@ def value_text(claim: Claim) -> str:
     lo, hi = claim.value_low, claim.value_high
     if lo is None and hi is None:
         return ""
+    if lo is not None and hi is not None and lo == hi:
+        return f"about {_number(lo)}" if claim.hedge == "approximately" else _number(lo)
     if lo is not None and hi is not None:
-        return _number(lo) if lo == hi else f"{_number(lo)}-{_number(hi)}"
+        return f"{_number(lo)}-{_number(hi)}"
     if lo is not None:
         return f"more than {_number(lo)}"
     assert hi is not None

@@ -114,6 +114,7 @@ def _subject_token(verb: Token) -> Token | None:
     return None
 
 
+PARAGRAPH_BREAK = "\n\n"
 _DATELINE = re.compile(r"^.*?\s[-–—]\s+")
 
 
@@ -187,6 +188,28 @@ def _state_word(tok: Token) -> str | None:
     return None
 
 
+def _falsifies(node: Token) -> bool:
+    """What hangs under this word is said not to be so: "reports that 40 died ARE FALSE",
+    "the video ... is A HOAX", "NO EVIDENCE that anyone died", "the massacre DID NOT HAPPEN",
+    "dismissed AS FAKE"."""
+    v = vocab()
+    lemma = node.lemma_.lower()
+    if lemma in v.falsity_words or node.lower_ in v.falsity_words:
+        return True
+    if lemma in v.no_heads and any(c.dep_ == "det" and c.lower_ == "no" for c in node.children):
+        return True
+    if lemma in ("happen", "occur") and any(c.dep_ == "neg" for c in node.children):
+        return True
+    for child in node.children:
+        if child.dep_ in ("acomp", "attr", "oprd") and (
+                child.lemma_.lower() in v.falsity_words or child.lower_ in v.falsity_words):
+            return True
+        if child.dep_ == "prep" and child.lower_ == "as" and any(
+                g.lower_ in v.falsity_words for g in child.children):
+            return True
+    return False
+
+
 def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
     v = vocab()
     hedge: str | None = None
@@ -202,7 +225,7 @@ def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
             hedge = child.text
     for ancestor in anchor.ancestors:
         lemma = ancestor.lemma_.lower()
-        if lemma in v.denial_cues:
+        if lemma in v.denial_cues or _falsifies(ancestor):
             polarity = "denied"
         elif lemma == "know" and any(c.dep_ == "neg" for c in ancestor.children) and any(
             c.lower_ in ("whether", "if") for c in anchor.subtree
@@ -269,6 +292,40 @@ class _Context:
             return None, self.publication, None
         cid, name = self._speakers[quote.id]
         return cid, name, quote
+
+
+def _teller(ctx: _Context, anchor: Token) -> tuple[str | None, str] | None:
+    """Who makes a claim no quote holds: the subject (or 'by' agent) of the nearest telling
+    verb over the anchor ("Police ESTIMATED the crowd at 15,000", "The army DENIED that ...",
+    "Turnout was PUT at 200,000 BY the organising committee"), or the object of "according
+    to" in its sentence."""
+    for tok in anchor.sent:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and (
+                tok.doc[tok.i + 1].lower_ == "to"):
+            objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
+            if objs:
+                return _teller_name(ctx, objs[0])
+    for node in (anchor, *anchor.ancestors):
+        if node.lemma_.lower() not in vocab().telling_verbs or node.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            agent = next((c for c in node.children if c.dep_ == "agent"), None)
+            subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+        if subj is None or subj.pos_ not in ("NOUN", "PROPN") or subj.lower_ in _PRONOUNS or (
+                subj.lemma_.lower() in vocab().tally_heads | vocab().death_heads
+                or any(c.like_num for c in subj.children)):
+            continue  # "Three more deaths put the toll at 45": a figure, not a teller
+        return _teller_name(ctx, subj)
+    return None
+
+
+def _teller_name(ctx: _Context, head: Token) -> tuple[str | None, str]:
+    name = _without_relative_clause(strip_dateline(
+        head.doc[head.left_edge.i:head.right_edge.i + 1].text))
+    actor = next((e.actor_id for e in ctx.entities if e.actor_id
+                  and e.start <= head.idx < e.end), None)
+    return actor, name
 
 
 def _verb_phrase(verb: Token) -> str:
@@ -469,9 +526,23 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
             # "Reuters put the toll at 30": the teller's own mention gives its actor
             cid = next((e.actor_id for e in ctx.entities if e.actor_id
                         and e.start <= teller.idx < e.end), None)
+    if quote is None and cid is None and name == ctx.publication and (
+            told := _teller(ctx, anchor)) is not None:
+        cid, name = told
     polarity, hedge = _polarity(anchor, quote.cue if quote else None)
     if span.start > 0 and ctx.doc[span.start - 1].lower_ in ("not", "never", "nor"):
         polarity = "denied"  # "a few dozen, not hundreds"
+    if anchor.lemma_.lower() in vocab().denial_cues and root.i > anchor.i:
+        # "rejected a figure of 3,000 dead": the figure is what is denied, not a rejection
+        polarity = "denied"
+        if predicate == anchor.lemma_.lower():
+            predicate = (vocab().noun_predicates.get(noun.lemma_.lower(), "")
+                         if noun is not None else "") or predicate
+    if q.hedge == "approximately" and q.value is not None and low is not None and (
+            high is not None and abs(low - 0.9 * q.value) < 1e-6 * q.value + 1e-9
+            and abs(high - 1.1 * q.value) < 1e-6 * q.value + 1e-9):
+        # "about 820,000" is the figure 820,000, hedged; comparison widens a hedged point
+        low = high = q.value
     return _Draft(anchor=anchor.i, claimant_id=cid, claimant=name, subject=subject,
                   predicate=predicate or "", low=low, high=high, polarity=polarity,
                   hedge=q.hedge or hedge, quote_id=quote.id if quote else None,
@@ -522,6 +593,12 @@ def _state_draft(ctx: _Context, anchor: Token, predicate: str, event: Event | No
         head_verb = _governing_verb(anchor.head)
         subj = _subject_token(head_verb) if head_verb is not None else None
     subject = _noun_phrase(subj) if subj is not None else ""
+    victim = next((c for c in anchor.children if c.dep_ in ("dobj", "obj")
+                   and c.pos_ in ("NOUN", "PROPN")), None) if anchor.pos_ == "VERB" else None
+    if victim is not None and predicate in vocab().family_of and (
+            vocab().family_of[predicate] in ("dead", "injured", "custody", "displaced")):
+        # "soldiers killing villagers": the state is the villagers', not the soldiers'
+        subject = _noun_phrase(victim)
     part = _part_of(subj)
     low = high = None
     if subj is not None and subj.lower_ in _VAGUE and predicate in vocab().family_of and not (
@@ -545,6 +622,8 @@ def _state_draft(ctx: _Context, anchor: Token, predicate: str, event: Event | No
     if not subject and event is not None:
         subject = event.recipient_text or event.actor_text or ""
     cid, name, quote = ctx.claimant(anchor.idx)
+    if quote is None and (told := _teller(ctx, anchor)) is not None:
+        cid, name = told
     polarity, hedge = _polarity(anchor, quote.cue if quote else None)
     anaphoric = bool(subject) and (fold(subject) in _PRONOUNS or subject_head(subject) in (
         vocab().anaphoric))
@@ -683,6 +762,24 @@ def _sentence_context(parsed: ParsedDocument, start: int, end: int, anchor: Toke
     return time, place
 
 
+def _evidence(doc: Doc, anchor: int) -> tuple[int, int]:
+    """The anchor's sentence, within its paragraph: the parser runs a headline without a full
+    stop into the lede ("Police deny protesters were killed\n\nLINDI, April 2 - ...")."""
+    sent = doc[anchor].sent
+    text = doc.text
+    start, end = sent.start_char, sent.end_char
+    at = doc[anchor].idx
+    cut = text.rfind(PARAGRAPH_BREAK, start, at)
+    if cut >= 0:
+        start = cut + len(PARAGRAPH_BREAK)
+    cut = text.find(PARAGRAPH_BREAK, at, end)
+    if cut >= 0:
+        end = cut
+    end = start + len(text[start:end].rstrip())  # no trailing paragraph break
+    start += len(text[start:end]) - len(text[start:end].lstrip())
+    return start, end
+
+
 def extract_claims(parsed: ParsedDocument) -> list[Claim]:
     ctx = _Context(parsed)
     doc = ctx.doc
@@ -733,9 +830,7 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
     aid = parsed.article.id
     quantities = {q.id: q for q in parsed.extraction.quantities}
     for d in drafts:
-        sent = doc[d.anchor].sent
-        start, end = sent.start_char, sent.end_char
-        end = start + len(ctx.text[start:end].rstrip())  # no trailing paragraph break
+        start, end = _evidence(doc, d.anchor)
         key = (d.anchor, d.predicate, d.low, d.high)
         if key in seen:
             continue

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-
 # who claims what a report says in its own voice, when the article names no outlet
 PUBLICATION = "the publication"
 
@@ -41,6 +40,9 @@ class Vocab:
     # (part, whole) count groups: the part's count cannot exceed the whole's, for these heads
     count_bounds: frozenset[tuple[str, str]]
     count_bound_subjects: frozenset[str]
+    telling_verbs: frozenset[str]  # their subject makes the claim in their clause
+    falsity_words: frozenset[str]  # "false", "a hoax": what they describe is denied
+    no_heads: frozenset[str]  # "no evidence that ...": what follows is denied
     rising_counts: frozenset[str]  # count groups or families that only grow between reports
     either_way_counts: frozenset[str]  # stocks that rise and fall (still missing, still held)
 
@@ -75,6 +77,9 @@ def vocab() -> Vocab:
         exclusive_bare=frozenset(data["sequential_groups"]["exclusive_bare"]),
         count_bounds=frozenset((part, whole) for part, whole in data["count_bounds"]["pairs"]),
         count_bound_subjects=frozenset(data["count_bounds"]["subjects"]),
+        telling_verbs=frozenset(data["telling_verbs"]["verbs"]),
+        falsity_words=frozenset(data["falsity_words"]["words"]),
+        no_heads=frozenset(data["falsity_words"]["no_heads"]),
         rising_counts=frozenset(data["count_trends"]["rising"]),
         either_way_counts=frozenset(data["count_trends"]["either"]),
     )
@@ -130,6 +135,10 @@ def claim_family(predicate: str, subject: str, counted: bool = False) -> str:
     raw = singular(subject.lower().split()[-1]) if subject.split() else ""
     if counted and raw in vocab().death_heads and not known_family(family):
         return "dead"
+    if counted and not known_family(family) and (
+            named := vocab().noun_predicates.get(raw)) is not None:
+        # "police counted 900 marchers": the noun says what the counted did
+        return vocab().family_of.get(named, family)
     return family
 
 
