@@ -13,9 +13,10 @@ Every article goes through the full pipeline (cleaned, with its publication date
   (``claim_evidence_r``), and of those with the same state family (``claim_family_r``);
 * claim relations, per type (conflict, agreement, refinement, update): a predicted relation
   matches a gold one of the same type when its two claims' evidence spans overlap the two
-  gold claims' evidence spans, in the right articles, in either order (one-to-one, greedy).  ``relation``
-  scores all types together.  ``*_p_judged`` is precision over the predicted relations
-  whose two claims are both planted gold claims (the gold says nothing of the others).
+  gold claims' evidence spans, in the right articles, in either order (one-to-one, greedy).
+  ``relation`` scores all types together.  ``*_p_judged`` is precision over the predicted
+  relations whose two claims are both planted gold claims (the gold says nothing of the
+  others).
 """
 
 from __future__ import annotations
