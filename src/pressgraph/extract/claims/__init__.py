@@ -595,9 +595,11 @@ def _state_draft(ctx: _Context, anchor: Token, predicate: str, event: Event | No
     subject = _noun_phrase(subj) if subj is not None else ""
     victim = next((c for c in anchor.children if c.dep_ in ("dobj", "obj")
                    and c.pos_ in ("NOUN", "PROPN")), None) if anchor.pos_ == "VERB" else None
-    if victim is not None and predicate in vocab().family_of and (
+    if victim is not None and anchor.tag_ == "VBG" and anchor.dep_ != "advcl" and (
+            predicate in vocab().family_of) and (
             vocab().family_of[predicate] in ("dead", "injured", "custody", "displaced")):
-        # "soldiers killing villagers": the state is the villagers', not the soldiers'
+        # "a video showing soldiers killing villagers": the state is the villagers', not the
+        # soldiers' (a gerund only: on link_dev2 a finite verb's object was no better a subject)
         subject = _noun_phrase(victim)
     part = _part_of(subj)
     low = high = None
