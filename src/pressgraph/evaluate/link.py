@@ -1,8 +1,9 @@
 """Evaluate cross-article linking: story clusters and claim relations.
 
 Gold (``eval/gold/link/``): ``articles/NN.txt``, ``articles.jsonl`` ({file, outlet, published,
-event}), ``claims.jsonl`` ({claim_id, file, claimant, subject, predicate, value_low,
-value_high, polarity, evidence}) and ``relations.jsonl`` ({a, b, relation, why}).
+event}, and ``verbatim: true`` to run an article uncleaned, its headline kept),
+``claims.jsonl`` ({claim_id, file, claimant, subject, predicate, value_low, value_high,
+polarity, evidence}) and ``relations.jsonl`` ({a, b, relation, why}).
 
 Every article goes through the full pipeline (cleaned, with its publication date), then
 :func:`pressgraph.link.link_corpus`.  Metrics:
@@ -90,7 +91,14 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
         articles.append(Article(id=article_id_for(text), text=text, raw_text=text,
                                 path=str(row["file"]), source=str(row.get("outlet") or ""),
                                 published=str(row["published"])))
-    extractions = list(run(articles, PipelineConfig(model=model)))
+    # "verbatim": the article runs as written, headline line included (cleaning drops the
+    # headline today, and a set of headline claims needs it); the others are cleaned.
+    verbatim = {str(r["file"]) for r in rows if r.get("verbatim")}
+    by_file = {str(a.path): a for a in articles}
+    extracted = {str(e.article.path): e for raw in (False, True) for e in run(
+        [a for a in articles if (str(a.path) in verbatim) == raw],
+        PipelineConfig(model=model, raw=raw))}
+    extractions = [extracted[f] for f in by_file]
     result = link_corpus(extractions)
 
     file_of = {ext.article.id: str(ext.article.path) for ext in extractions}

@@ -27,6 +27,7 @@ class Vocab:
     anaphoric: frozenset[str]
     denial_cues: frozenset[str]
     uncertain_cues: frozenset[str]
+    unconfirmed_words: frozenset[str]  # "unconfirmed reports": the source does not vouch
     hedges: frozenset[str]
     generic_heads: frozenset[str]
     death_heads: frozenset[str]
@@ -40,6 +41,7 @@ class Vocab:
     # (part, whole) count groups: the part's count cannot exceed the whole's, for these heads
     count_bounds: frozenset[tuple[str, str]]
     count_bound_subjects: frozenset[str]
+    denied_event_nouns: dict[str, str]  # 'denies civilian deaths' -> 'die'
     telling_verbs: frozenset[str]  # their subject makes the claim in their clause
     falsity_words: frozenset[str]  # "false", "a hoax": what they describe is denied
     no_heads: frozenset[str]  # "no evidence that ...": what follows is denied
@@ -65,6 +67,7 @@ def vocab() -> Vocab:
         anaphoric=frozenset(data["anaphoric_heads"]),
         denial_cues=frozenset(data["denial_cues"]),
         uncertain_cues=frozenset(data["uncertain_cues"]),
+        unconfirmed_words=frozenset(data["unconfirmed_words"]),
         hedges=frozenset(data["hedges"]),
         generic_heads=frozenset(data["generic_heads"]),
         death_heads=frozenset(data["death_heads"]),
@@ -77,6 +80,8 @@ def vocab() -> Vocab:
         exclusive_bare=frozenset(data["sequential_groups"]["exclusive_bare"]),
         count_bounds=frozenset((part, whole) for part, whole in data["count_bounds"]["pairs"]),
         count_bound_subjects=frozenset(data["count_bounds"]["subjects"]),
+        denied_event_nouns={k: v for k, v in data["denied_event_nouns"].items()
+                            if not k.startswith("_")},
         telling_verbs=frozenset(data["telling_verbs"]["verbs"]),
         falsity_words=frozenset(data["falsity_words"]["words"]),
         no_heads=frozenset(data["falsity_words"]["no_heads"]),
