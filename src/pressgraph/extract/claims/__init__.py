@@ -459,8 +459,15 @@ def _tally(verb: Token) -> tuple[str, str | None] | None:
     heads = [t for t in verb.sent if t.lemma_.lower() in v.tally_heads and (
         t.i < verb.i or t.head.i == verb.i)]
     if not heads:
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is not None and (named := v.denied_event_nouns.get(subj.lemma_.lower())):
+            return "people", named  # "Arrests climb to 1,300"
         return None
     head = min(heads, key=lambda t: abs(t.i - verb.i))
+    compound = next((w for c in head.children if c.dep_ == "compound"
+                     and c.lemma_.lower() not in v.death_heads and (w := _state_word(c))), None)
+    if compound is not None:
+        return "people", compound  # "an arrest count of 60"
     if head.lemma_.lower() in v.death_heads or any(
             c.lemma_.lower() in v.death_heads for c in head.children if c.dep_ == "compound"):
         return "people", "kill"  # "the death toll", "the toll"
@@ -539,6 +546,10 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
         verb, predicate = relcl[0], relcl[0].lemma_.lower()
     state = next((w for c in root.children if c.dep_ in ("acl", "amod", "appos")
                   and (w := _state_word(c))), None)
+    if state is None and noun is not None:
+        # "took 23 injured fans to hospital": the noun's own state
+        state = next((w for c in noun.children if c.dep_ == "amod" and c.i < noun.i
+                      and (w := _state_word(c))), None)
     after = root.doc[root.i + 1] if root.i + 1 < len(root.doc) else None
     if state is None and noun is None and root.like_num and after is not None and (
             after.tag_ in ("VBN", "JJ")):
@@ -582,7 +593,8 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     anaphoric = False
     if not subject or subject_head(subject) in vocab().anaphoric:
         anaphoric = True
-        if verb is not None:
+        if verb is not None and verb.lemma_.lower() not in vocab().telling_verbs:
+            # not "student unions estimated 25,000": who estimates is not what is counted
             subj = _subject_token(verb)
             subject = _noun_phrase(subj) if subj is not None else subject
             if subj is not None and subj.lower_ in _VAGUE and span.start <= subj.i < span.end and (
@@ -604,6 +616,13 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     high = q.high if q.high is not None else (q.value if q.low is None else None)
     anchor = verb if verb is not None else root
     cid, name, quote = ctx.claimant(root.idx)
+    if (owner := _figure_owner(root)) is not None:
+        cid, name = _teller_name(ctx, owner)  # "the government's figure of 34"
+    elif verb is not None and verb.lemma_.lower() in vocab().telling_verbs - {"say", "tell"} and (
+            (speaker := _speaker_of(verb)) is not None):
+        # "a number lawyers for the accused PUT at more than 400": whoever puts, estimates or
+        # counts a figure claims it, also inside someone else's quote
+        cid, name = _teller_name(ctx, speaker)
     if quote is None and tally is not None and verb is not None and (
             verb.lemma_.lower() in _ESTIMATE_VERBS):
         # "Medical sources put the death toll at about 30": whoever puts a figure on the
@@ -646,11 +665,16 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
         if predicate == anchor.lemma_.lower():
             predicate = (vocab().noun_predicates.get(noun.lemma_.lower(), "")
                          if noun is not None else "") or predicate
-    if q.hedge == "approximately" and q.value is not None and low is not None and (
+    approximate = q.approximate or q.hedge == "approximately"
+    if approximate and q.value is not None and low is not None and (
             high is not None and abs(low - 0.9 * q.value) < 1e-6 * q.value + 1e-9
             and abs(high - 1.1 * q.value) < 1e-6 * q.value + 1e-9):
         # "about 820,000" is the figure 820,000, hedged; comparison widens a hedged point
         low = high = q.value
+        hedge = "approximately"
+    if q.text.lower().startswith("up to") and q.value is not None and verb is not None and (
+            verb.lemma_.lower() in vocab().tally_verbs):
+        low = high = q.value  # "revised the toll up to 58": a particle, not a ceiling
     return _Draft(anchor=anchor.i, claimant_id=cid, claimant=name, subject=subject,
                   predicate=predicate or "", low=low, high=high, polarity=polarity,
                   hedge=q.hedge or hedge, quote_id=quote.id if quote else None,
@@ -886,8 +910,11 @@ def _resolve_anaphora(drafts: list[_Draft], doc: Doc | None = None) -> list[_Dra
             # own proposition.
             second_figure = antecedent.quantity_id is not None and (
                 sent_of(draft) is not None and sent_of(draft) == sent_of(antecedent))
-            if (draft.quantity_id and draft.predicate not in vocab().family_of
-                    and not second_figure) or draft.predicate in ("", "be"):
+            if (draft.quantity_id and draft.predicate not in vocab().family_of and (
+                    not second_figure or draft.predicate in vocab().telling_verbs)) or (
+                    draft.predicate in ("", "be")):
+                # "the ministry put attendance at 8,000; unions estimated 25,000": an
+                # estimate says nothing of its own
                 draft.predicate = antecedent.predicate
             draft.anaphoric = False
         if draft.subject and draft.predicate:
