@@ -483,7 +483,8 @@ def _tally(verb: Token) -> tuple[str, str | None] | None:
     nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
     if state is None and nxt is not None and nxt.tag_ in ("VBN", "VBD"):
         state = _state_word(nxt)  # "the number of people killed", parsed as a clause verb
-    if state is None and (own := _state_word(noun)) is not None:
+    own = next((w for w in (noun.lemma_.lower(), noun.lower_) if w in v.family_of), None)
+    if state is None and own is not None and noun.lemma_.lower() not in v.noun_predicates:
         return "people", own  # "the number of wounded", "the count of missing"
     # "the number of escapees": the noun says what they did.
     state = state or v.noun_predicates.get(noun.lemma_.lower())
@@ -593,9 +594,11 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     anaphoric = False
     if not subject or subject_head(subject) in vocab().anaphoric:
         anaphoric = True
-        if verb is not None and verb.lemma_.lower() not in vocab().telling_verbs:
-            # not "student unions estimated 25,000": who estimates is not what is counted
+        if verb is not None:
             subj = _subject_token(verb)
+            if subj is not None and verb.lemma_.lower() in vocab().telling_verbs and not (
+                    span.start <= subj.i < span.end):
+                subj = None  # "student unions estimated 25,000": who estimates is not counted
             subject = _noun_phrase(subj) if subj is not None else subject
             if subj is not None and subj.lower_ in _VAGUE and span.start <= subj.i < span.end and (
                     predicate in vocab().family_of
