@@ -220,8 +220,13 @@ def _unconfirmed(anchor: Token) -> bool:
         if subj is not None and any(c.lower_ in v.unconfirmed_words for c in subj.children):
             return True
         for conj in (c for c in node.children if c.dep_ == "conj"):
+            # "... but could not confirm the figure"; not "... and could not confirm that
+            # any had been caught", which leaves the figure alone
             if conj.lemma_.lower() in ("confirm", "verify") and any(
-                    c.dep_ == "neg" for c in conj.children):
+                    c.dep_ == "neg" for c in conj.children) and any(
+                    c.dep_ == "dobj" and (c.lemma_.lower() in v.tally_heads
+                                          or c.lower_ in ("it", "this", "that", "them"))
+                    for c in conj.children):
                 return True
     return False
 
@@ -326,11 +331,11 @@ def _denied_figure(ctx: _Context, root: Token) -> tuple[Token, Token] | None:
     its source: "disputed THE ARMY'S count of six dead", "rejected a figure of 3,000 dead put
     forward BY AN OPPOSITION COALITION", "dismissed as inflated the figure given by ..."."""
     path = [root]
-    while path[-1].head is not path[-1] and path[-1].head.pos_ not in ("VERB", "AUX"):
+    while path[-1].head.i != path[-1].i and path[-1].head.pos_ not in ("VERB", "AUX"):
         path.append(path[-1].head)
     top = path[-1]
     verb = top.head
-    if verb is top or verb.lemma_.lower() not in vocab().denial_cues or top.dep_ not in (
+    if verb.i == top.i or verb.lemma_.lower() not in vocab().denial_cues or top.dep_ not in (
             "dobj", "obj", "nsubjpass"):
         return None
     owner = _figure_owner(root)
@@ -359,7 +364,7 @@ def _figure_owner(anchor: Token, root: Token | None = None) -> Token | None:
             if owner is not None and owner.lower_ not in _PRONOUNS and owner.pos_ in (
                     "NOUN", "PROPN"):
                 return owner
-        if node.pos_ in ("VERB", "AUX") and node is not start:
+        if node.pos_ in ("VERB", "AUX") and node.i != start.i:
             return None
     return None
 
@@ -738,6 +743,9 @@ def _figure_denials(ctx: _Context, drafts: list[_Draft]) -> list[_Draft]:
         speaker = _speaker_of(denier) if denier is not None else None
         if denier is None or speaker is None:
             continue
+        if any(c.dep_ in ("acl", "ccomp", "prep", "relcl", "appos") and c.i != denier.i
+               for c in tok.children):
+            continue  # "rejected al-Shabaab's claim to have killed dozens": its own content
         first = tok.sent.start if tok.sent.start == 0 else ctx.doc[tok.sent.start - 1].sent.start
         earlier = [d for d in counted if first <= d.anchor < tok.i and d.polarity == "asserted"]
         if not earlier:
