@@ -414,6 +414,10 @@ def _teller_name(ctx: _Context, head: Token) -> tuple[str | None, str]:
     last = head.right_edge.i + 1
     if last - 1 > head.i and head.doc[last - 1].dep_ == "case":
         last -= 1  # "the army's count": the army
+    when = [c for c in head.rights if c.dep_ == "prep" and any(
+        g.ent_type_ in ("DATE", "TIME") for g in c.children)]
+    if when:
+        last = min(last, when[0].i)  # "Georgian opposition parties on Sunday"
     text = head.doc[head.left_edge.i:last].text.rsplit(PARAGRAPH_BREAK, 1)[-1]
     name = _without_relative_clause(strip_dateline(text))
     actor = next((e.actor_id for e in ctx.entities if e.actor_id
@@ -469,13 +473,13 @@ def _tally(verb: Token) -> tuple[str, str | None] | None:
             return "people", named  # "Arrests climb to 1,300"
         return None
     head = min(heads, key=lambda t: abs(t.i - verb.i))
-    compound = next((w for c in head.children if c.dep_ == "compound"
-                     and c.lemma_.lower() not in v.death_heads and (w := _state_word(c))), None)
-    if compound is not None:
-        return "people", compound  # "an arrest count of 60"
     if head.lemma_.lower() in v.death_heads or any(
             c.lemma_.lower() in v.death_heads for c in head.children if c.dep_ == "compound"):
-        return "people", "kill"  # "the death toll", "the toll"
+        return "people", "kill"  # "the death toll", "the toll", "the protest toll"
+    compound = next((w for c in head.children if c.dep_ == "compound"
+                     and (w := _state_word(c))), None)
+    if compound is not None:
+        return "people", compound  # "an arrest count of 60"
     of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
     objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
     if not objs:
@@ -579,7 +583,8 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
         elif tally is not None:
             tally = None  # "the number of escapees": what they did comes from the antecedent
     own_state = after is not None and after.tag_ in ("JJ", "VBN") and after.i == root.i + 1
-    if verb is not None and any(c.lower_ == "dead" for c in verb.children) and not (
+    shooter = noun.head if noun is not None and noun.dep_ in ("dobj", "obj") else verb
+    if shooter is not None and any(c.lower_ == "dead" for c in shooter.children) and not (
             own_state and after is not None and after.lower_ != "dead"):
         # "two were shot dead"; but not "left 31 dead and hundreds homeless" for "hundreds".
         predicate = "kill"
@@ -654,6 +659,10 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     polarity, hedge = _polarity(anchor, quote.cue if quote else None)
     if span.start > 0 and ctx.doc[span.start - 1].lower_ in ("not", "never", "nor"):
         polarity = "denied"  # "a few dozen, not hundreds"
+    if anchor.lemma_.lower() in vocab().denial_cues and predicate == anchor.lemma_.lower():
+        # "rejected the estimate of 45,000 marchers": what is counted is marching
+        predicate = (vocab().noun_predicates.get(noun.lemma_.lower(), "")
+                     if noun is not None else "") or predicate
     if (split := _denied_figure(ctx, root)) is not None:
         # "A director disputed the army's count of six dead": the army's figure, and the
         # director's denial of it, are two claims
