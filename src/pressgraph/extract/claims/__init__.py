@@ -34,7 +34,7 @@ from pressgraph.model import Actor, Claim, Event, Quantity, Quote, stable_id
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-EXTRACTOR = "claims@6"
+EXTRACTOR = "claims@7"
 
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "this",
                        "that", "these", "those", "who", "which", "one"})
