@@ -218,8 +218,7 @@ def _update(a: Claim, b: Claim, fam: str, articles: Mapping[str, Article],
     # the outlet's own voice is not enough: on link/ that is mostly a source the quotes
     # missed ("more than 100 were detained, a rights assembly said ... twice the official
     # figure"), and two sources that disagree are a conflict whatever the days.
-    if not (_one_voice(earlier, later, canonical)
-            or fold(earlier.claimant_text) == fold(later.claimant_text)):
+    if not (_one_voice(earlier, later, canonical) or _same_words(earlier, later)):
         return None
     ie, il = _interval(earlier), _interval(later)
     assert ie is not None and il is not None
@@ -229,6 +228,19 @@ def _update(a: Claim, b: Claim, fam: str, articles: Mapping[str, Article],
     return (f"later count {value_text(later)} ({reported(later, articles)[:10]}) "
             f"{'up' if up else 'down'} from {value_text(earlier)} "
             f"({reported(earlier, articles)[:10]})")
+
+
+# the way a voice speaks, not who it is: "police" and "a police statement" are one voice
+_VOICE_ROLES = frozenset({"statement", "spokesman", "spokeswoman", "spokesperson", "source",
+                          "sources", "official", "officials"})
+
+
+def _same_words(a: Claim, b: Claim) -> bool:
+    """One claimant by its words: "the health ministry" and "health ministry", "police" and
+    "a police statement" (one set of words holds the other, roles aside)."""
+    wa, wb = ({w for w in re.findall(r"[a-z]+", fold(c.claimant_text))
+               if w not in _STOP and w not in _VOICE_ROLES} for c in (a, b))
+    return bool(wa and wb) and (wa <= wb or wb <= wa)
 
 
 def relate(a: Claim, b: Claim, *, articles: Mapping[str, Article] | None = None,
