@@ -254,10 +254,10 @@ class Claim(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClaimRelation:
-    """Two claims about the same subject compared: conflict, agreement or refinement."""
+    """Two claims about the same subject compared: conflict, agreement, refinement or update."""
 
     id: str
-    relation: str  # conflict | agreement | refinement
+    relation: str  # conflict | agreement | refinement | update (docs/output.md)
     claim_a: str
     claim_b: str
     article_a: str

@@ -263,7 +263,7 @@ def export(
 def evaluate(
     task: Annotated[
         str, typer.Argument(
-            help="entities, quotes, quantities, time, geo, events, link, link-meantime")
+            help="entities, quotes, quantities, time, geo, events, link, link-meantime, claims")
     ],
     gold: Annotated[Path | None, typer.Option(help="Gold data (default: the task's own).")] = None,
     model: ModelOption = None,
@@ -350,7 +350,7 @@ def claims(
 def conflicts(
     since: Annotated[str | None, typer.Option(help="Only articles published on or after.")] = None,
     relation: Annotated[
-        str, typer.Option(help="conflict, agreement, refinement or all.")
+        str, typer.Option(help="conflict, agreement, refinement, update or all.")
     ] = "conflict",
     db: DbOption = Path(DEFAULT_DB),
     limit: Annotated[int, typer.Option()] = 200,

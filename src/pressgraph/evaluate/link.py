@@ -1,8 +1,9 @@
 """Evaluate cross-article linking: story clusters and claim relations.
 
 Gold (``eval/gold/link/``): ``articles/NN.txt``, ``articles.jsonl`` ({file, outlet, published,
-event}), ``claims.jsonl`` ({claim_id, file, claimant, subject, predicate, value_low,
-value_high, polarity, evidence}) and ``relations.jsonl`` ({a, b, relation, why}).
+event}, and ``verbatim: true`` to run an article uncleaned, its headline kept),
+``claims.jsonl`` ({claim_id, file, claimant, subject, predicate, value_low, value_high,
+polarity, evidence}) and ``relations.jsonl`` ({a, b, relation, why}).
 
 Every article goes through the full pipeline (cleaned, with its publication date), then
 :func:`pressgraph.link.link_corpus`.  Metrics:
@@ -11,11 +12,12 @@ Every article goes through the full pipeline (cleaned, with its publication date
   the gold ``event`` labels (each article weighted equally);
 * claims: share of gold claims whose evidence a predicted claim overlaps
   (``claim_evidence_r``), and of those with the same state family (``claim_family_r``);
-* claim relations, per type (conflict, agreement, refinement): a predicted relation matches a
-  gold one of the same type when its two claims' evidence spans overlap the two gold claims'
-  evidence spans, in the right articles, in either order (one-to-one, greedy).  ``relation``
-  scores all three types together.  ``*_p_judged`` is precision over the predicted relations
-  whose two claims are both planted gold claims (the gold says nothing of the others).
+* claim relations, per type (conflict, agreement, refinement, update): a predicted relation
+  matches a gold one of the same type when its two claims' evidence spans overlap the two
+  gold claims' evidence spans, in the right articles, in either order (one-to-one, greedy).
+  ``relation`` scores all types together.  ``*_p_judged`` is precision over the predicted
+  relations whose two claims are both planted gold claims (the gold says nothing of the
+  others).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pressgraph.evaluate import PRF, REPO_ROOT, Report, b_cubed
 from pressgraph.model import Article, Claim, ClaimRelation, article_id_for
 
 DEFAULT_GOLD = REPO_ROOT / "eval" / "gold" / "link"
-RELATIONS = ("conflict", "agreement", "refinement")
+RELATIONS = ("conflict", "agreement", "refinement", "update")
 
 Span = tuple[int, int]
 
@@ -89,7 +91,14 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
         articles.append(Article(id=article_id_for(text), text=text, raw_text=text,
                                 path=str(row["file"]), source=str(row.get("outlet") or ""),
                                 published=str(row["published"])))
-    extractions = list(run(articles, PipelineConfig(model=model)))
+    # "verbatim": the article runs as written, headline line included (cleaning drops the
+    # headline today, and a set of headline claims needs it); the others are cleaned.
+    verbatim = {str(r["file"]) for r in rows if r.get("verbatim")}
+    by_file = {str(a.path): a for a in articles}
+    extracted = {str(e.article.path): e for raw in (False, True) for e in run(
+        [a for a in articles if (str(a.path) in verbatim) == raw],
+        PipelineConfig(model=model, raw=raw))}
+    extractions = [extracted[f] for f in by_file]
     result = link_corpus(extractions)
 
     file_of = {ext.article.id: str(ext.article.path) for ext in extractions}

@@ -1,4 +1,4 @@
-"""Comparing claims about the same subject: conflict, agreement or refinement.
+"""Comparing claims about the same subject: conflict, agreement, refinement or update.
 
 Two claims are compared only when their state families can relate (same family, or opposite
 ones), their subjects share a normalised head ("captured ISIS prisoners" and "detainees" both
@@ -12,7 +12,12 @@ says they are about the same thing (same article or same story cluster: ``block_
   recaptured and "most of them" missing);
 * same family with counts: disjoint intervals -> conflict, a figure inside an open-ended one
   ("127" in "more than 100") -> refinement, otherwise overlapping -> agreement; same known
-  family without counts on both sides -> agreement.
+  family without counts on both sides -> agreement;
+* disjoint counts reported on different days by one voice, that move the way such a count
+  moves (a death toll, the injured, the displaced,
+  arrests only grow; the missing, those still held or at large rise and fall) -> update: the
+  later report revises the earlier one ("43 killed" on Thursday, "51 killed" on Saturday).
+  Two named sources that disagree stay a conflict, whatever the days.
 
 Uncertain claims ("may have escaped") neither support nor contradict anything, nor do claims
 dated more than a month apart (different events).  A claimant is
@@ -33,6 +38,7 @@ from pressgraph.extract.claims.vocab import (
     claim_family,
     compatible_subjects,
     count_group,
+    count_trend,
     fold,
     known_family,
     opposite,
@@ -77,8 +83,10 @@ def value_text(claim: Claim) -> str:
     lo, hi = claim.value_low, claim.value_high
     if lo is None and hi is None:
         return ""
+    if lo is not None and hi is not None and lo == hi:
+        return f"about {_number(lo)}" if claim.hedge == "approximately" else _number(lo)
     if lo is not None and hi is not None:
-        return _number(lo) if lo == hi else f"{_number(lo)}-{_number(hi)}"
+        return f"{_number(lo)}-{_number(hi)}"
     if lo is not None:
         return f"more than {_number(lo)}"
     assert hi is not None
@@ -178,8 +186,70 @@ def far_apart(a: Claim, b: Claim) -> bool:
     return gap > APART_DAYS
 
 
-def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
-    """(relation, reason) for two claims about the same subject, or None."""
+def reported(claim: Claim, articles: Mapping[str, Article]) -> str:
+    """When a claim was reported: its article's publication date, else the claim's own time."""
+    article = articles.get(claim.article_id)
+    return (article.published if article is not None and article.published else claim.time) or ""
+
+
+def in_order(a: Claim, b: Claim, articles: Mapping[str, Article]) -> tuple[Claim, Claim] | None:
+    """(earlier, later) by report date; None when both were reported the same day or a date is
+    unknown.  Days, unless both reports carry a time of day."""
+    ra, rb = reported(a, articles), reported(b, articles)
+    if not ra or not rb:
+        return None
+    if "T" not in ra or "T" not in rb:
+        ra, rb = ra[:10], rb[:10]
+    if ra == rb:
+        return None
+    return (a, b) if ra < rb else (b, a)
+
+
+def _update(a: Claim, b: Claim, fam: str, articles: Mapping[str, Article],
+            canonical: Mapping[str, str]) -> str | None:
+    """The reason two disjoint counts are one count moving between reports, or None."""
+    trend = count_trend(a.predicate, fam)
+    order = in_order(a, b, articles)
+    if trend is None or trend != count_trend(b.predicate, fam) or order is None:
+        return None
+    earlier, later = order
+    # One voice revises its own count: the same canonical actor, or the same words ("the
+    # health ministry") where actor linking has not joined the two mentions.  A figure in
+    # the outlet's own voice is not enough: on link/ that is mostly a source the quotes
+    # missed ("more than 100 were detained, a rights assembly said ... twice the official
+    # figure"), and two sources that disagree are a conflict whatever the days.
+    if not (_one_voice(earlier, later, canonical) or _same_words(earlier, later)):
+        return None
+    ie, il = _interval(earlier), _interval(later)
+    assert ie is not None and il is not None
+    up = ie[1] < il[0]
+    if trend == "rising" and not up:
+        return None  # a death toll does not fall: a lower later figure contradicts
+    return (f"later count {value_text(later)} ({reported(later, articles)[:10]}) "
+            f"{'up' if up else 'down'} from {value_text(earlier)} "
+            f"({reported(earlier, articles)[:10]})")
+
+
+# the way a voice speaks, not who it is: "police" and "a police statement" are one voice
+_VOICE_ROLES = frozenset({"statement", "spokesman", "spokeswoman", "spokesperson", "source",
+                          "sources", "official", "officials"})
+
+
+def _same_words(a: Claim, b: Claim) -> bool:
+    """One claimant by its words: "the health ministry" and "health ministry", "police" and
+    "a police statement" (one set of words holds the other, roles aside)."""
+    wa, wb = ({w for w in re.findall(r"[a-z]+", fold(c.claimant_text))
+               if w not in _STOP and w not in _VOICE_ROLES} for c in (a, b))
+    return bool(wa and wb) and (wa <= wb or wb <= wa)
+
+
+def relate(a: Claim, b: Claim, *, articles: Mapping[str, Article] | None = None,
+           canonical: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """(relation, reason) for two claims about the same subject, or None.
+
+    ``articles`` (the claims' articles, for their publication dates) lets two counts reported
+    on different days be an update rather than a conflict; ``canonical`` maps actor ids to
+    canonical ones, to tell one voice across articles."""
     if "uncertain" in (a.polarity, b.polarity) or far_apart(a, b):
         return None
     fa, fb = family(a), family(b)
@@ -239,6 +309,9 @@ def relate(a: Claim, b: Claim) -> tuple[str, str] | None:
     if not (ma <= mb or mb <= ma):
         return None  # "2,000 foreign fighters" is a part of "10,000 suspected ISIS fighters"
     if ia[1] < ib[0] or ib[1] < ia[0]:
+        if articles is not None and (
+                update := _update(a, b, fa, articles, canonical or {})) is not None:
+            return "update", update
         return "conflict", f"counts {value_text(a)} and {value_text(b)} cannot both hold"
     if ia == ib:
         return "agreement", "same count"
@@ -354,10 +427,12 @@ def compare_claims(
                 continue
             if only_new is not None and not only_new(a, b):
                 continue
-            found = relate(a, b)
+            found = relate(a, b, articles=articles, canonical=canon)
             if found is None:
                 continue
             relation, reason = found
+            if relation == "update":
+                a, b = in_order(a, b, articles) or (a, b)  # the earlier report first
             if reason == "opposite states" and _one_voice(a, b, canon):
                 continue  # a source does not contradict itself: it speaks of other people
             # Two readings of one sentence pair ("12 died" and "dozens died" in the same

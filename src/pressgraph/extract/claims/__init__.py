@@ -21,20 +21,20 @@ compared (``pressgraph.link.compare``) and returned as ``conflicts``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pressgraph.extract import ParsedDocument
-from pressgraph.extract.claims.vocab import PARTITIVE, fold, subject_head, vocab
+from pressgraph.extract.claims.vocab import PARTITIVE, PUBLICATION, fold, subject_head, vocab
 from pressgraph.model import Actor, Claim, Event, Quantity, Quote, stable_id
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-EXTRACTOR = "claims@6"
-PUBLICATION = "the publication"
+EXTRACTOR = "claims@7"
 
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "this",
                        "that", "these", "those", "who", "which", "one"})
@@ -115,6 +115,7 @@ def _subject_token(verb: Token) -> Token | None:
     return None
 
 
+PARAGRAPH_BREAK = "\n\n"
 _DATELINE = re.compile(r"^.*?\s[-–—]\s+")
 
 
@@ -188,6 +189,48 @@ def _state_word(tok: Token) -> str | None:
     return None
 
 
+def _falsifies(node: Token) -> bool:
+    """What hangs under this word is said not to be so: "reports that 40 died ARE FALSE",
+    "the video ... is A HOAX", "NO EVIDENCE that anyone died", "the massacre DID NOT HAPPEN",
+    "dismissed AS FAKE"."""
+    v = vocab()
+    lemma = node.lemma_.lower()
+    if lemma in v.falsity_words or node.lower_ in v.falsity_words:
+        return True
+    if lemma in v.no_heads and any(c.dep_ == "det" and c.lower_ == "no" for c in node.children):
+        return True
+    if lemma in ("happen", "occur") and any(c.dep_ == "neg" for c in node.children):
+        return True
+    for child in node.children:
+        if child.dep_ in ("acomp", "attr", "oprd") and (
+                child.lemma_.lower() in v.falsity_words or child.lower_ in v.falsity_words):
+            return True
+        if child.dep_ == "prep" and child.lower_ == "as" and any(
+                g.lower_ in v.falsity_words for g in child.children):
+            return True
+    return False
+
+
+def _unconfirmed(anchor: Token) -> bool:
+    """"Unconfirmed reports put the number at ...", "... but could not confirm the figure":
+    the claimant itself does not vouch for the claim."""
+    v = vocab()
+    for node in (anchor, *anchor.ancestors):
+        subj = next((c for c in node.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subj is not None and any(c.lower_ in v.unconfirmed_words for c in subj.children):
+            return True
+        for conj in (c for c in node.children if c.dep_ == "conj"):
+            # "... but could not confirm the figure"; not "... and could not confirm that
+            # any had been caught", which leaves the figure alone
+            if conj.lemma_.lower() in ("confirm", "verify") and any(
+                    c.dep_ == "neg" for c in conj.children) and any(
+                    c.dep_ == "dobj" and (c.lemma_.lower() in v.tally_heads
+                                          or c.lower_ in ("it", "this", "that", "them"))
+                    for c in conj.children):
+                return True
+    return False
+
+
 def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
     v = vocab()
     hedge: str | None = None
@@ -201,10 +244,16 @@ def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
             polarity = "uncertain"
         elif child.lemma_.lower() in v.hedges or child.lower_ in v.hedges:
             hedge = child.text
+    told = False
     for ancestor in anchor.ancestors:
         lemma = ancestor.lemma_.lower()
-        if lemma in v.denial_cues:
+        if (lemma in v.denial_cues or _falsifies(ancestor)) and not told:
             polarity = "denied"
+        elif lemma in v.telling_verbs and ancestor.pos_ == "VERB" and lemma not in (
+                v.denial_cues) and ancestor.dep_ == "advcl":
+            # "disputed the army's count, SAYING his staff had received 17 bodies": what the
+            # denier goes on to say is asserted
+            told = True
         elif lemma == "know" and any(c.dep_ == "neg" for c in ancestor.children) and any(
             c.lower_ in ("whether", "if") for c in anchor.subtree
         ):
@@ -217,6 +266,8 @@ def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
     question = question or any(t.lower_ == "how" and t.head.lower_ in ("many", "much")
                                for t in anchor.subtree if t.i < anchor.i)
     if question and polarity == "asserted":
+        polarity = "uncertain"
+    if polarity == "asserted" and _unconfirmed(anchor):
         polarity = "uncertain"
     return polarity, hedge
 
@@ -232,6 +283,9 @@ class _Context:
         self.quantity_spans: list[Quantity] = list(ext.quantities)
         self.publication = parsed.article.source or PUBLICATION
         self._speakers: dict[str, tuple[str | None, str]] = {}
+        # claims a figure's sentence makes besides its own: "X rejected a figure of 3,000
+        # put forward by Y" is Y's figure and X's denial of it
+        self.extra: list[_Draft] = []
         last: tuple[str | None, str] | None = None
         for quote in self.quotes:
             speaker = self._resolve_speaker(quote, last)
@@ -272,13 +326,113 @@ class _Context:
         return cid, name, quote
 
 
+def _denied_figure(ctx: _Context, root: Token) -> tuple[Token, Token] | None:
+    """(whose figure, the verb denying it) for a figure in a denied noun phrase that names
+    its source: "disputed THE ARMY'S count of six dead", "rejected a figure of 3,000 dead put
+    forward BY AN OPPOSITION COALITION", "dismissed as inflated the figure given by ..."."""
+    path = [root]
+    while path[-1].head.i != path[-1].i and path[-1].head.pos_ not in ("VERB", "AUX"):
+        path.append(path[-1].head)
+    top = path[-1]
+    verb = top.head
+    if verb.i == top.i or verb.lemma_.lower() not in vocab().denial_cues or top.dep_ not in (
+            "dobj", "obj", "nsubjpass"):
+        return None
+    owner = _figure_owner(root)
+    if owner is None:
+        for node in path:
+            for acl in (c for c in node.children if c.dep_ == "acl"):
+                agent = next((c for c in acl.children if c.dep_ == "agent"), None)
+                owner = next((c for c in agent.children if c.dep_ == "pobj"), None) if (
+                    agent is not None) else owner
+    return (owner, verb) if owner is not None else None
+
+
+def _same_paragraph(a: Token, b: Token) -> bool:
+    """No paragraph break between two tokens (a headline the parser ran into the lede)."""
+    lo, hi = sorted((a.idx, b.idx))
+    return PARAGRAPH_BREAK not in a.doc.text[lo:hi]
+
+
+def _figure_owner(anchor: Token, root: Token | None = None) -> Token | None:
+    """"The ministry's count of those killed", "the government's figure of 34": the owner of
+    the tally word the figure belongs to."""
+    start = root if root is not None else anchor
+    for node in (start, *start.ancestors):
+        if node.lemma_.lower() in vocab().tally_heads or node.lemma_.lower() == "estimate":
+            owner = next((c for c in node.children if c.dep_ == "poss"), None)
+            if owner is not None and owner.lower_ not in _PRONOUNS and owner.pos_ in (
+                    "NOUN", "PROPN"):
+                return owner
+        if node.pos_ in ("VERB", "AUX") and node.i != start.i:
+            return None
+    return None
+
+
+def _teller(ctx: _Context, anchor: Token, root: Token | None = None
+            ) -> tuple[str | None, str] | None:
+    """Who makes a claim no quote holds: the owner of the figure ("the ministry's count of
+    ..."), the object of "according to" in its sentence, else the subject (or 'by' agent) of
+    the nearest telling verb over the anchor in its paragraph ("Police ESTIMATED the crowd at
+    15,000", "The army DENIED that ...", "Turnout was PUT at 200,000 BY the organising
+    committee")."""
+    if (owner := _figure_owner(anchor, root)) is not None:
+        return _teller_name(ctx, owner)
+    for tok in anchor.sent:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and (
+                tok.doc[tok.i + 1].lower_ == "to") and _same_paragraph(tok, anchor):
+            objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
+            if objs:
+                return _teller_name(ctx, objs[0])
+    for node in (anchor, *anchor.ancestors):
+        if node.lemma_.lower() not in vocab().telling_verbs or node.pos_ not in ("VERB", "AUX"):
+            continue
+        if not _same_paragraph(node, anchor):
+            break
+        subj = _speaker_of(node)
+        if subj is not None:
+            return _teller_name(ctx, subj)
+    return None
+
+
+def _speaker_of(verb: Token) -> Token | None:
+    """The nominal subject, or 'by' agent, of a telling verb; not a figure ("Three more deaths
+    put the toll at 45") nor a pronoun."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+    if subj is None or subj.pos_ not in ("NOUN", "PROPN") or subj.lower_ in _PRONOUNS or (
+            _dateline_word(subj)) or (
+            subj.lemma_.lower() in vocab().tally_heads | vocab().death_heads
+            or any(c.like_num for c in subj.children)):
+        return None
+    return subj
+
+
+def _teller_name(ctx: _Context, head: Token) -> tuple[str | None, str]:
+    last = head.right_edge.i + 1
+    if last - 1 > head.i and head.doc[last - 1].dep_ == "case":
+        last -= 1  # "the army's count": the army
+    when = [c for c in head.rights if c.dep_ == "prep" and any(
+        g.ent_type_ in ("DATE", "TIME") for g in c.children)]
+    if when:
+        last = min(last, when[0].i)  # "Georgian opposition parties on Sunday"
+    text = head.doc[head.left_edge.i:last].text.rsplit(PARAGRAPH_BREAK, 1)[-1]
+    name = _without_relative_clause(strip_dateline(text))
+    actor = next((e.actor_id for e in ctx.entities if e.actor_id
+                  and e.start <= head.idx < e.end), None)
+    return actor, name
+
+
 def _verb_phrase(verb: Token) -> str:
     """A verb with its particle when the pair is a state ('got away', 'broke out', 'rounded
     up'), else its lemma."""
     lemma = verb.lemma_.lower()
     for child in verb.children:
-        if child.dep_ in ("prt", "advmod") and f"{lemma} {child.lower_}" in vocab().family_of:
-            return f"{lemma} {child.lower_}"
+        if child.dep_ in ("prt", "advmod", "dobj") and (
+                f"{lemma} {child.lower_}" in vocab().family_of):
+            return f"{lemma} {child.lower_}"  # "broke out", "took part"
     return lemma
 
 
@@ -314,11 +468,18 @@ def _tally(verb: Token) -> tuple[str, str | None] | None:
     heads = [t for t in verb.sent if t.lemma_.lower() in v.tally_heads and (
         t.i < verb.i or t.head.i == verb.i)]
     if not heads:
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is not None and (named := v.denied_event_nouns.get(subj.lemma_.lower())):
+            return "people", named  # "Arrests climb to 1,300"
         return None
     head = min(heads, key=lambda t: abs(t.i - verb.i))
     if head.lemma_.lower() in v.death_heads or any(
             c.lemma_.lower() in v.death_heads for c in head.children if c.dep_ == "compound"):
-        return "people", "kill"  # "the death toll", "the toll"
+        return "people", "kill"  # "the death toll", "the toll", "the protest toll"
+    compound = next((w for c in head.children if c.dep_ == "compound"
+                     and (w := _state_word(c))), None)
+    if compound is not None:
+        return "people", compound  # "an arrest count of 60"
     of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
     objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
     if not objs:
@@ -331,6 +492,9 @@ def _tally(verb: Token) -> tuple[str, str | None] | None:
     nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
     if state is None and nxt is not None and nxt.tag_ in ("VBN", "VBD"):
         state = _state_word(nxt)  # "the number of people killed", parsed as a clause verb
+    own = next((w for w in (noun.lemma_.lower(), noun.lower_) if w in v.family_of), None)
+    if state is None and own is not None and noun.lemma_.lower() not in v.noun_predicates:
+        return "people", own  # "the number of wounded", "the count of missing"
     # "the number of escapees": the noun says what they did.
     state = state or v.noun_predicates.get(noun.lemma_.lower())
     return _noun_phrase(noun), state
@@ -381,6 +545,10 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     if _partitive_part(root):
         return None  # "five of them children": a breakdown of an earlier count, no verb
     verb = _governing_verb(noun if noun is not None else root)
+    if verb is not None and verb.dep_ == "pobj" and verb.head.lower_ == "of" and (
+            verb.head.head.lemma_.lower() in vocab().tally_heads):
+        # "raised the number of wounded to 84", parsed with "to 84" under "wounded"
+        verb = _governing_verb(verb.head.head)
     sent = root.sent
     predicate = _lemma_in_sentence(sent, q.predicate) if q.predicate else None
     if relcl:
@@ -388,6 +556,10 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
         verb, predicate = relcl[0], relcl[0].lemma_.lower()
     state = next((w for c in root.children if c.dep_ in ("acl", "amod", "appos")
                   and (w := _state_word(c))), None)
+    if state is None and noun is not None:
+        # "took 23 injured fans to hospital": the noun's own state
+        state = next((w for c in noun.children if c.dep_ == "amod" and c.i < noun.i
+                      and (w := _state_word(c))), None)
     after = root.doc[root.i + 1] if root.i + 1 < len(root.doc) else None
     if state is None and noun is None and root.like_num and after is not None and (
             after.tag_ in ("VBN", "JJ")):
@@ -411,7 +583,8 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
         elif tally is not None:
             tally = None  # "the number of escapees": what they did comes from the antecedent
     own_state = after is not None and after.tag_ in ("JJ", "VBN") and after.i == root.i + 1
-    if verb is not None and any(c.lower_ == "dead" for c in verb.children) and not (
+    shooter = noun.head if noun is not None and noun.dep_ in ("dobj", "obj") else verb
+    if shooter is not None and any(c.lower_ == "dead" for c in shooter.children) and not (
             own_state and after is not None and after.lower_ != "dead"):
         # "two were shot dead"; but not "left 31 dead and hundreds homeless" for "hundreds".
         predicate = "kill"
@@ -433,6 +606,9 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
         anaphoric = True
         if verb is not None:
             subj = _subject_token(verb)
+            if subj is not None and verb.lemma_.lower() in vocab().telling_verbs and not (
+                    span.start <= subj.i < span.end):
+                subj = None  # "student unions estimated 25,000": who estimates is not counted
             subject = _noun_phrase(subj) if subj is not None else subject
             if subj is not None and subj.lower_ in _VAGUE and span.start <= subj.i < span.end and (
                     predicate in vocab().family_of
@@ -453,6 +629,13 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     high = q.high if q.high is not None else (q.value if q.low is None else None)
     anchor = verb if verb is not None else root
     cid, name, quote = ctx.claimant(root.idx)
+    if (owner := _figure_owner(root)) is not None:
+        cid, name = _teller_name(ctx, owner)  # "the government's figure of 34"
+    elif verb is not None and verb.lemma_.lower() in vocab().telling_verbs - {"say", "tell"} and (
+            (speaker := _speaker_of(verb)) is not None):
+        # "a number lawyers for the accused PUT at more than 400": whoever puts, estimates or
+        # counts a figure claims it, also inside someone else's quote
+        cid, name = _teller_name(ctx, speaker)
     if quote is None and tally is not None and verb is not None and (
             verb.lemma_.lower() in _ESTIMATE_VERBS):
         # "Medical sources put the death toll at about 30": whoever puts a figure on the
@@ -470,9 +653,45 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
             # "Reuters put the toll at 30": the teller's own mention gives its actor
             cid = next((e.actor_id for e in ctx.entities if e.actor_id
                         and e.start <= teller.idx < e.end), None)
+    if quote is None and cid is None and name == ctx.publication and (
+            told := _teller(ctx, anchor, root)) is not None:
+        cid, name = told
     polarity, hedge = _polarity(anchor, quote.cue if quote else None)
     if span.start > 0 and ctx.doc[span.start - 1].lower_ in ("not", "never", "nor"):
         polarity = "denied"  # "a few dozen, not hundreds"
+    if anchor.lemma_.lower() in vocab().denial_cues and predicate == anchor.lemma_.lower():
+        # "rejected the estimate of 45,000 marchers": what is counted is marching
+        predicate = (vocab().noun_predicates.get(noun.lemma_.lower(), "")
+                     if noun is not None else "") or predicate
+    if (split := _denied_figure(ctx, root)) is not None:
+        # "A director disputed the army's count of six dead": the army's figure, and the
+        # director's denial of it, are two claims
+        owner, denier = split
+        denial = _Draft(anchor=denier.i, claimant_id=None, claimant="", subject=subject,
+                        predicate=predicate or "", low=low, high=high, polarity="denied",
+                        hedge=q.hedge or hedge, quantity_id=q.id, anaphoric=anaphoric)
+        speaker = _speaker_of(denier)
+        denial.claimant_id, denial.claimant = (_teller_name(ctx, speaker) if speaker is not None
+                                               else (cid, name))
+        ctx.extra.append(denial)
+        cid, name = _teller_name(ctx, owner)
+        polarity = "asserted"
+    elif anchor.lemma_.lower() in vocab().denial_cues and root.i > anchor.i:
+        # "rejected a figure of 3,000 dead": the figure is what is denied, not a rejection
+        polarity = "denied"
+        if predicate == anchor.lemma_.lower():
+            predicate = (vocab().noun_predicates.get(noun.lemma_.lower(), "")
+                         if noun is not None else "") or predicate
+    approximate = q.approximate or q.hedge == "approximately"
+    if approximate and q.value is not None and low is not None and (
+            high is not None and abs(low - 0.9 * q.value) < 1e-6 * q.value + 1e-9
+            and abs(high - 1.1 * q.value) < 1e-6 * q.value + 1e-9):
+        # "about 820,000" is the figure 820,000, hedged; comparison widens a hedged point
+        low = high = q.value
+        hedge = "approximately"
+    if q.text.lower().startswith("up to") and q.value is not None and verb is not None and (
+            verb.lemma_.lower() in vocab().tally_verbs):
+        low = high = q.value  # "revised the toll up to 58": a particle, not a ceiling
     return _Draft(anchor=anchor.i, claimant_id=cid, claimant=name, subject=subject,
                   predicate=predicate or "", low=low, high=high, polarity=polarity,
                   hedge=q.hedge or hedge, quote_id=quote.id if quote else None,
@@ -480,6 +699,70 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
                   # "all 120 were recaptured": the count is the whole group
                   part="all" if span.start > 0 and ctx.doc[span.start - 1].lower_ == "all"
                   else "")
+
+
+def _denied_event_drafts(ctx: _Context, taken: set[int]) -> list[_Draft]:
+    """An event named by a noun and denied: "Military denies civilian DEATHS in raid", "the
+    MASSACRE in Djibo did not happen".  The claim is of its victims ("civilian" when a
+    modifier names them, else people)."""
+    nouns = vocab().denied_event_nouns
+    drafts = []
+    for tok in ctx.doc:
+        predicate = nouns.get(tok.lemma_.lower())
+        if predicate is None or tok.i in taken or any(c.like_num for c in tok.children):
+            continue
+        denied = (tok.dep_ in ("dobj", "obj") and tok.head.lemma_.lower() in vocab().denial_cues
+                  ) or (tok.dep_ in _SUBJECT_DEPS and _falsifies(tok.head))
+        if not denied:
+            continue
+        victims = next((c.text for c in tok.children if c.dep_ in ("amod", "compound")
+                        and c.pos_ in ("ADJ", "NOUN") and c.lower_ in vocab().subject_head), None)
+        cid, name, quote = ctx.claimant(tok.idx)
+        if quote is None and (told := _teller(ctx, tok)) is not None:
+            cid, name = told
+        taken.add(tok.i)
+        drafts.append(_Draft(anchor=tok.i, claimant_id=cid, claimant=name,
+                             subject=victims or "people", predicate=predicate,
+                             polarity="denied", quote_id=quote.id if quote else None))
+    return drafts
+
+
+_CLAIM_NOUNS = frozenset({"claim", "estimate", "report", "assessment"})
+
+
+def _figure_denials(ctx: _Context, drafts: list[_Draft]) -> list[_Draft]:
+    """A denial of a figure given before it: "..., but a guards' union DISPUTED THE FIGURE",
+    "1,800 people are held, A FIGURE THE MINISTER DISMISSED as inflated", "a claim the police
+    chief CALLED pure fantasy".  Each is a denied copy of the latest earlier count in the
+    sentence (or the one before), claimed by whoever denies it."""
+    v = vocab()
+    out: list[_Draft] = []
+    counted = sorted((d for d in drafts if d.low is not None or d.high is not None),
+                     key=lambda d: d.anchor)
+    for tok in ctx.doc:
+        if tok.lemma_.lower() not in v.tally_heads | _CLAIM_NOUNS or any(
+                c.like_num for c in tok.subtree):
+            continue
+        denier: Token | None = None
+        if tok.dep_ in ("dobj", "obj") and tok.head.lemma_.lower() in v.denial_cues:
+            denier = tok.head
+        else:
+            denier = next((c for c in tok.children if c.dep_ in ("relcl", "acl") and (
+                c.lemma_.lower() in v.denial_cues or _falsifies(c))), None)
+        speaker = _speaker_of(denier) if denier is not None else None
+        if denier is None or speaker is None:
+            continue
+        if any(c.dep_ in ("acl", "ccomp", "prep", "relcl", "appos") and c.i != denier.i
+               for c in tok.children):
+            continue  # "rejected al-Shabaab's claim to have killed dozens": its own content
+        first = tok.sent.start if tok.sent.start == 0 else ctx.doc[tok.sent.start - 1].sent.start
+        earlier = [d for d in counted if first <= d.anchor < tok.i and d.polarity == "asserted"]
+        if not earlier:
+            continue
+        cid, name = _teller_name(ctx, speaker)
+        out.append(dataclasses.replace(earlier[-1], anchor=denier.i, claimant_id=cid,
+                                       claimant=name, polarity="denied", quote_id=None))
+    return out
 
 
 def _lemma_key(word: str) -> str:
@@ -523,6 +806,14 @@ def _state_draft(ctx: _Context, anchor: Token, predicate: str, event: Event | No
         head_verb = _governing_verb(anchor.head)
         subj = _subject_token(head_verb) if head_verb is not None else None
     subject = _noun_phrase(subj) if subj is not None else ""
+    victim = next((c for c in anchor.children if c.dep_ in ("dobj", "obj")
+                   and c.pos_ in ("NOUN", "PROPN")), None) if anchor.pos_ == "VERB" else None
+    if victim is not None and anchor.tag_ == "VBG" and anchor.dep_ != "advcl" and (
+            predicate in vocab().family_of) and (
+            vocab().family_of[predicate] in ("dead", "injured", "custody", "displaced")):
+        # "a video showing soldiers killing villagers": the state is the villagers', not the
+        # soldiers' (a gerund only: on link_dev2 a finite verb's object was no better a subject)
+        subject = _noun_phrase(victim)
     part = _part_of(subj)
     low = high = None
     if subj is not None and subj.lower_ in _VAGUE and predicate in vocab().family_of and not (
@@ -546,6 +837,8 @@ def _state_draft(ctx: _Context, anchor: Token, predicate: str, event: Event | No
     if not subject and event is not None:
         subject = event.recipient_text or event.actor_text or ""
     cid, name, quote = ctx.claimant(anchor.idx)
+    if quote is None and (told := _teller(ctx, anchor)) is not None:
+        cid, name = told
     polarity, hedge = _polarity(anchor, quote.cue if quote else None)
     anaphoric = bool(subject) and (fold(subject) in _PRONOUNS or subject_head(subject) in (
         vocab().anaphoric))
@@ -637,8 +930,11 @@ def _resolve_anaphora(drafts: list[_Draft], doc: Doc | None = None) -> list[_Dra
             # own proposition.
             second_figure = antecedent.quantity_id is not None and (
                 sent_of(draft) is not None and sent_of(draft) == sent_of(antecedent))
-            if (draft.quantity_id and draft.predicate not in vocab().family_of
-                    and not second_figure) or draft.predicate in ("", "be"):
+            if (draft.quantity_id and draft.predicate not in vocab().family_of and (
+                    not second_figure or draft.predicate in vocab().telling_verbs)) or (
+                    draft.predicate in ("", "be")):
+                # "the ministry put attendance at 8,000; unions estimated 25,000": an
+                # estimate says nothing of its own
                 draft.predicate = antecedent.predicate
             draft.anaphoric = False
         if draft.subject and draft.predicate:
@@ -684,6 +980,24 @@ def _sentence_context(parsed: ParsedDocument, start: int, end: int, anchor: Toke
     return time, place
 
 
+def _evidence(doc: Doc, anchor: int) -> tuple[int, int]:
+    """The anchor's sentence, within its paragraph: the parser runs a headline without a full
+    stop into the lede ("Police deny protesters were killed\n\nLINDI, April 2 - ...")."""
+    sent = doc[anchor].sent
+    text = doc.text
+    start, end = sent.start_char, sent.end_char
+    at = doc[anchor].idx
+    cut = text.rfind(PARAGRAPH_BREAK, start, at)
+    if cut >= 0:
+        start = cut + len(PARAGRAPH_BREAK)
+    cut = text.find(PARAGRAPH_BREAK, at, end)
+    if cut >= 0:
+        end = cut
+    end = start + len(text[start:end].rstrip())  # no trailing paragraph break
+    start += len(text[start:end]) - len(text[start:end].lstrip())
+    return start, end
+
+
 def extract_claims(parsed: ParsedDocument) -> list[Claim]:
     ctx = _Context(parsed)
     doc = ctx.doc
@@ -720,11 +1034,17 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
             continue
         if token.pos_ not in ("VERB", "ADJ") or token.dep_ in ("amod", "compound"):
             continue  # "captured ISIS prisoners": a modifier, not a proposition
+        if token.dep_ == "pobj" and token.head.lower_ == "of" and (
+                token.head.head.lemma_.lower() in vocab().tally_heads):
+            continue  # "the number of dead": what a figure counts, not a claim of its own
         if _hypothetical(token):
             continue
         taken.add(token.i)
         drafts.append(_state_draft(ctx, token, lemma, None))
+    drafts.extend(ctx.extra)
+    drafts.extend(_denied_event_drafts(ctx, taken))
     drafts.extend(_phrase_drafts(ctx, taken))
+    drafts.extend(_figure_denials(ctx, drafts))
     drafts.sort(key=lambda d: d.anchor)
     drafts = _resolve_anaphora(drafts, doc)
     drafts = _drop_uncounted_doubles(drafts, doc)
@@ -734,10 +1054,8 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
     aid = parsed.article.id
     quantities = {q.id: q for q in parsed.extraction.quantities}
     for d in drafts:
-        sent = doc[d.anchor].sent
-        start, end = sent.start_char, sent.end_char
-        end = start + len(ctx.text[start:end].rstrip())  # no trailing paragraph break
-        key = (d.anchor, d.predicate, d.low, d.high)
+        start, end = _evidence(doc, d.anchor)
+        key = (d.anchor, d.predicate, d.low, d.high, d.polarity, d.claimant)
         if key in seen:
             continue
         seen.add(key)
