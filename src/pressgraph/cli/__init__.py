@@ -324,7 +324,7 @@ def export(
 def evaluate(
     task: Annotated[
         str, typer.Argument(
-            help="entities, quotes, quantities, time, geo, events, link, link-meantime")
+            help="entities, quotes, quantities, time, geo, events, acled, link, link-meantime")
     ],
     gold: Annotated[Path | None, typer.Option(help="Gold data (default: the task's own).")] = None,
     model: ModelOption = None,

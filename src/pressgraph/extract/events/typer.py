@@ -1,0 +1,199 @@
+"""The learned half of ACLED typing: a softmax-linear model over one stretch of text.
+
+Trigger verbs alone cannot tell a grenade from a roadside bomb, a dispersed protest from a
+peaceful one, or an earthquake from a shelling, so each sentence is typed whole: its spaCy
+word-vector mean (en_core_web_md's 300-d vectors are already in the parse), a hashed bag of
+its lemmas (weapons, crowds and outcomes are words), and what the rules coded in it (the top
+candidate's PLOVER type, mode and rule ACLED sub-event type).  A linear map of that is cheap
+at pipeline speed (one small matrix product a sentence) and is trained in a few seconds on
+``eval/gold/acled/train.jsonl`` plus the PLOVER gold (``scripts/train_acled_typer.py``).
+
+Labels: the 25 ACLED sub-event types, the five non-conflict ``other_type`` values and
+``none``.  Weights ship as ``acled_typer.npz`` beside this file.
+"""
+
+from __future__ import annotations
+
+import functools
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+from spacy.tokens import Span
+
+from pressgraph.extract.events.coder import Candidate, acled_type
+
+SUB_EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "Battles": ("Armed clash", "Government regains territory",
+                "Non-state actor overtakes territory"),
+    "Explosions/Remote violence": ("Chemical weapon", "Air/drone strike", "Suicide bomb",
+                                   "Shelling/artillery/missile attack",
+                                   "Remote explosive/landmine/IED", "Grenade"),
+    "Violence against civilians": ("Sexual violence", "Attack",
+                                   "Abduction/forced disappearance"),
+    "Protests": ("Peaceful protest", "Protest with intervention",
+                 "Excessive force against protesters"),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Strategic developments": ("Agreement", "Arrests", "Change to group/activity",
+                               "Disrupted weapons use", "Headquarters or base established",
+                               "Looting/property destruction",
+                               "Non-violent transfer of territory", "Other"),
+}
+EVENT_TYPE_OF = {sub: etype for etype, subs in SUB_EVENT_TYPES.items() for sub in subs}
+OTHER_TYPES = ("natural_disaster", "accident", "diplomatic_visit", "crime",
+               "responsibility_claim")
+NONE = "none"
+LABELS: tuple[str, ...] = (*EVENT_TYPE_OF, *OTHER_TYPES, NONE)
+PLOVER_TYPES = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)
+HASH_DIM = 2048
+VECTOR_DIM = 300
+# Dense slots: rule sub-event type (+ none), PLOVER type (+ none), factuality.
+RULE_SUBS = (*EVENT_TYPE_OF, NONE)
+FACTUALITY = ("asserted", "negated", "hypothetical", "future")
+DIM = VECTOR_DIM + HASH_DIM + len(RULE_SUBS) + len(PLOVER_TYPES) + 1 + len(FACTUALITY)
+WEIGHTS_FILE = "acled_typer.npz"
+SKIP_POS = frozenset({"PUNCT", "DET", "ADP", "CCONJ", "SCONJ", "PART", "SPACE", "NUM", "AUX"})
+
+
+def _bucket(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8")) % HASH_DIM
+
+
+GENERIC_SUBS = frozenset({None, "Armed clash", "Other"})
+
+
+def best_candidate(cands: Sequence[Candidate]) -> Candidate | None:
+    """The rules' event for a stretch of text: asserted before not, one whose weapon or act
+    the rules could name before a bare kill/clash ("shelling struck ..., killing 14": the
+    shelling), then the top-scored."""
+    live = [c for c in cands if not c.suppressed and c.event_type]
+    if not live:
+        return None
+    return max(live, key=lambda c: (c.factuality == "asserted",
+                                    acled_type(c)[1] not in GENERIC_SUBS, c.score))
+
+
+def features(span: Span, rule: Candidate | None, vectors: np.ndarray | None = None) -> np.ndarray:
+    """One row of the model's input for ``span`` (a sentence or a whole description).
+
+    ``vectors`` may hold the doc's token vectors (rows by token index) so a document's
+    sentences share one lookup."""
+    row = np.zeros(DIM, dtype=np.float32)
+    if vectors is not None:
+        vec = vectors[span.start:span.end].mean(axis=0) if len(span) else None
+    else:
+        vec = span.vector if span.has_vector else None
+    if vec is not None:
+        norm = float(np.linalg.norm(vec))
+        if norm > 0:
+            row[:VECTOR_DIM] = vec / norm
+    # Word pairs were tried and cost 5 points of cross-validated accuracy (sparser buckets).
+    keys = [t.lemma_.lower() for t in span if t.pos_ not in SKIP_POS]
+    if rule is not None:
+        keys.append(f"mode={rule.mode}")
+        keys.append(f"trigger={rule.token.lemma_.lower()}")
+    if keys:
+        weight = 1.0 / np.sqrt(len(keys))
+        for key in keys:
+            row[VECTOR_DIM + _bucket(key)] = weight
+    offset = VECTOR_DIM + HASH_DIM
+    sub = acled_type(rule)[1] if rule is not None else None
+    row[offset + RULE_SUBS.index(sub if sub in EVENT_TYPE_OF else NONE)] = 1.0
+    offset += len(RULE_SUBS)
+    plover = rule.event_type if rule is not None else None
+    row[offset + (PLOVER_TYPES.index(plover) if plover in PLOVER_TYPES else len(
+        PLOVER_TYPES))] = 1.0
+    offset += len(PLOVER_TYPES) + 1
+    if rule is not None and rule.factuality in FACTUALITY:
+        row[offset + FACTUALITY.index(rule.factuality)] = 1.0
+    return row
+
+
+def doc_vectors(span: Span) -> np.ndarray:
+    """Token vectors of span's document, one row per token (zeros for words without one)."""
+    doc = span.doc
+    table = doc.vocab.vectors
+    if table.shape[0] == 0 or table.shape[1] != VECTOR_DIM:
+        return np.zeros((len(doc), VECTOR_DIM), dtype=np.float32)
+    rows = table.find(keys=[t.orth for t in doc])
+    out = np.asarray(table.data)[np.maximum(rows, 0)]
+    out[rows < 0] = 0.0
+    return np.asarray(out, dtype=np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class Typer:
+    """A trained softmax-linear model: ``probabilities(rows)`` gives one row per input."""
+
+    weights: np.ndarray  # (DIM, len(labels))
+    bias: np.ndarray  # (len(labels),)
+    labels: tuple[str, ...] = LABELS
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        logits = rows @ self.weights + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        np.exp(logits, out=logits)
+        logits /= logits.sum(axis=1, keepdims=True)
+        return logits
+
+    def save(self, path: str) -> None:
+        np.savez_compressed(path, weights=self.weights.astype(np.float16),
+                            bias=self.bias.astype(np.float32), labels=np.array(self.labels),
+                            hash_dim=np.array(HASH_DIM))
+
+
+def train(rows: np.ndarray, labels: Sequence[str], *, label_set: Sequence[str] = LABELS,
+          l2: float = 1e-4, epochs: int = 250, learning_rate: float = 0.05,
+          seed: int = 0) -> Typer:
+    """Multinomial logistic regression, class-balanced, full-batch Adam (deterministic)."""
+    index = {name: i for i, name in enumerate(label_set)}
+    y = np.array([index[label] for label in labels])
+    n, k = len(y), len(label_set)
+    counts = np.bincount(y, minlength=k).astype(np.float32)
+    sample_weight = (n / (k * np.maximum(counts, 1.0)))[y]
+    sample_weight /= sample_weight.sum()
+    onehot = np.zeros((n, k), dtype=np.float32)
+    onehot[np.arange(n), y] = 1.0
+    rng = np.random.default_rng(seed)
+    weights = rng.normal(0.0, 0.01, (rows.shape[1], k)).astype(np.float32)
+    bias = np.zeros(k, dtype=np.float32)
+    moments = [np.zeros_like(weights), np.zeros_like(weights), np.zeros_like(bias),
+               np.zeros_like(bias)]
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for step in range(1, epochs + 1):
+        probs = Typer(weights, bias).probabilities(rows)
+        delta = (probs - onehot) * sample_weight[:, None]
+        grad_w = rows.T @ delta + l2 * weights
+        grad_b = delta.sum(axis=0)
+        for param, grad, m, v in ((weights, grad_w, moments[0], moments[1]),
+                                  (bias, grad_b, moments[2], moments[3])):
+            m *= beta1
+            m += (1 - beta1) * grad
+            v *= beta2
+            v += (1 - beta2) * grad * grad
+            m_hat = m / (1 - beta1 ** step)
+            v_hat = v / (1 - beta2 ** step)
+            param -= learning_rate * m_hat / (np.sqrt(v_hat) + eps)
+    return Typer(weights, bias, tuple(label_set))
+
+
+@functools.cache
+def shipped_typer() -> Typer | None:
+    """The packaged model, or None when the weights file is missing (rules alone then)."""
+    ref = resources.files(__package__).joinpath(WEIGHTS_FILE)
+    if not ref.is_file():
+        return None
+    with resources.as_file(ref) as path, np.load(path) as data:
+        if int(data["hash_dim"]) != HASH_DIM or tuple(str(s) for s in data["labels"]) != LABELS:
+            return None
+        return Typer(np.asarray(data["weights"], dtype=np.float32),
+                     np.asarray(data["bias"], dtype=np.float32))
+
+
+__all__ = ["EVENT_TYPE_OF", "LABELS", "NONE", "OTHER_TYPES", "SUB_EVENT_TYPES", "Typer",
+           "best_candidate", "doc_vectors", "features", "shipped_typer", "train"]
