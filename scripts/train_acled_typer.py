@@ -2,9 +2,10 @@
 
 Rows: every description of ``eval/gold/acled/train.jsonl`` (the held-out file, when present,
 is never read) plus the PLOVER gold records that map to a label (statements -> ``none``,
-meetings -> ``diplomatic_visit``; see ``evaluate/acled.py``).  The trainer and its settings are
-the ones ``pressgraph evaluate acled`` cross-validates, so the shipped weights are what the
-evaluation's folds measure, fitted on all of the training set.
+meetings -> ``diplomatic_visit``; see ``evaluate/acled.py``) and, as ``none``, the first
+sentences of every fourth PolNeAR TRAIN article (ordinary news without a conflict event).
+The trainer and its settings are the ones ``pressgraph evaluate acled`` cross-validates, so
+the shipped weights are what the evaluation's folds measure, fitted on all of the training set.
 
     PYTHONPATH=src .venv/bin/python scripts/train_acled_typer.py
 """
@@ -17,6 +18,7 @@ from pressgraph.evaluate.acled import (
     GOLD_DIR,
     gold_label,
     load_descriptions,
+    news_negative_rows,
     parse_all,
     plover_training_rows,
     train_typer,
@@ -34,10 +36,13 @@ def main() -> None:
     plover = load_gold(PLOVER_GOLD)
     extra_rows, extra_labels = plover_training_rows(plover, parse_all(
         [r["text"] for r in plover], None))
-    typer = train_typer([p.row for p in parsed] + extra_rows,
-                        [gold_label(r) for r in records] + extra_labels)
+    news_rows = news_negative_rows(None)
+    typer = train_typer([p.row for p in parsed] + extra_rows + news_rows,
+                        [gold_label(r) for r in records] + extra_labels
+                        + ["none"] * len(news_rows))
     typer.save(str(OUT))
-    print(f"{OUT.name}: {len(records)} descriptions + {len(extra_rows)} PLOVER rows, "
+    print(f"{OUT.name}: {len(records)} descriptions + {len(extra_rows)} PLOVER rows + "
+          f"{len(news_rows)} news sentences, "
           f"{OUT.stat().st_size // 1024} KiB")
 
 

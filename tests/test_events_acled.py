@@ -170,3 +170,26 @@ def test_a_bad_gold_line_is_one_clear_error(tmp_path: Path) -> None:
 def test_main_label_is_none_without_events(nlp: Language) -> None:
     parsed = parse(nlp, "The museum will reopen to visitors next spring.")
     assert main_label(parsed, None) == "none"
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "articles"
+# The event an ACLED coder would code from each example article (its lede).
+EXAMPLE_MAIN = {
+    "shelling-sake.txt": ("Shelling/artillery/missile attack", None),
+    "protest-dakar.txt": ("Protest with intervention", None),
+    "ceasefire-tripoli.txt": ("Agreement", None),
+    "earthquake-van.txt": (None, "natural_disaster"),
+    "prison-break-yola.txt": ("Other", None),
+    "isis-prisoners-followup.txt": ("Other", None),
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(EXAMPLE_MAIN.items()))
+def test_example_articles_main_event(name: str, expected: tuple[str | None, str | None]) -> None:
+    from pressgraph.pipeline import parse_text
+
+    parsed = parse_text((EXAMPLES / name).read_text(encoding="utf-8"), raw=False,
+                        published="2025-01-01")
+    mains = [e for e in parsed.extraction.events if e.is_main]
+    assert len(mains) == 1
+    assert (mains[0].acled_sub_event_type, mains[0].other_type) == expected

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from pressgraph.evaluate import PRF, REPO_ROOT, Report
+from pressgraph.evaluate import PRF, REPO_ROOT, SHARED, Report
 from pressgraph.evaluate.events import GOLD as PLOVER_GOLD
 from pressgraph.evaluate.events import PLOVER_TYPES, load_gold
 from pressgraph.extract import ParsedDocument
@@ -44,7 +44,7 @@ from pressgraph.extract.events.typer import (
     OTHER_TYPES,
     Typer,
     best_candidate,
-    doc_vectors,
+    doc_columns,
     features,
     train,
 )
@@ -53,6 +53,9 @@ from pressgraph.nlp import load_pipeline
 
 GOLD_DIR = REPO_ROOT / "eval" / "gold" / "acled"
 FOLDS = 5
+NEWS_NEGATIVES = SHARED / "eval" / "quotes" / "polnear" / "train" / "text"
+NEWS_ARTICLES = 200
+NEWS_SENTENCES = 3
 SEED = 13
 # One line per type, paraphrasing ACLED's codebook (field-reference.md): the baseline's menu.
 DESCRIPTIONS: dict[str, str] = {
@@ -156,7 +159,7 @@ def parse_all(texts: Sequence[str], model: str | None) -> list[Parsed]:
             rule = best_candidate([c for c in code_sentence(sent) if not c.suppressed])
             if rule is not None:
                 break
-        out.append(Parsed(parsed, features(doc[:], rule, doc_vectors(doc[:]))))
+        out.append(Parsed(parsed, features(doc[:], rule, doc_columns(doc))))
     return out
 
 
@@ -215,6 +218,30 @@ def plover_training_rows(records: Sequence[dict[str, Any]],
     return rows, labels
 
 
+def news_negative_rows(model: str | None, articles: int = NEWS_ARTICLES,
+                       sentences: int = NEWS_SENTENCES) -> list[np.ndarray]:
+    """Rows for ``none`` from ordinary news with no conflict in it: the first sentences of
+    PolNeAR TRAIN articles (US election coverage), every fourth article in name order.
+
+    Without them the typer, shown only conflict and disaster descriptions, finds a riot in
+    "Clinton beats Trump by 46 percent to 42"."""
+    from pressgraph.extract.events.coder import code_sentence
+
+    if not NEWS_NEGATIVES.is_dir():
+        return []
+    paths = sorted(NEWS_NEGATIVES.glob("*.txt"))[::4][:articles]
+    nlp = load_pipeline(model)
+    rows = []
+    for doc in nlp.pipe((p.read_text(encoding="utf-8")[:3000] for p in paths), batch_size=16):
+        columns = doc_columns(doc)
+        for sent in list(doc.sents)[:sentences]:
+            if len(sent) < 4:
+                continue
+            rule = best_candidate([c for c in code_sentence(sent) if not c.suppressed])
+            rows.append(features(sent, rule, columns))
+    return rows
+
+
 def train_typer(rows: Sequence[np.ndarray], labels: Sequence[str]) -> Typer:
     return train(np.stack(rows), labels)
 
@@ -237,6 +264,9 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
     parsed = parse_all([r["text"] for r in records], model)
     parsed_plover = parse_all([r["text"] for r in plover], model)
     extra_rows, extra_labels = plover_training_rows(plover, parsed_plover)
+    news_rows = news_negative_rows(model)
+    extra_rows += news_rows
+    extra_labels += [NONE] * len(news_rows)
     gold_labels = [gold_label(r) for r in records]
 
     learned = [NONE] * len(records)
@@ -260,7 +290,8 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
         p == NONE for p, g in zip(learned, gold_labels, strict=True) if g != NONE)
         / max(sum(g != NONE for g in gold_labels), 1), 1)
     counts = {"descriptions": len(records), "labels": len(set(gold_labels)),
-              "plover_training_rows": len(extra_rows)}
+              "plover_training_rows": len(extra_rows) - len(news_rows),
+              "news_none_rows": len(news_rows)}
 
     if heldout:
         full = train_typer([p.row for p in parsed] + extra_rows, gold_labels + extra_labels)

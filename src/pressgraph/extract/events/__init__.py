@@ -34,7 +34,7 @@ from pressgraph.extract.events.typer import (
     SUB_EVENT_TYPES,
     Typer,
     best_candidate,
-    doc_vectors,
+    doc_columns,
     features,
     shipped_typer,
 )
@@ -250,8 +250,12 @@ def events_for(parsed: ParsedDocument) -> list[Event]:
 # A sentence the rules found nothing in gets an event of the model's alone only when the
 # model is this sure; a model "none" this sure clears the rules' ACLED types in a sentence
 # (background: "the war has killed 500,000 people").
-MODEL_ONLY_MIN = 0.25
-NONE_CLEARS_MIN = 0.7
+MODEL_ONLY_MIN = 0.35
+# A sentence whose main verb only reports or links ("X said ...", "the vote could be
+# decisive") names no event of its own for the model to hang one on.
+NO_EVENT_ROOTS = frozenset({"be", "have", "say", "tell", "report", "add", "write", "accord",
+                            "become", "seem", "remain"})
+NONE_CLEARS_MIN = 0.5
 # The model's type replaces one the rules gave only when it is this sure (a background
 # sentence's odd guess must not turn a rules' armed clash into a chemical attack).
 OVERRIDE_MIN = 0.2
@@ -293,14 +297,17 @@ def _sentence_dead(sent: Span, parsed: ParsedDocument) -> float | None:
     return None
 
 
-def _label_sentence(sent: Span, cands: list[Candidate], typer: Typer | None,
-                    vectors: np.ndarray | None) -> tuple[str | None, float]:
-    if typer is None or vectors is None:
-        return None, 0.0
-    row = features(sent, best_candidate(cands), vectors)
-    probs = typer.probabilities(row[None, :])[0]
-    best = int(probs.argmax())
-    return typer.labels[best], float(probs[best])
+def _label_sentences(sents: list[Span], cands: list[list[Candidate]],
+                     typer: Typer | None) -> list[tuple[str | None, float]]:
+    """The typer's label and its probability for each sentence (one matrix product)."""
+    if typer is None or not sents:
+        return [(None, 0.0)] * len(sents)
+    columns = doc_columns(sents[0].doc)
+    rows = np.stack([features(sent, best_candidate(found), columns)
+                     for sent, found in zip(sents, cands, strict=True)])
+    probs = typer.probabilities(rows)
+    best = probs.argmax(axis=1)
+    return [(typer.labels[int(i)], float(p[int(i)])) for i, p in zip(best, probs, strict=True)]
 
 
 def _typed(event: Event, label: str | None, dead: float | None) -> Event:
@@ -325,7 +332,7 @@ def _cleared(event: Event) -> Event:
 
 def _model_only_event(parsed: ParsedDocument, sent: Span, label: str) -> Event | None:
     root = sent.root
-    if root.pos_ not in ("VERB", "NOUN", "AUX"):
+    if root.pos_ not in ("VERB", "NOUN") or root.lemma_.lower() in NO_EVENT_ROOTS:
         return None
     start, end = sent.start_char, sent.end_char
     while end > start and parsed.text[end - 1] in " .\n":
@@ -390,13 +397,12 @@ def scored_events(parsed: ParsedDocument, typer: Any = _SHIPPED) -> list[tuple[E
     if typer is _SHIPPED:
         typer = shipped_typer()
     article = parsed.article
-    vectors: np.ndarray | None = None
     scored: list[tuple[Event, float, int, bool]] = []
-    for sent_index, sent in enumerate(parsed.doc.sents):
-        cands = [c for c in code_sentence(sent) if not c.suppressed]
-        if typer is not None and vectors is None:
-            vectors = doc_vectors(sent)
-        label, confidence = _label_sentence(sent, cands, typer, vectors)
+    sents = list(parsed.doc.sents)
+    coded = [[c for c in code_sentence(sent) if not c.suppressed] for sent in sents]
+    labels = _label_sentences(sents, coded, typer)
+    for sent_index, (sent, cands, (label, confidence)) in enumerate(
+            zip(sents, coded, labels, strict=True)):
         if not cands:
             if label is not None and label != NONE and confidence >= MODEL_ONLY_MIN:
                 made = _model_only_event(parsed, sent, label)

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
-from spacy.tokens import Span
+from spacy.attrs import LEMMA, ORTH, POS
+from spacy.strings import StringStore
+from spacy.tokens import Doc, Span
 
 from pressgraph.extract.events.coder import Candidate, acled_type
 
@@ -78,29 +80,64 @@ def best_candidate(cands: Sequence[Candidate]) -> Candidate | None:
                                     acled_type(c)[1] not in GENERIC_SUBS, c.score))
 
 
-def features(span: Span, rule: Candidate | None, vectors: np.ndarray | None = None) -> np.ndarray:
+@functools.cache
+def _skip_pos_ids() -> frozenset[int]:
+    from spacy.symbols import IDS
+
+    return frozenset(IDS[pos] for pos in SKIP_POS)
+
+
+@dataclass(frozen=True, slots=True)
+class DocColumns:
+    """What the typer reads of a document, read once: token vectors, lemma and POS ids."""
+
+    vectors: np.ndarray  # (tokens, VECTOR_DIM)
+    lemmas: np.ndarray  # lemma hash per token
+    content: np.ndarray  # bool: a word the bag counts (not a function word)
+
+
+def doc_columns(doc: Doc) -> DocColumns:
+    table = doc.vocab.vectors
+    cols = doc.to_array([ORTH, LEMMA, POS])
+    if table.shape[0] == 0 or table.shape[1] != VECTOR_DIM:
+        vectors = np.zeros((len(doc), VECTOR_DIM), dtype=np.float32)
+    else:
+        rows = table.find(keys=cols[:, 0])
+        vectors = np.asarray(np.asarray(table.data)[np.maximum(rows, 0)], dtype=np.float32)
+        vectors[rows < 0] = 0.0
+    skip = np.fromiter(_skip_pos_ids(), dtype=cols.dtype)
+    return DocColumns(vectors, cols[:, 1], ~np.isin(cols[:, 2], skip))
+
+
+def _lemma_bucket(strings: StringStore, lemma: int, cache: dict[int, int] = {}) -> int:  # noqa: B006
+    """Bucket of a lemma id, cached (the lowercasing and hashing of a word happen once)."""
+    found = cache.get(lemma)
+    if found is None:
+        found = cache[lemma] = _bucket(strings[lemma].lower())
+    return found
+
+
+def features(span: Span, rule: Candidate | None, columns: DocColumns | None = None) -> np.ndarray:
     """One row of the model's input for ``span`` (a sentence or a whole description).
 
-    ``vectors`` may hold the doc's token vectors (rows by token index) so a document's
-    sentences share one lookup."""
+    ``columns`` (from :func:`doc_columns`) lets a document's sentences share one read."""
+    if columns is None:
+        columns = doc_columns(span.doc)
     row = np.zeros(DIM, dtype=np.float32)
-    if vectors is not None:
-        vec = vectors[span.start:span.end].mean(axis=0) if len(span) else None
-    else:
-        vec = span.vector if span.has_vector else None
-    if vec is not None:
+    if len(span):
+        vec = columns.vectors[span.start:span.end].mean(axis=0)
         norm = float(np.linalg.norm(vec))
         if norm > 0:
             row[:VECTOR_DIM] = vec / norm
     # Word pairs were tried and cost 5 points of cross-validated accuracy (sparser buckets).
-    keys = [t.lemma_.lower() for t in span if t.pos_ not in SKIP_POS]
+    strings = span.doc.vocab.strings
+    lemmas = columns.lemmas[span.start:span.end][columns.content[span.start:span.end]]
+    buckets = [_lemma_bucket(strings, int(lemma)) for lemma in lemmas]
     if rule is not None:
-        keys.append(f"mode={rule.mode}")
-        keys.append(f"trigger={rule.token.lemma_.lower()}")
-    if keys:
-        weight = 1.0 / np.sqrt(len(keys))
-        for key in keys:
-            row[VECTOR_DIM + _bucket(key)] = weight
+        buckets.append(_bucket(f"mode={rule.mode}"))
+        buckets.append(_bucket(f"trigger={rule.token.lemma_.lower()}"))
+    if buckets:
+        row[VECTOR_DIM + np.array(buckets)] = 1.0 / np.sqrt(len(buckets))
     offset = VECTOR_DIM + HASH_DIM
     sub = acled_type(rule)[1] if rule is not None else None
     row[offset + RULE_SUBS.index(sub if sub in EVENT_TYPE_OF else NONE)] = 1.0
@@ -112,18 +149,6 @@ def features(span: Span, rule: Candidate | None, vectors: np.ndarray | None = No
     if rule is not None and rule.factuality in FACTUALITY:
         row[offset + FACTUALITY.index(rule.factuality)] = 1.0
     return row
-
-
-def doc_vectors(span: Span) -> np.ndarray:
-    """Token vectors of span's document, one row per token (zeros for words without one)."""
-    doc = span.doc
-    table = doc.vocab.vectors
-    if table.shape[0] == 0 or table.shape[1] != VECTOR_DIM:
-        return np.zeros((len(doc), VECTOR_DIM), dtype=np.float32)
-    rows = table.find(keys=[t.orth for t in doc])
-    out = np.asarray(table.data)[np.maximum(rows, 0)]
-    out[rows < 0] = 0.0
-    return np.asarray(out, dtype=np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,5 +220,17 @@ def shipped_typer() -> Typer | None:
                      np.asarray(data["bias"], dtype=np.float32))
 
 
-__all__ = ["EVENT_TYPE_OF", "LABELS", "NONE", "OTHER_TYPES", "SUB_EVENT_TYPES", "Typer",
-           "best_candidate", "doc_vectors", "features", "shipped_typer", "train"]
+__all__ = [
+    "EVENT_TYPE_OF",
+    "LABELS",
+    "NONE",
+    "OTHER_TYPES",
+    "SUB_EVENT_TYPES",
+    "DocColumns",
+    "Typer",
+    "best_candidate",
+    "doc_columns",
+    "features",
+    "shipped_typer",
+    "train",
+]
