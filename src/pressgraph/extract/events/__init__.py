@@ -5,6 +5,12 @@ only the content of another act ("called on his supporters to attack the camps" 
 REQUEST).  Actors and recipients come from the dependency parse and are linked to the
 article's actors; place, date and magnitudes come from the records the places, time and
 quantities extractors produced for the same sentence.
+
+ACLED typing reads each sentence whole (:mod:`pressgraph.extract.events.typer`, a learned
+model beside the rules): its label retypes the sentence's carrier event, marks non-conflict
+events (``other_type``), or adds an event the lexicon missed.  The report's main event
+(``is_main``, ``rank`` 1) is the one an ACLED coder would code; ``acled.acled_row`` turns an
+event into an ACLED row.  See ``docs/accuracy/events.md``.
 """
 
 from __future__ import annotations
