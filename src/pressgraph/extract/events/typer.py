@@ -95,6 +95,8 @@ class DocColumns:
     vectors: np.ndarray  # (tokens, VECTOR_DIM)
     lemmas: np.ndarray  # lemma hash per token
     content: np.ndarray  # bool: a word the bag counts (not a function word)
+    entity_starts: np.ndarray  # first token of each named entity, in order
+    entity_buckets: tuple[int, ...]  # the bag bucket of each entity's label
 
 
 def doc_columns(doc: Doc) -> DocColumns:
@@ -107,7 +109,11 @@ def doc_columns(doc: Doc) -> DocColumns:
         vectors = np.asarray(np.asarray(table.data)[np.maximum(rows, 0)], dtype=np.float32)
         vectors[rows < 0] = 0.0
     skip = np.fromiter(_skip_pos_ids(), dtype=cols.dtype)
-    return DocColumns(vectors, cols[:, 1], ~np.isin(cols[:, 2], skip))
+    # Doc.ents walks the whole document on every read: read it once, not once a sentence.
+    ents = doc.ents
+    return DocColumns(vectors, cols[:, 1], ~np.isin(cols[:, 2], skip),
+                      np.array([e.start for e in ents], dtype=np.int64),
+                      tuple(_bucket(f"ent={e.label_}") for e in ents))
 
 
 def _lemma_bucket(strings: StringStore, lemma: int, cache: dict[int, int] = {}) -> int:  # noqa: B006
@@ -135,7 +141,8 @@ def features(span: Span, rule: Candidate | None, columns: DocColumns | None = No
     lemmas = columns.lemmas[span.start:span.end][columns.content[span.start:span.end]]
     buckets = [_lemma_bucket(strings, int(lemma)) for lemma in lemmas]
     # Named groups and states make a killing an attack rather than a crime (+1.7 CV points).
-    buckets.extend(_bucket(f"ent={ent.label_}") for ent in span.ents)
+    first, last = np.searchsorted(columns.entity_starts, (span.start, span.end))
+    buckets.extend(columns.entity_buckets[first:last])
     if rule is not None:
         buckets.append(_bucket(f"mode={rule.mode}"))
         buckets.append(_bucket(f"trigger={rule.token.lemma_.lower()}"))
