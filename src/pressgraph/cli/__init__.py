@@ -263,7 +263,8 @@ def export(
 def evaluate(
     task: Annotated[
         str, typer.Argument(
-            help="entities, quotes, quantities, time, geo, events, link, link-meantime, claims")
+            help="entities, quotes, quantities, time, geo, events, acled, link, link-meantime, "
+            "link-ecbplus, claims")
     ],
     gold: Annotated[Path | None, typer.Option(help="Gold data (default: the task's own).")] = None,
     model: ModelOption = None,

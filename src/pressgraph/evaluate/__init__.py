@@ -27,6 +27,7 @@ TASKS: dict[str, str] = {
     "time": "pressgraph.evaluate.time",
     "geo": "pressgraph.evaluate.geo",
     "events": "pressgraph.evaluate.events",
+    "acled": "pressgraph.evaluate.acled",
     "link": "pressgraph.evaluate.link",
     "link-meantime": "pressgraph.evaluate.meantime_link",
     "claims": "pressgraph.evaluate.claims",

@@ -5,27 +5,49 @@ only the content of another act ("called on his supporters to attack the camps" 
 REQUEST).  Actors and recipients come from the dependency parse and are linked to the
 article's actors; place, date and magnitudes come from the records the places, time and
 quantities extractors produced for the same sentence.
+
+ACLED typing reads each sentence whole (:mod:`pressgraph.extract.events.typer`, a learned
+model beside the rules): its label retypes the sentence's carrier event, marks non-conflict
+events (``other_type``), or adds an event the lexicon missed.  The report's main event
+(``is_main``, ``rank`` 1) is the one an ACLED coder would code; ``acled.acled_row`` turns an
+event into an ACLED row.  See ``docs/accuracy/events.md``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 from spacy.tokens import Span, Token
 
 from pressgraph.extract import ParsedDocument
 from pressgraph.extract.events.acled import geo_precision, interaction, time_precision
 from pressgraph.extract.events.coder import (
     Candidate,
+    _subject,
     acled_type,
     code_sentence,
+    phrase,
     sentence_contexts,
 )
+from pressgraph.extract.events.typer import (
+    EVENT_TYPE_OF,
+    NONE,
+    OTHER_TYPES,
+    SUB_EVENT_TYPES,
+    Typer,
+    best_candidate,
+    doc_columns,
+    features,
+    shipped_typer,
+)
+from pressgraph.extract.quantities.numbers import words_value
 from pressgraph.model import Actor, Event, Quantity, Record, stable_id
 
-EXTRACTOR = "events@4"
+EXTRACTOR = "events@5"
 
 # ACLED actor type codes (field-reference.md) for the actor categories the entities
 # extractor assigns.
@@ -43,6 +65,7 @@ SIZE_TYPES = frozenset({"PROTEST", "ARREST", "KIDNAP", "AFFECT", "SEIZE", "ESCAP
 SIZED = frozenset({"PROTEST", "RETREAT", "COERCE", "MOBILIZE", "ASSAULT"})
 KILL_LEMMAS = frozenset({"kill", "massacre", "execute", "murder", "slay", "behead"})
 WOUND_LEMMAS = frozenset({"wound", "injure"})
+TOLL_VERBS = KILL_LEMMAS | WOUND_LEMMAS | {"die", "dead", "death", "toll"}
 
 
 @functools.cache
@@ -162,18 +185,19 @@ def _date(sent: Span, cand: Candidate, parsed: ParsedDocument,
 def _number(token: Token) -> float | None:
     for child in token.children:
         if child.dep_ == "nummod":
-            try:
-                return float(child.text.replace(",", ""))
-            except ValueError:
-                return None
+            # "four farmers", "two dozen", "1,200": the cardinal phrase the number heads
+            words = [t.text for t in child.subtree if t.dep_ in ("nummod", "compound", "quantmod")
+                     or t.i == child.i]
+            return words_value(words)
     return None
 
 
 def _magnitudes(sent: Span, cand: Candidate, parsed: ParsedDocument,
                 spans: list[tuple[int, int]]) -> tuple[float | None, float | None, float | None]:
     dead = injured = size = None
-    quantities: list[Quantity] = [q for q in parsed.extraction.quantities
-                                  if q.start >= sent.start_char and q.end <= sent.end_char]
+    quantities: list[Quantity] = _by_toll_verb([q for q in parsed.extraction.quantities
+                                                if q.start >= sent.start_char
+                                                and q.end <= sent.end_char])
     for q in quantities:
         ctype = (q.count_type or "").upper()
         low = q.low if q.low is not None else q.value
@@ -229,14 +253,170 @@ def events_for(parsed: ParsedDocument) -> list[Event]:
     return [event for event, _ in scored_events(parsed)]
 
 
-def scored_events(parsed: ParsedDocument) -> list[tuple[Event, float]]:
-    """Every event with the coder's confidence (lexicon weight, discounted by parse depth)."""
+# A sentence the rules found nothing in gets an event of the model's alone only when the
+# model is this sure; a model "none" this sure clears the rules' ACLED types in a sentence
+# (background: "the war has killed 500,000 people").
+MODEL_ONLY_MIN = 0.35
+# A sentence whose main verb only reports or links ("X said ...", "the vote could be
+# decisive") names no event of its own for the model to hang one on.
+NO_EVENT_ROOTS = frozenset({"be", "have", "say", "tell", "report", "add", "write", "accord",
+                            "become", "seem", "remain"})
+NONE_CLEARS_MIN = 0.5
+# The model's type replaces one the rules gave only when it is this sure (a background
+# sentence's odd guess must not turn a rules' armed clash into a chemical attack).
+OVERRIDE_MIN = 0.2
+# Severity of ACLED event types when choosing a report's main event (lower = more serious).
+SEVERITY = {
+    "Explosions/Remote violence": 0, "Battles": 0, "Violence against civilians": 0,
+    "Riots": 1, "Protests": 2, "Strategic developments": 3,
+}
+NON_CONFLICT_SEVERITY = 4
+# The PLOVER type of an event the model found and the rules did not.
+PLOVER_OF_LABEL = {
+    **{sub: "ASSAULT" for sub in SUB_EVENT_TYPES["Battles"]},
+    **{sub: "ASSAULT" for sub in SUB_EVENT_TYPES["Explosions/Remote violence"]},
+    **{sub: "ASSAULT" for sub in SUB_EVENT_TYPES["Violence against civilians"]},
+    "Peaceful protest": "PROTEST", "Protest with intervention": "COERCE",
+    "Excessive force against protesters": "ASSAULT", "Violent demonstration": "PROTEST",
+    "Mob violence": "ASSAULT", "Agreement": "AGREE", "Arrests": "COERCE",
+    "Change to group/activity": "MOBILIZE", "Disrupted weapons use": "COERCE",
+    "Headquarters or base established": "MOBILIZE", "Looting/property destruction": "ASSAULT",
+    "Non-violent transfer of territory": "RETREAT", "Other": "COERCE",
+    "diplomatic_visit": "CONSULT", "crime": "ASSAULT",
+}
+_SHIPPED = object()
+
+
+def _by_toll_verb(quantities: list[Quantity]) -> list[Quantity]:
+    """Counts a kill or wound verb governs first: "struck two schools, killing at least 14"
+    puts the toll at 14, whatever the quantities extractor typed "two" as."""
+    return sorted(quantities, key=lambda q: (q.predicate or "").lower() not in TOLL_VERBS)
+
+
+def _sentence_dead(sent: Span, parsed: ParsedDocument) -> float | None:
+    for q in _by_toll_verb(list(parsed.extraction.quantities)):
+        if (q.start >= sent.start_char and q.end <= sent.end_char
+                and (q.count_type or "").upper() in DEAD_TYPES):
+            low = q.low if q.low is not None else q.value
+            if low is not None:
+                return low
+    return None
+
+
+def _label_sentences(sents: list[Span], cands: list[list[Candidate]],
+                     typer: Typer | None) -> list[tuple[str | None, float]]:
+    """The typer's label and its probability for each sentence (one matrix product)."""
+    if typer is None or not sents:
+        return [(None, 0.0)] * len(sents)
+    columns = doc_columns(sents[0].doc)
+    rows = np.stack([features(sent, best_candidate(found), columns)
+                     for sent, found in zip(sents, cands, strict=True)])
+    probs = typer.probabilities(rows)
+    best = probs.argmax(axis=1)
+    return [(typer.labels[int(i)], float(p[int(i)])) for i, p in zip(best, probs, strict=True)]
+
+
+def _typed(event: Event, label: str | None, dead: float | None) -> Event:
+    """The event retyped with the sentence's label (the whole sentence read, not one verb)."""
+    if label in OTHER_TYPES:
+        return dataclasses.replace(event, other_type=label, acled_event_type=None,
+                                   acled_sub_event_type=None, interaction=None,
+                                   fatalities=None)
+    if label in EVENT_TYPE_OF:
+        fatalities = event.dead if event.dead is not None else dead
+        return dataclasses.replace(
+            event, acled_event_type=EVENT_TYPE_OF[label], acled_sub_event_type=label,
+            interaction=interaction(event.inter1, event.inter2),
+            fatalities=fatalities if fatalities is not None else 0.0)
+    return event
+
+
+def _cleared(event: Event) -> Event:
+    return dataclasses.replace(event, acled_event_type=None, acled_sub_event_type=None,
+                               interaction=None, fatalities=None)
+
+
+def _model_only_event(parsed: ParsedDocument, sent: Span, label: str) -> Event | None:
+    root = sent.root
+    if root.pos_ not in ("VERB", "NOUN") or root.lemma_.lower() in NO_EVENT_ROOTS:
+        return None
+    start, end = sent.start_char, sent.end_char
+    while end > start and parsed.text[end - 1] in " .\n":
+        end -= 1
+    actor_head, _ = _subject(root)
+    actor = phrase(actor_head) if actor_head is not None else ()
+    actor_text = actor_id = None
+    if actor:
+        a_start, a_end = _span_chars(actor)
+        actor_text = parsed.text[a_start:a_end]
+        actor_id = _actor_id(parsed, a_start, a_end, actor[-1])
+    times = [t for t in parsed.extraction.times
+             if t.start >= sent.start_char and t.end <= sent.end_char and t.value]
+    places = [p for p in parsed.extraction.places if p.mention_type != "dateline"
+              and p.start >= sent.start_char and p.end <= sent.end_char]
+    place = places[0] if places else None
+    date = times[0].value if times else None
+    inter1 = _inter(parsed, actor_id)
     article = parsed.article
-    out: list[tuple[Event, float]] = []
-    for sent in parsed.doc.sents:
-        cands = [c for c in code_sentence(sent) if not c.suppressed]
+    event = Event(
+        id=stable_id(article.id, "event", start, end, root.idx),
+        article_id=article.id, start=start, end=end, extractor=EXTRACTOR,
+        text=parsed.text[start:end], event_type=PLOVER_OF_LABEL.get(label, ""),
+        trigger=root.text, trigger_start=root.idx, trigger_end=root.idx + len(root),
+        actor_id=actor_id, actor_text=actor_text,
+        place_id=place.id if place is not None else None, date=date, inter1=inter1,
+        time_precision=time_precision(date), geo_precision=geo_precision(place),
+        notes=sent.text.strip(),
+    )
+    return _typed(event, label, _sentence_dead(sent, parsed))
+
+
+def _severity(event: Event) -> int:
+    if event.acled_event_type is not None:
+        return SEVERITY.get(event.acled_event_type, 3)
+    return NON_CONFLICT_SEVERITY if event.other_type else NON_CONFLICT_SEVERITY + 1
+
+
+def _ranked(scored: list[tuple[Event, float, int, bool]]) -> list[tuple[Event, float]]:
+    """Rank a report's events as an ACLED coder would pick them: the first sentence with a
+    codable, asserted event holds the main one (its whole-sentence type's carrier, else its
+    most serious); the rest follow by sentence, seriousness and confidence."""
+    def key(item: tuple[Event, float, int, bool]) -> tuple[int, int, int, int, float]:
+        event, score, sentence, carrier = item
+        codable = event.acled_event_type is not None or event.other_type is not None
+        return (0 if codable and event.factuality == "asserted" else 1, sentence,
+                0 if carrier else 1, _severity(event), -score)
+
+    order = sorted(range(len(scored)), key=lambda i: key(scored[i]))
+    out: list[tuple[Event, float]] = [(e, s) for e, s, _, _ in scored]
+    for rank, i in enumerate(order, 1):
+        event, score = out[i]
+        main = rank == 1 and key(scored[i])[0] == 0
+        out[i] = (dataclasses.replace(event, rank=rank, is_main=main), score)
+    return out
+
+
+def scored_events(parsed: ParsedDocument, typer: Any = _SHIPPED) -> list[tuple[Event, float]]:
+    """Every event with the coder's confidence (lexicon weight, discounted by parse depth).
+
+    ``typer`` is the learned ACLED typer (default: the packaged one; None: rules alone)."""
+    if typer is _SHIPPED:
+        typer = shipped_typer()
+    article = parsed.article
+    scored: list[tuple[Event, float, int, bool]] = []
+    sents = list(parsed.doc.sents)
+    coded = [[c for c in code_sentence(sent) if not c.suppressed] for sent in sents]
+    labels = _label_sentences(sents, coded, typer)
+    for sent_index, (sent, cands, (label, confidence)) in enumerate(
+            zip(sents, coded, labels, strict=True)):
         if not cands:
+            if label is not None and label != NONE and confidence >= MODEL_ONLY_MIN:
+                made = _model_only_event(parsed, sent, label)
+                if made is not None:
+                    scored.append((made, 0.05, sent_index, True))
             continue
+        carrier = best_candidate(cands)
+        dead_here = _sentence_dead(sent, parsed) if label in EVENT_TYPE_OF else None
         ctx = sentence_contexts(sent)
         triggers = {c.token.i for c in cands}
         for cand in cands:
@@ -264,7 +444,7 @@ def scored_events(parsed: ParsedDocument) -> list[tuple[Event, float]]:
             acled, acled_sub = acled_type(cand)
             inter1, inter2 = _inter(parsed, actor_id), _inter(parsed, recipient_id)
             date = _date(sent, cand, parsed, triggers)
-            out.append((Event(
+            event = Event(
                 id=stable_id(article.id, "event", start, end, t_start),
                 article_id=article.id,
                 start=start,
@@ -296,8 +476,19 @@ def scored_events(parsed: ParsedDocument) -> list[tuple[Event, float]]:
                 time_precision=time_precision(date),
                 geo_precision=geo_precision(place),
                 notes=sent.text.strip(),
-            ), cand.score))
-    return out
+            )
+            is_carrier = cand is carrier
+            if label in OTHER_TYPES and confidence >= OVERRIDE_MIN:
+                event = _typed(event, label, None)
+            elif label in EVENT_TYPE_OF and is_carrier and cand.factuality == "asserted" and (
+                    confidence >= OVERRIDE_MIN or acled is None):
+                event = _typed(event, label, dead_here)
+            elif label == NONE and confidence >= NONE_CLEARS_MIN:
+                event = _cleared(event)
+            scored.append((event, cand.score, sent_index, is_carrier))
+    return _ranked(scored)
+
+
 
 
 def extract(parsed: ParsedDocument) -> dict[str, list[Record]]:
