@@ -164,3 +164,21 @@ def test_evaluate_skips_a_broken_timeml_file_and_says_so(tmp_path: Path):
     report = evaluate(tmp_path)
     assert report.counts["documents"] == 1
     assert any(n.startswith("skipped, not readable as TimeML: BROKEN.tml") for n in report.notes)
+
+
+def test_a_noun_plan_does_not_make_a_past_clause_future(times):
+    found = times("The bank disclosed the merger plan Aug. 14.",
+                  "1991-10-28")
+    assert found["Aug. 14"].value == "1991-08-14"
+
+
+def test_payment_and_record_dates_lie_ahead_even_in_a_past_clause(times):
+    found = times("The board declared a dividend of ten cents, payable Dec. 3 to holders of "
+                  "record Nov. 19.", "1991-10-28")
+    assert found["Dec. 3"].value == "1991-12-03"
+    assert found["Nov. 19"].value == "1991-11-19"
+
+
+def test_an_effective_date_in_a_past_clause_is_the_coming_one(times):
+    found = times("The two firms signed a supply contract, effective March 1.", "1991-10-28")
+    assert found["March 1"].value == "1992-03-01"

@@ -295,7 +295,9 @@ def _tense(span: Span, prev: str = "") -> bool | None:
     if tok.lemma_ in ("expect", "schedule", "plan", "due") or (
         tok.lemma_ == "set" and prev == "for"  # "a record set on Aug. 6" is past
     ) or any(
-        c.lemma_ in ("expect", "schedule", "plan", "due") for c in tok.children
+        # the verb or adjective only: "announced the plan Aug. 21" is past
+        c.lemma_ in ("expect", "schedule", "plan", "due") and c.pos_ in ("VERB", "AUX", "ADJ")
+        for c in tok.children
     ):
         return True
     if tok.head.lower_ == "going" and any(c.lower_ == "to" for c in tok.children):
@@ -354,6 +356,13 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         possessive = text[e:e + 2] in ("'s", "’s")
         if prev_lower in ("since", "ended"):
             future: bool | None = False
+        elif prev_lower in ("payable", "effective") or (
+            prev_lower == "record" and span is not None and span.start > 1
+            and doc[span.start - 2].lower_ == "of"
+        ):
+            # dividend and contract dates ("payable Dec. 7 to stock of record Nov. 22",
+            # "effective Feb. 1") lie ahead even when the clause is in the past tense
+            future = True
         elif span is not None:
             future = _tense(span, prev_lower)
         else:
