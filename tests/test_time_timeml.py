@@ -182,3 +182,19 @@ def test_payment_and_record_dates_lie_ahead_even_in_a_past_clause(times):
 def test_an_effective_date_in_a_past_clause_is_the_coming_one(times):
     found = times("The two firms signed a supply contract, effective March 1.", "1991-10-28")
     assert found["March 1"].value == "1992-03-01"
+
+
+def test_an_untensed_month_leans_to_the_past_unless_it_is_close_ahead(times):
+    # October: March is 7 months back and 5 ahead, so the past one; November is next month
+    found = times("Shares recovered from the March low. The November meeting is crucial.",
+                  "1991-10-28")
+    assert found["March"].value == "1991-03"
+    assert found["November"].value == "1991-11"
+
+
+def test_at_least_and_no_more_than_keep_the_duration(times):
+    found = times("The lenders must wait at least 45 days. Inspectors may stay no more than "
+                  "ten days.", "1991-10-28")
+    # the bound is left out of the span, as with "about" and "nearly"
+    assert found["45 days"].value == "P45D"
+    assert found["ten days"].value == "P10D"

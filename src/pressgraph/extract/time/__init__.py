@@ -61,6 +61,7 @@ NOT_A_TIME_AFTER = re.compile(r"[ -](?:that\b|accounts?\b|affairs\b|contracts?\b
 NOT_A_TIME_AFTER_WORDS = frozenset(("now", "current", "future"))
 # approximators and prepositions TIMEX3 leaves out of the expression
 LEADING_RE = re.compile(r"^(?:about|around|approximately|roughly|some|nearly|almost|up to|"
+                        r"at least|at most|more than|less than|fewer than|no more than|"
                         r"at|before|after|by|until|till|from|on|in|since|during|through|between|"
                         r"shortly before|shortly after|just before|just after)\s+", re.I)
 # dateline separator: "June 14 - Airstrikes" is a date and the start of the story

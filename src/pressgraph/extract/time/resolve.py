@@ -146,10 +146,14 @@ def _duration(n: float | None, unit: str) -> str:
     return ("PT" if is_time else "P") + amount + code
 
 
+FUTURE_GAP_WEIGHT = 2
+
+
 def _infer_year(anchor: date, month: int, day: int | None, future: bool | None) -> int:
     """Year of a month (and day) written without one.  With a tense (``future`` True/False)
-    the nearest such date on that side of publication; with none the nearest date at all,
-    which is how TIMEX3 annotators read "the meeting is on June 3"."""
+    the nearest such date on that side of publication; with none the nearest date, a date
+    ahead counting twice as far (news reports the past: "gains since the March low" said in
+    October is last March, "the meeting is on Nov. 3" said in October is this November)."""
     y = anchor.year
     this = (month, day or 1)
     now = (anchor.month, anchor.day if day else 1)
@@ -161,9 +165,11 @@ def _infer_year(anchor: date, month: int, day: int | None, future: bool | None) 
     best_gap = None
     for cand in (y - 1, y, y + 1):
         try:
-            gap = abs((date(cand, month, min(day or 15, 28)) - anchor).days)
+            gap = (date(cand, month, min(day or 15, 28)) - anchor).days
         except ValueError:
             continue
+        # news mostly reports what has happened: a date ahead must be twice as near to win
+        gap = gap * FUTURE_GAP_WEIGHT if gap > 0 else -gap
         if best_gap is None or gap < best_gap:
             best, best_gap = cand, gap
     return best
