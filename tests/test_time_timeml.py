@@ -198,3 +198,22 @@ def test_at_least_and_no_more_than_keep_the_duration(times):
     # the bound is left out of the span, as with "about" and "nearly"
     assert found["45 days"].value == "P45D"
     assert found["ten days"].value == "P10D"
+
+
+def test_a_year_earlier_after_a_nine_month_stretch_is_the_year(times):
+    found = times("Profit fell 8% in the third quarter. For the first nine months, profit was "
+                  "$91 million, against $80 million a year earlier.", "1991-10-28")
+    assert found["the third quarter"].value == "1991-Q3"
+    assert found["a year earlier"].value == "1990"
+
+
+def test_a_year_earlier_after_a_quarter_is_still_that_quarter(times):
+    found = times("Profit fell 8% in the third quarter from $12 million a year earlier.",
+                  "1991-10-28")
+    assert found["a year earlier"].value == "1990-Q3"
+
+
+def test_as_soon_as_a_weekday_is_the_coming_one(times):
+    found = times("The delegation could arrive as early as Thursday, officials said.",
+                  "1991-10-28")
+    assert found["Thursday"].value == "1991-10-31"

@@ -59,9 +59,18 @@ YEAR_RE = re.compile(r"(?:19|20)\d\d")
 NOT_A_TIME_AFTER = re.compile(r"[ -](?:that\b|accounts?\b|affairs\b|contracts?\b|"
                               r"generations?\b|president\b|chairman\b)", re.I)
 NOT_A_TIME_AFTER_WORDS = frozenset(("now", "current", "future"))
+# an earnings story that moves on from the quarter to "the first nine months" compares that
+# stretch with the year before it: "a year earlier" is then the year, not a quarter (TimeML)
+PERIOD_MENTION_RE = re.compile(r"\b(?:quarter|(?:nine|six) months|(?:first|second) half)\b",
+                               re.I)
+STRETCH_BACK_RE = re.compile(r"(?:the )?(?:a year (?:earlier|ago)|year-earlier|year-ago)"
+                             r"(?: period| results)?|the (?P<year>(?:19|20)\d\d) period")
+# "as soon as Tuesday", "as early as next week": the earliest a thing may still happen
+AS_SOON_AS_RE = re.compile(r"\bas (?:soon|early) as\s+$", re.I)
 # approximators and prepositions TIMEX3 leaves out of the expression
 LEADING_RE = re.compile(r"^(?:about|around|approximately|roughly|some|nearly|almost|up to|"
                         r"at least|at most|more than|less than|fewer than|no more than|"
+                        r"as (?:soon|early|late) as|"
                         r"at|before|after|by|until|till|from|on|in|since|during|through|between|"
                         r"shortly before|shortly after|just before|just after)\s+", re.I)
 # dateline separator: "June 14 - Airstrikes" is a date and the start of the story
@@ -346,6 +355,9 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         pieces.extend(parts)
     pieces = _join_clock_and_day(text, pieces)
     reference_quarter: tuple[int, int] | None = None
+    period_mentions = [(m.start(), not m.group().lower().startswith("quarter"))
+                       for m in PERIOD_MENTION_RE.finditer(text)]
+    period_starts = [p for p, _ in period_mentions]
     last_date: Resolution | None = None  # the date the story last named
     for s, e in pieces:
         s, e = _extend(text, *_strip_leading(text, s, e))
@@ -357,7 +369,9 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         possessive = text[e:e + 2] in ("'s", "’s")
         if prev_lower in ("since", "ended"):
             future: bool | None = False
-        elif prev_lower in ("payable", "effective") or (
+        elif prev_lower in ("payable", "effective") or AS_SOON_AS_RE.search(
+            text, max(0, s - 16), s
+        ) or (
             prev_lower == "record" and span is not None and span.start > 1
             and doc[span.start - 2].lower_ == "of"
         ):
@@ -378,6 +392,13 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         if text[s:e].lower() in ("march", "may") and not text[s].isupper():
             continue  # "joined the march"
         res = resolve_fiscal(text[s:e], anchor, reference_quarter)
+        last_period = bisect.bisect_left(period_starts, s) - 1
+        back = STRETCH_BACK_RE.fullmatch(text[s:e].lower().strip(" ,.;:"))
+        if back and res is not None and res.granularity == "quarter" and res.value and (
+            last_period >= 0 and period_mentions[last_period][1]
+        ):
+            y = int(res.value[:4])
+            res = Resolution("DATE", str(y), date(y, 1, 1), date(y, 12, 31), "year", True)
         if res is None and last_date is not None:
             res = resolve_from(text[s:e], last_date)
         if res is None:
