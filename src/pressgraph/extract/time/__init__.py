@@ -54,9 +54,9 @@ EXTRA_RE = re.compile(
     re.I,
 )
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
-# "now that" joins clauses, a "current account" is a balance, "future contracts" are traded:
+# a "current account" is a balance, "future contracts" are traded ("now that" is still now):
 # TimeML's PRESENT_REF / FUTURE_REF are the time of the story
-NOT_A_TIME_AFTER = re.compile(r"[ -](?:that\b|accounts?\b|affairs\b|contracts?\b|"
+NOT_A_TIME_AFTER = re.compile(r"[ -](?:accounts?\b|affairs\b|contracts?\b|"
                               r"generations?\b|president\b|chairman\b)", re.I)
 NOT_A_TIME_AFTER_WORDS = frozenset(("now", "current", "future"))
 # an earnings story that moves on from the quarter to "the first nine months" compares that
@@ -213,11 +213,12 @@ def _split_conjoined(text: str, s: int, e: int, anchor: date | None
         return [(s, s + m.start()), (s + m.end(), e)]
     m = CONJ_SPLIT_RE.search(text[s:e])
     if m:
-        left, right = (s, s + m.start()), (s + m.end(), e)
+        # "between now and Feb. 10": the left side is judged without its preposition
+        left, right = _strip_leading(text, s, s + m.start()), (s + m.end(), e)
         lres = resolve(text[left[0]:left[1]], anchor)
         rres = resolve(text[right[0]:right[1]], anchor)
         if lres is not None and rres is not None and lres.value and rres.value and not (
-            lres.value.startswith("P")
+            lres.value.startswith("P") and not lres.value.endswith("_REF")  # a duration
         ):
             return [left, right]
     return [(s, e)]
