@@ -226,3 +226,10 @@ def test_between_now_and_a_date_is_two_expressions(times):
     found = times("The envoy may not leave between now and Nov. 20.", "1991-10-28")
     assert found["now"].value == "PRESENT_REF"
     assert found["Nov. 20"].value == "1991-11-20"
+
+
+def test_a_day_within_a_month_of_publication_beats_the_tense(times):
+    found = times("The minister gave no reason for the Nov. 12 deadline.", "1991-11-02")
+    assert found["Nov. 12"].value == "1991-11-12"
+    found = times("The rebels must disarm by Oct. 30, the envoy said.", "1991-11-02")
+    assert found["Oct. 30"].value == "1991-10-30"

@@ -147,6 +147,7 @@ def _duration(n: float | None, unit: str) -> str:
 
 
 FUTURE_GAP_WEIGHT = 2
+NEAR_DAY_SPAN = 31
 
 
 def _infer_year(anchor: date, month: int, day: int | None, future: bool | None) -> int:
@@ -157,6 +158,14 @@ def _infer_year(anchor: date, month: int, day: int | None, future: bool | None) 
     y = anchor.year
     this = (month, day or 1)
     now = (anchor.month, anchor.day if day else 1)
+    if day is not None and future is not None:
+        # a day within a month of publication is that one whatever the tense: "gave no reason
+        # for the Jan. 14 deadline" on Jan. 5, "repatriate the child by Jan. 14" on Jan. 15
+        try:
+            if abs((date(y, month, day) - anchor).days) <= NEAR_DAY_SPAN:
+                return y
+        except ValueError:
+            pass
     if future:
         return y if this >= now else y + 1
     if future is False:
