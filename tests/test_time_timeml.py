@@ -233,3 +233,30 @@ def test_a_day_within_a_month_of_publication_beats_the_tense(times):
     assert found["Nov. 12"].value == "1991-11-12"
     found = times("The rebels must disarm by Oct. 30, the envoy said.", "1991-11-02")
     assert found["Oct. 30"].value == "1991-10-30"
+
+
+def test_stretches_of_vague_length_are_durations(times):
+    found = times("Lenders may sell more bonds in the weeks ahead. A few days later, the bank "
+                  "cut its rate.", "1991-10-28")
+    assert found["the weeks ahead"].value == "PXW"
+    assert found["A few days later"].value == "PXD"
+
+
+def test_previous_weekday_and_this_past_season(times):
+    # published on a Monday: "the previous Friday" is the one before last Friday
+    found = times("The index fell 2% from the previous Friday. The plant was sold this past "
+                  "spring.", "1991-10-28")
+    assert found["the previous Friday"].value == "1991-10-18"
+    assert found["this past spring"].value == "1991-SP"
+
+
+def test_a_bare_holiday_is_a_day_only_when_used_as_a_time(times):
+    found = times("Shops did well last Christmas. Strong Christmas sales lifted profit.",
+                  "1991-10-28")
+    assert found["last Christmas"].value == "1990-12-25"
+    assert sum(1 for t in found.values() if t.text == "Christmas") == 0
+
+
+def test_the_end_of_this_week_is_the_week(times):
+    found = times("The firm will mail the papers at the end of this week.", "1991-10-28")
+    assert found["the end of this week"].value == "1991-W44"

@@ -27,6 +27,9 @@ WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 WEEKDAYS.update({name.lower(): i for i, name in enumerate(calendar.day_abbr)})
 WEEKDAYS.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+SEASON_LAST_MONTH = {"SP": 5, "SU": 8, "FA": 11, "WI": 2}
+HOLIDAY_PREPOSITIONS = frozenset(("on", "at", "since", "by", "until", "before", "after", "over",
+                                  "for", "till"))
 PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
 UNIT_CODE = {
     "second": ("S", True), "minute": ("M", True), "hour": ("H", True), "day": ("D", False),
@@ -248,6 +251,11 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     if core in sets:
         return Resolution("SET", sets[core], None, None, None, True)
 
+    # "the weeks ahead", "a few days later", "months ago": a stretch of vague length
+    m = re.fullmatch(r"(?:(?:just|only|a few|several) )*(day|week|month|year)s "
+                     r"(?:ahead|later|earlier|ago)", core)
+    if m and not (core.endswith("ago") and re.match(r"(?:a few|several)", core)):
+        return Resolution("DURATION", _duration(None, m.group(1)), None, None, m.group(1), True)
     # durations: "three days", "the past two weeks", "12-year", "several years", "decades"
     m = re.fullmatch(
         r"(?:(?:for|over|within|after|under|nearly|almost|about|around|more than|less than|"
@@ -303,10 +311,13 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     if anchor is None:
         return _resolve_absolute(core, None, future)
 
-    m = re.fullmatch(r"(last |on )?(thanksgiving|christmas|new year's|independence) day",
-                     t)
-    if m:
-        return _holiday(m.group(2), anchor, m.group(1) == "last " or future is False)
+    m = re.fullmatch(r"(last |on )?(?:(thanksgiving|christmas)(?: day)?|"
+                     r"(new year's|independence) day)", t)
+    if m and (m.group(3) or t.endswith(" day") or m.group(1) or prev in HOLIDAY_PREPOSITIONS):
+        # a bare "Christmas" is the day only as a time ("at Christmas", "last Thanksgiving"),
+        # not in "Christmas sales"
+        return _holiday(m.group(2) or m.group(3), anchor,
+                        m.group(1) == "last " or future is False)
     if core in ("year-end", "year end", "year's end") and anchor is not None:
         # the last day of the year: this one, or the last one in a past clause ("since")
         return _day(date(anchor.year - (1 if future is False else 0), 12, 31))
@@ -367,7 +378,8 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
             return _day(date(y, mo, 1))
         return _month(y, mo)
     # weekdays
-    m = re.fullmatch(r"(?:(last|this|next|this past|this coming|past|coming) )?" + WEEKDAY_RE
+    m = re.fullmatch(r"(?:(last|this|next|this past|this coming|past|coming|previous) )?"
+                     + WEEKDAY_RE
                      + PART_RE, core)
     if m:
         which, wd, part = m.group(1), WEEKDAYS[m.group(2)], m.group(3)
@@ -382,20 +394,25 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
             d = anchor + timedelta(days=(wd - anchor.weekday()) % 7)
         else:
             d = anchor - timedelta(days=diff)
-            if which == "last" and diff == 0:
-                d = anchor - timedelta(days=7)
+            if (which == "last" and diff == 0) or which == "previous":
+                # "down 4.5% from the previous Friday": the one before the Friday just reported
+                d = anchor - timedelta(days=7 if which == "last" else diff + 7)
         if part:
             return Resolution("TIME", f"{d.isoformat()}T{PARTS[part]}", d, d, "day", True)
         return _day(d)
 
     # last/this/next week/month/year, earlier/later this ...
-    m = re.fullmatch(r"(earlier|later|early|late|the end of|the beginning of|the start of)?"
-                     r" ?(?:the )?(last|this|next|previous|past|coming|current) "
+    m = re.fullmatch(r"(earlier|later|early|late|the end of|the beginning of|the start of|"
+                     r"end of)?"
+                     r" ?(?:the )?(last|this|next|previous|past|coming|current|this past) "
                      r"(week|weekend|month|year|quarter|decade|century|summer|winter|spring|"
                      r"autumn|fall)", core)
     if m:
         mod, rel, unit = m.group(1), m.group(2), m.group(3)
-        k = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(rel, 0)
+        k = {"last": -1, "previous": -1, "past": -1, "this past": -1, "next": 1,
+             "coming": 1}.get(rel, 0)
+        if mod == "end of":
+            mod = "the end of"
         res: Resolution
         if unit in ("week", "weekend"):
             res = _week(anchor + timedelta(days=7 * k))
@@ -423,6 +440,8 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
         else:
             code = SEASONS[unit]
             y = anchor.year + k
+            if rel == "this past" and SEASON_LAST_MONTH[code] < anchor.month:
+                y = anchor.year  # "this past spring" said in October is this year's
             res = _season(y, code)
         if mod in ("earlier", "early", "the beginning of", "the start of") and k == 0:
             end = anchor - timedelta(days=1)
