@@ -260,3 +260,10 @@ def test_a_bare_holiday_is_a_day_only_when_used_as_a_time(times):
 def test_the_end_of_this_week_is_the_week(times):
     found = times("The firm will mail the papers at the end of this week.", "1991-10-28")
     assert found["the end of this week"].value == "1991-W44"
+
+
+def test_a_weekday_under_a_pluperfect_plan_is_the_past_one(times):
+    # published on a Monday: the offer "had been due to expire" last Friday
+    found = times("The offer was extended. It had been due to expire Friday evening.",
+                  "1991-10-28")
+    assert found["Friday evening"].value == "1991-10-25TEV"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pressgraph.extract import ParsedDocument
 from pressgraph.extract.time.resolve import (
@@ -301,7 +301,7 @@ def _tense(span: Span, prev: str = "") -> bool | None:
     auxes = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
     if any(a in ("will", "'ll", "shall", "wo", "’ll", "would") for a in auxes):
         return True
-    if "had" in auxes:
+    if "had" in auxes or _under_pluperfect(tok):
         return False
     if tok.lemma_ in ("expect", "schedule", "plan", "due") or (
         tok.lemma_ == "set" and prev == "for"  # "a record set on Aug. 6" is past
@@ -323,6 +323,17 @@ def _tense(span: Span, prev: str = "") -> bool | None:
     ):
         return True  # "Arafat meets Netanyahu Monday": news present for a coming day
     return None
+
+
+def _under_pluperfect(tok: Token) -> bool:
+    """"It had been due to expire Friday": a plan made in the past for a time now past."""
+    for _ in range(3):
+        if tok.head is tok:
+            return False
+        tok = tok.head
+        if any(c.lower_ == "had" and c.dep_ == "aux" for c in tok.children):
+            return True
+    return False
 
 
 def _event_date(doc: Doc, head_lemma: str, times: list[tuple[int, Resolution]]
