@@ -267,3 +267,10 @@ def test_a_weekday_under_a_pluperfect_plan_is_the_past_one(times):
     found = times("The offer was extended. It had been due to expire Friday evening.",
                   "1991-10-28")
     assert found["Friday evening"].value == "1991-10-25TEV"
+
+
+def test_each_year_of_a_list_is_its_own_expression(times):
+    found = times("Margins should improve in both 1992 and 1993. The plant ran at a loss in "
+                  "1986, 1987 and 1988.", "1991-10-28")
+    assert {k: v.value for k, v in found.items()} == {
+        "1992": "1992", "1993": "1993", "1986": "1986", "1987": "1987", "1988": "1988"}

@@ -70,11 +70,13 @@ AS_SOON_AS_RE = re.compile(r"\bas (?:soon|early) as\s+$", re.I)
 # approximators and prepositions TIMEX3 leaves out of the expression
 LEADING_RE = re.compile(r"^(?:about|around|approximately|roughly|some|nearly|almost|up to|"
                         r"at least|at most|more than|less than|fewer than|no more than|"
-                        r"as (?:soon|early|late) as|"
+                        r"as (?:soon|early|late) as|both|either|"
                         r"at|before|after|by|until|till|from|on|in|since|during|through|between|"
                         r"shortly before|shortly after|just before|just after)\s+", re.I)
 # dateline separator: "June 14 - Airstrikes" is a date and the start of the story
 DASH_SPLIT_RE = re.compile(r"\s+[-–—]\s+")
+TRAILING_CONJ_RE = re.compile(r"\s+(?:and|or)$")
+YEAR_LIST_RE = re.compile(r"((?:19|20)\d\d),\s+(?=(?:19|20)\d\d\b)")
 CONJ_SPLIT_RE = re.compile(r"\s+(?:and|or|to|through|until)\s+|(?<=[a-z])\s*[-–]\s*(?=[A-Z])")
 AGE_RE = re.compile(r"^\w+[- ]years?[- ]old$|^\d{1,2}$", re.I)
 # words that make an unresolvable span still a temporal expression
@@ -211,6 +213,13 @@ def _split_conjoined(text: str, s: int, e: int, anchor: date | None
     if m:
         # "the quarter ended Sept. 30": the period and its last day, two expressions
         return [(s, s + m.start()), (s + m.end(), e)]
+    m = TRAILING_CONJ_RE.search(text[s:e])
+    if m:
+        e = s + m.start()  # spaCy's "1994, 1995 and" leaves the last year out
+    m = YEAR_LIST_RE.match(text[s:e])
+    if m:
+        # "1994, 1995 and 1997": each year is an expression
+        return [(s, s + m.end(1)), *_split_conjoined(text, s + m.end(), e, anchor)]
     m = CONJ_SPLIT_RE.search(text[s:e])
     if m:
         # "between now and Feb. 10": the left side is judged without its preposition
@@ -220,7 +229,7 @@ def _split_conjoined(text: str, s: int, e: int, anchor: date | None
         if lres is not None and rres is not None and lres.value and rres.value and not (
             lres.value.startswith("P") and not lres.value.endswith("_REF")  # a duration
         ):
-            return [left, right]
+            return [left, *_split_conjoined(text, *right, anchor)]
     return [(s, e)]
 
 
