@@ -65,12 +65,10 @@ def test_a_year_range_is_two_years(times):
 
 def test_present_and_past_references(times):
     found = times("The plant is now closed after recent floods; its current owner plans to "
-                  "sell it now that prices have recovered.", "2019-10-23")
+                  "sell it soon.", "2019-10-23")
     assert found["now"].value == "PRESENT_REF"
     assert found["recent"].value == "PAST_REF"
     assert found["current"].value == "PRESENT_REF"
-    assert sum(1 for t in found.values() if t.text == "now") == 1
-    assert all(t.start < 30 for t in found.values() if t.text == "now")
 
 
 def test_a_current_account_is_not_a_time(times):
@@ -164,3 +162,115 @@ def test_evaluate_skips_a_broken_timeml_file_and_says_so(tmp_path: Path):
     report = evaluate(tmp_path)
     assert report.counts["documents"] == 1
     assert any(n.startswith("skipped, not readable as TimeML: BROKEN.tml") for n in report.notes)
+
+
+def test_a_noun_plan_does_not_make_a_past_clause_future(times):
+    found = times("The bank disclosed the merger plan Aug. 14.",
+                  "1991-10-28")
+    assert found["Aug. 14"].value == "1991-08-14"
+
+
+def test_payment_and_record_dates_lie_ahead_even_in_a_past_clause(times):
+    found = times("The board declared a dividend of ten cents, payable Dec. 3 to holders of "
+                  "record Nov. 19.", "1991-10-28")
+    assert found["Dec. 3"].value == "1991-12-03"
+    assert found["Nov. 19"].value == "1991-11-19"
+
+
+def test_an_effective_date_in_a_past_clause_is_the_coming_one(times):
+    found = times("The two firms signed a supply contract, effective March 1.", "1991-10-28")
+    assert found["March 1"].value == "1992-03-01"
+
+
+def test_an_untensed_month_leans_to_the_past_unless_it_is_close_ahead(times):
+    # October: March is 7 months back and 5 ahead, so the past one; November is next month
+    found = times("Shares recovered from the March low. The November meeting is crucial.",
+                  "1991-10-28")
+    assert found["March"].value == "1991-03"
+    assert found["November"].value == "1991-11"
+
+
+def test_at_least_and_no_more_than_keep_the_duration(times):
+    found = times("The lenders must wait at least 45 days. Inspectors may stay no more than "
+                  "ten days.", "1991-10-28")
+    # the bound is left out of the span, as with "about" and "nearly"
+    assert found["45 days"].value == "P45D"
+    assert found["ten days"].value == "P10D"
+
+
+def test_a_year_earlier_after_a_nine_month_stretch_is_the_year(times):
+    found = times("Profit fell 8% in the third quarter. For the first nine months, profit was "
+                  "$91 million, against $80 million a year earlier.", "1991-10-28")
+    assert found["the third quarter"].value == "1991-Q3"
+    assert found["a year earlier"].value == "1990"
+
+
+def test_a_year_earlier_after_a_quarter_is_still_that_quarter(times):
+    found = times("Profit fell 8% in the third quarter from $12 million a year earlier.",
+                  "1991-10-28")
+    assert found["a year earlier"].value == "1990-Q3"
+
+
+def test_as_soon_as_a_weekday_is_the_coming_one(times):
+    found = times("The delegation could arrive as early as Thursday, officials said.",
+                  "1991-10-28")
+    assert found["Thursday"].value == "1991-10-31"
+
+
+def test_now_before_that_is_still_the_present(times):
+    found = times("The port is the only outlet now that the border is closed.", "1991-10-28")
+    assert found["now"].value == "PRESENT_REF"
+
+
+def test_between_now_and_a_date_is_two_expressions(times):
+    found = times("The envoy may not leave between now and Nov. 20.", "1991-10-28")
+    assert found["now"].value == "PRESENT_REF"
+    assert found["Nov. 20"].value == "1991-11-20"
+
+
+def test_a_day_within_a_month_of_publication_beats_the_tense(times):
+    found = times("The minister gave no reason for the Nov. 12 deadline.", "1991-11-02")
+    assert found["Nov. 12"].value == "1991-11-12"
+    found = times("The rebels must disarm by Oct. 30, the envoy said.", "1991-11-02")
+    assert found["Oct. 30"].value == "1991-10-30"
+
+
+def test_stretches_of_vague_length_are_durations(times):
+    found = times("Lenders may sell more bonds in the weeks ahead. A few days later, the bank "
+                  "cut its rate.", "1991-10-28")
+    assert found["the weeks ahead"].value == "PXW"
+    assert found["A few days later"].value == "PXD"
+
+
+def test_previous_weekday_and_this_past_season(times):
+    # published on a Monday: "the previous Friday" is the one before last Friday
+    found = times("The index fell 2% from the previous Friday. The plant was sold this past "
+                  "spring.", "1991-10-28")
+    assert found["the previous Friday"].value == "1991-10-18"
+    assert found["this past spring"].value == "1991-SP"
+
+
+def test_a_bare_holiday_is_a_day_only_when_used_as_a_time(times):
+    found = times("Shops did well last Christmas. Strong Christmas sales lifted profit.",
+                  "1991-10-28")
+    assert found["last Christmas"].value == "1990-12-25"
+    assert sum(1 for t in found.values() if t.text == "Christmas") == 0
+
+
+def test_the_end_of_this_week_is_the_week(times):
+    found = times("The firm will mail the papers at the end of this week.", "1991-10-28")
+    assert found["the end of this week"].value == "1991-W44"
+
+
+def test_a_weekday_under_a_pluperfect_plan_is_the_past_one(times):
+    # published on a Monday: the offer "had been due to expire" last Friday
+    found = times("The offer was extended. It had been due to expire Friday evening.",
+                  "1991-10-28")
+    assert found["Friday evening"].value == "1991-10-25TEV"
+
+
+def test_each_year_of_a_list_is_its_own_expression(times):
+    found = times("Margins should improve in both 1992 and 1993. The plant ran at a loss in "
+                  "1986, 1987 and 1988.", "1991-10-28")
+    assert {k: v.value for k, v in found.items()} == {
+        "1992": "1992", "1993": "1993", "1986": "1986", "1987": "1987", "1988": "1988"}

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pressgraph.extract import ParsedDocument
 from pressgraph.extract.time.resolve import (
@@ -54,17 +54,29 @@ EXTRA_RE = re.compile(
     re.I,
 )
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
-# "now that" joins clauses, a "current account" is a balance, "future contracts" are traded:
+# a "current account" is a balance, "future contracts" are traded ("now that" is still now):
 # TimeML's PRESENT_REF / FUTURE_REF are the time of the story
-NOT_A_TIME_AFTER = re.compile(r"[ -](?:that\b|accounts?\b|affairs\b|contracts?\b|"
+NOT_A_TIME_AFTER = re.compile(r"[ -](?:accounts?\b|affairs\b|contracts?\b|"
                               r"generations?\b|president\b|chairman\b)", re.I)
 NOT_A_TIME_AFTER_WORDS = frozenset(("now", "current", "future"))
+# an earnings story that moves on from the quarter to "the first nine months" compares that
+# stretch with the year before it: "a year earlier" is then the year, not a quarter (TimeML)
+PERIOD_MENTION_RE = re.compile(r"\b(?:quarter|(?:nine|six) months|(?:first|second) half)\b",
+                               re.I)
+STRETCH_BACK_RE = re.compile(r"(?:the )?(?:a year (?:earlier|ago)|year-earlier|year-ago)"
+                             r"(?: period| results)?|the (?P<year>(?:19|20)\d\d) period")
+# "as soon as Tuesday", "as early as next week": the earliest a thing may still happen
+AS_SOON_AS_RE = re.compile(r"\bas (?:soon|early) as\s+$", re.I)
 # approximators and prepositions TIMEX3 leaves out of the expression
 LEADING_RE = re.compile(r"^(?:about|around|approximately|roughly|some|nearly|almost|up to|"
+                        r"at least|at most|more than|less than|fewer than|no more than|"
+                        r"as (?:soon|early|late) as|both|either|"
                         r"at|before|after|by|until|till|from|on|in|since|during|through|between|"
                         r"shortly before|shortly after|just before|just after)\s+", re.I)
 # dateline separator: "June 14 - Airstrikes" is a date and the start of the story
 DASH_SPLIT_RE = re.compile(r"\s+[-–—]\s+")
+TRAILING_CONJ_RE = re.compile(r"\s+(?:and|or)$")
+YEAR_LIST_RE = re.compile(r"((?:19|20)\d\d),\s+(?=(?:19|20)\d\d\b)")
 CONJ_SPLIT_RE = re.compile(r"\s+(?:and|or|to|through|until)\s+|(?<=[a-z])\s*[-–]\s*(?=[A-Z])")
 AGE_RE = re.compile(r"^\w+[- ]years?[- ]old$|^\d{1,2}$", re.I)
 # words that make an unresolvable span still a temporal expression
@@ -201,15 +213,23 @@ def _split_conjoined(text: str, s: int, e: int, anchor: date | None
     if m:
         # "the quarter ended Sept. 30": the period and its last day, two expressions
         return [(s, s + m.start()), (s + m.end(), e)]
+    m = TRAILING_CONJ_RE.search(text[s:e])
+    if m:
+        e = s + m.start()  # spaCy's "1994, 1995 and" leaves the last year out
+    m = YEAR_LIST_RE.match(text[s:e])
+    if m:
+        # "1994, 1995 and 1997": each year is an expression
+        return [(s, s + m.end(1)), *_split_conjoined(text, s + m.end(), e, anchor)]
     m = CONJ_SPLIT_RE.search(text[s:e])
     if m:
-        left, right = (s, s + m.start()), (s + m.end(), e)
+        # "between now and Feb. 10": the left side is judged without its preposition
+        left, right = _strip_leading(text, s, s + m.start()), (s + m.end(), e)
         lres = resolve(text[left[0]:left[1]], anchor)
         rres = resolve(text[right[0]:right[1]], anchor)
         if lres is not None and rres is not None and lres.value and rres.value and not (
-            lres.value.startswith("P")
+            lres.value.startswith("P") and not lres.value.endswith("_REF")  # a duration
         ):
-            return [left, right]
+            return [left, *_split_conjoined(text, *right, anchor)]
     return [(s, e)]
 
 
@@ -290,12 +310,14 @@ def _tense(span: Span, prev: str = "") -> bool | None:
     auxes = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
     if any(a in ("will", "'ll", "shall", "wo", "’ll", "would") for a in auxes):
         return True
-    if "had" in auxes:
+    if "had" in auxes or _under_pluperfect(tok):
         return False
     if tok.lemma_ in ("expect", "schedule", "plan", "due") or (
         tok.lemma_ == "set" and prev == "for"  # "a record set on Aug. 6" is past
     ) or any(
-        c.lemma_ in ("expect", "schedule", "plan", "due") for c in tok.children
+        # the verb or adjective only: "announced the plan Aug. 21" is past
+        c.lemma_ in ("expect", "schedule", "plan", "due") and c.pos_ in ("VERB", "AUX", "ADJ")
+        for c in tok.children
     ):
         return True
     if tok.head.lower_ == "going" and any(c.lower_ == "to" for c in tok.children):
@@ -310,6 +332,17 @@ def _tense(span: Span, prev: str = "") -> bool | None:
     ):
         return True  # "Arafat meets Netanyahu Monday": news present for a coming day
     return None
+
+
+def _under_pluperfect(tok: Token) -> bool:
+    """"It had been due to expire Friday": a plan made in the past for a time now past."""
+    for _ in range(3):
+        if tok.head is tok:
+            return False
+        tok = tok.head
+        if any(c.lower_ == "had" and c.dep_ == "aux" for c in tok.children):
+            return True
+    return False
 
 
 def _event_date(doc: Doc, head_lemma: str, times: list[tuple[int, Resolution]]
@@ -343,6 +376,9 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         pieces.extend(parts)
     pieces = _join_clock_and_day(text, pieces)
     reference_quarter: tuple[int, int] | None = None
+    period_mentions = [(m.start(), not m.group().lower().startswith("quarter"))
+                       for m in PERIOD_MENTION_RE.finditer(text)]
+    period_starts = [p for p, _ in period_mentions]
     last_date: Resolution | None = None  # the date the story last named
     for s, e in pieces:
         s, e = _extend(text, *_strip_leading(text, s, e))
@@ -354,6 +390,15 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         possessive = text[e:e + 2] in ("'s", "’s")
         if prev_lower in ("since", "ended"):
             future: bool | None = False
+        elif prev_lower in ("payable", "effective") or AS_SOON_AS_RE.search(
+            text, max(0, s - 16), s
+        ) or (
+            prev_lower == "record" and span is not None and span.start > 1
+            and doc[span.start - 2].lower_ == "of"
+        ):
+            # dividend and contract dates ("payable Dec. 7 to stock of record Nov. 22",
+            # "effective Feb. 1") lie ahead even when the clause is in the past tense
+            future = True
         elif span is not None:
             future = _tense(span, prev_lower)
         else:
@@ -368,6 +413,13 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         if text[s:e].lower() in ("march", "may") and not text[s].isupper():
             continue  # "joined the march"
         res = resolve_fiscal(text[s:e], anchor, reference_quarter)
+        last_period = bisect.bisect_left(period_starts, s) - 1
+        back = STRETCH_BACK_RE.fullmatch(text[s:e].lower().strip(" ,.;:"))
+        if back and res is not None and res.granularity == "quarter" and res.value and (
+            last_period >= 0 and period_mentions[last_period][1]
+        ):
+            y = int(res.value[:4])
+            res = Resolution("DATE", str(y), date(y, 1, 1), date(y, 12, 31), "year", True)
         if res is None and last_date is not None:
             res = resolve_from(text[s:e], last_date)
         if res is None:

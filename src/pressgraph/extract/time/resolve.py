@@ -27,6 +27,9 @@ WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 WEEKDAYS.update({name.lower(): i for i, name in enumerate(calendar.day_abbr)})
 WEEKDAYS.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+SEASON_LAST_MONTH = {"SP": 5, "SU": 8, "FA": 11, "WI": 2}
+HOLIDAY_PREPOSITIONS = frozenset(("on", "at", "since", "by", "until", "before", "after", "over",
+                                  "for", "till"))
 PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
 UNIT_CODE = {
     "second": ("S", True), "minute": ("M", True), "hour": ("H", True), "day": ("D", False),
@@ -146,13 +149,26 @@ def _duration(n: float | None, unit: str) -> str:
     return ("PT" if is_time else "P") + amount + code
 
 
+FUTURE_GAP_WEIGHT = 2
+NEAR_DAY_SPAN = 31
+
+
 def _infer_year(anchor: date, month: int, day: int | None, future: bool | None) -> int:
     """Year of a month (and day) written without one.  With a tense (``future`` True/False)
-    the nearest such date on that side of publication; with none the nearest date at all,
-    which is how TIMEX3 annotators read "the meeting is on June 3"."""
+    the nearest such date on that side of publication; with none the nearest date, a date
+    ahead counting twice as far (news reports the past: "gains since the March low" said in
+    October is last March, "the meeting is on Nov. 3" said in October is this November)."""
     y = anchor.year
     this = (month, day or 1)
     now = (anchor.month, anchor.day if day else 1)
+    if day is not None and future is not None:
+        # a day within a month of publication is that one whatever the tense: "gave no reason
+        # for the Jan. 14 deadline" on Jan. 5, "repatriate the child by Jan. 14" on Jan. 15
+        try:
+            if abs((date(y, month, day) - anchor).days) <= NEAR_DAY_SPAN:
+                return y
+        except ValueError:
+            pass
     if future:
         return y if this >= now else y + 1
     if future is False:
@@ -161,9 +177,11 @@ def _infer_year(anchor: date, month: int, day: int | None, future: bool | None) 
     best_gap = None
     for cand in (y - 1, y, y + 1):
         try:
-            gap = abs((date(cand, month, min(day or 15, 28)) - anchor).days)
+            gap = (date(cand, month, min(day or 15, 28)) - anchor).days
         except ValueError:
             continue
+        # news mostly reports what has happened: a date ahead must be twice as near to win
+        gap = gap * FUTURE_GAP_WEIGHT if gap > 0 else -gap
         if best_gap is None or gap < best_gap:
             best, best_gap = cand, gap
     return best
@@ -233,6 +251,11 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     if core in sets:
         return Resolution("SET", sets[core], None, None, None, True)
 
+    # "the weeks ahead", "a few days later", "months ago": a stretch of vague length
+    m = re.fullmatch(r"(?:(?:just|only|a few|several) )*(day|week|month|year)s "
+                     r"(?:ahead|later|earlier|ago)", core)
+    if m and not (core.endswith("ago") and re.match(r"(?:a few|several)", core)):
+        return Resolution("DURATION", _duration(None, m.group(1)), None, None, m.group(1), True)
     # durations: "three days", "the past two weeks", "12-year", "several years", "decades"
     m = re.fullmatch(
         r"(?:(?:for|over|within|after|under|nearly|almost|about|around|more than|less than|"
@@ -288,10 +311,13 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
     if anchor is None:
         return _resolve_absolute(core, None, future)
 
-    m = re.fullmatch(r"(last |on )?(thanksgiving|christmas|new year's|independence) day",
-                     t)
-    if m:
-        return _holiday(m.group(2), anchor, m.group(1) == "last " or future is False)
+    m = re.fullmatch(r"(last |on )?(?:(thanksgiving|christmas)(?: day)?|"
+                     r"(new year's|independence) day)", t)
+    if m and (m.group(3) or t.endswith(" day") or m.group(1) or prev in HOLIDAY_PREPOSITIONS):
+        # a bare "Christmas" is the day only as a time ("at Christmas", "last Thanksgiving"),
+        # not in "Christmas sales"
+        return _holiday(m.group(2) or m.group(3), anchor,
+                        m.group(1) == "last " or future is False)
     if core in ("year-end", "year end", "year's end") and anchor is not None:
         # the last day of the year: this one, or the last one in a past clause ("since")
         return _day(date(anchor.year - (1 if future is False else 0), 12, 31))
@@ -352,7 +378,8 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
             return _day(date(y, mo, 1))
         return _month(y, mo)
     # weekdays
-    m = re.fullmatch(r"(?:(last|this|next|this past|this coming|past|coming) )?" + WEEKDAY_RE
+    m = re.fullmatch(r"(?:(last|this|next|this past|this coming|past|coming|previous) )?"
+                     + WEEKDAY_RE
                      + PART_RE, core)
     if m:
         which, wd, part = m.group(1), WEEKDAYS[m.group(2)], m.group(3)
@@ -367,20 +394,25 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
             d = anchor + timedelta(days=(wd - anchor.weekday()) % 7)
         else:
             d = anchor - timedelta(days=diff)
-            if which == "last" and diff == 0:
-                d = anchor - timedelta(days=7)
+            if (which == "last" and diff == 0) or which == "previous":
+                # "down 4.5% from the previous Friday": the one before the Friday just reported
+                d = anchor - timedelta(days=7 if which == "last" else diff + 7)
         if part:
             return Resolution("TIME", f"{d.isoformat()}T{PARTS[part]}", d, d, "day", True)
         return _day(d)
 
     # last/this/next week/month/year, earlier/later this ...
-    m = re.fullmatch(r"(earlier|later|early|late|the end of|the beginning of|the start of)?"
-                     r" ?(?:the )?(last|this|next|previous|past|coming|current) "
+    m = re.fullmatch(r"(earlier|later|early|late|the end of|the beginning of|the start of|"
+                     r"end of)?"
+                     r" ?(?:the )?(last|this|next|previous|past|coming|current|this past) "
                      r"(week|weekend|month|year|quarter|decade|century|summer|winter|spring|"
                      r"autumn|fall)", core)
     if m:
         mod, rel, unit = m.group(1), m.group(2), m.group(3)
-        k = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(rel, 0)
+        k = {"last": -1, "previous": -1, "past": -1, "this past": -1, "next": 1,
+             "coming": 1}.get(rel, 0)
+        if mod == "end of":
+            mod = "the end of"
         res: Resolution
         if unit in ("week", "weekend"):
             res = _week(anchor + timedelta(days=7 * k))
@@ -408,6 +440,8 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
         else:
             code = SEASONS[unit]
             y = anchor.year + k
+            if rel == "this past" and SEASON_LAST_MONTH[code] < anchor.month:
+                y = anchor.year  # "this past spring" said in October is this year's
             res = _season(y, code)
         if mod in ("earlier", "early", "the beginning of", "the start of") and k == 0:
             end = anchor - timedelta(days=1)
