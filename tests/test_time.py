@@ -190,7 +190,7 @@ def test_offsets_index_the_text(times):
     text = "Last week, 20 people died; talks resume next Monday."
     for t in times(text):
         assert text[t.start:t.end] == t.text
-        assert t.extractor == "time@2"
+        assert t.extractor == "time@3"
 
 
 @pytest.mark.skipif(not MEANTIME.is_dir(), reason="MEANTIME not available")

@@ -28,7 +28,7 @@ from pressgraph.extract.time.resolve import (
 )
 from pressgraph.model import Record, TimeExpression, stable_id
 
-EXTRACTOR = "time@2"
+EXTRACTOR = "time@3"
 __all__ = ["EXTRACTOR", "anchor_date", "extract", "extract_from_doc", "resolve"]
 
 DATELINE_RE = re.compile(
