@@ -167,6 +167,13 @@ def test_acled_download_has_exactly_the_acled_columns(client: TestClient, db: Pa
     asserted = _count(db, "SELECT COUNT(*) FROM events WHERE factuality = 'asserted'"
                       " AND acled_event_type IS NOT NULL")
     assert 0 < len(rows) <= asserted
+    # one row per real event: a report's main event, and one report of each event cluster
+    main_events = {r[0] for r in sqlite3.connect(db).execute(
+        "SELECT id FROM events WHERE is_main = 1")}
+    assert {r["event_id_cnty"][2:] for r in rows} <= main_events  # country code + event id
+    clusters = [r["cluster_id"] for r in rows if r["cluster_id"]]
+    assert len(clusters) == len(set(clusters))
+    assert len({r["article_id"] for r in rows}) == len(rows)  # at most one main event a report
     conn = sqlite3.connect(db)
     for row in rows:  # every row keeps its provenance
         text = conn.execute("SELECT text FROM articles WHERE id = ?",

@@ -750,9 +750,11 @@ def iter_acled(store: Store, filters: Filters = Filters(), *,
 
 
 def acled_rows(store: Store, events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The ACLED rows of ``events`` (rows of the events list).  Only what ACLED codes:
-    asserted events of an ACLED type; a negated, hypothetical or future event, or one that is
-    no political violence, protest or strategic development (a flood, a visit), has none."""
+    """The ACLED rows of ``events`` (rows of the events list).  Only what ACLED codes, one row
+    per real event: the main event of a report (``is_main``: the one a coder would code, not
+    every verb), asserted and of an ACLED type — a negated, hypothetical or future event, or
+    one that is no political violence, protest or strategic development (a flood, a visit), has
+    none — and of several reports of one event (one event cluster), only the first by id."""
     from pressgraph.extract.events.acled import acled_row
     from pressgraph.model import Event, Place
 
@@ -762,7 +764,10 @@ def acled_rows(store: Store, events: Sequence[dict[str, Any]]) -> list[dict[str,
     # acled_row leaves event_type empty without an ACLED type: such events are not read.
     full = {r["id"]: _record(Event, r) for r in store.conn.execute(
         f"SELECT * FROM events WHERE id IN ({', '.join('?' for _ in ids)})"
-        " AND factuality = 'asserted' AND acled_event_type IS NOT NULL", ids)}
+        " AND factuality = 'asserted' AND acled_event_type IS NOT NULL AND is_main = 1"
+        " AND (cluster_id IS NULL OR NOT EXISTS (SELECT 1 FROM events o"
+        "  WHERE o.cluster_id = events.cluster_id AND o.is_main = 1 AND o.id < events.id"
+        "  AND o.factuality = 'asserted' AND o.acled_event_type IS NOT NULL))", ids)}
     place_ids = [e.place_id for e in full.values() if e.place_id]
     places = {r["id"]: _record(Place, r) for r in store.conn.execute(
         f"SELECT * FROM places WHERE id IN ({', '.join('?' for _ in place_ids)})",
