@@ -170,9 +170,9 @@ def ingest(
         # Also after a run that wrote nothing: an interrupted earlier run may have stored
         # articles and died before linking them.
         if link and store.links_stale():
-            from pressgraph.store.linking import link_store
+            from pressgraph.store.linking import link_new
 
-            link_store(store)
+            link_new(store, ok)
     except KeyboardInterrupt:
         store.close()
         report_line("interrupted:", f"{len(ok)} articles stored, each complete; run the same "
@@ -182,6 +182,18 @@ def ingest(
     store.close()
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def relink(db: DbOption = Path(DEFAULT_DB)) -> None:
+    """Forget every cross-article link and link all stored articles again (ingest links new
+    articles as it goes; this is for a store linked by another version or settings)."""
+    from pressgraph.store.linking import relink as relink_store
+
+    store = open_store(db, write=True)
+    summary = relink_store(store)
+    store.close()
+    console.print(f"relinked {summary.linked} articles in {summary.seconds:.1f} s")
 
 
 @app.command()
