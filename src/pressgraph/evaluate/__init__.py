@@ -29,6 +29,7 @@ TASKS: dict[str, str] = {
     "events": "pressgraph.evaluate.events",
     "link": "pressgraph.evaluate.link",
     "link-meantime": "pressgraph.evaluate.meantime_link",
+    "link-ecbplus": "pressgraph.evaluate.ecbplus",
 }
 
 

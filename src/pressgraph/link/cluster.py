@@ -42,8 +42,8 @@ class LinkConfig:
     window_days: int = 3
     # Same story: lexical (TF-IDF cosine) and lead-vector scores averaged, against a bar
     # (tuned on eval/gold/link and ECB+ topics 1-35 together: docs/accuracy/link.md).
-    story_threshold: float = 0.35
-    story_threshold_shared: float = 0.3  # ... when they share a canonical actor
+    story_threshold: float = 0.3
+    story_threshold_shared: float = 0.25  # ... when they share a canonical actor
     lexical_weight: float = 0.4
     semantic_floor: float = 0.6
     near_duplicate: float = 0.5  # MinHash Jaccard of word 3-shingles
@@ -57,9 +57,12 @@ class LinkConfig:
     num_perm: int = 64
     lead_chars: int = 400  # title + first sentence or two
     terms_kept: int = 64  # heaviest TF-IDF terms kept per article
-    entity_weight: int = 0  # extra count for each word of a named entity
-    terms_posted: int = 12  # ... of which the heaviest are blocking keys
+    entity_weight: int = 1  # extra count for each word of a named entity
+    merge_stories: bool = False  # True: an article matching several stories merges them
+    terms_posted: int = 64  # ... indexed (inverted index: term -> articles, weight)
     per_block: int = 60  # newest candidates read per blocking key
+    rerank: int = 40  # articles nearest by the index whose exact cosine is computed
+    per_band: int = 10  # newest near-duplicate candidates read per MinHash band
     story_articles: int = 100  # newest articles of a story whose events and claims are compared
 
 

@@ -160,11 +160,15 @@ class Linker:
         self.config = config or LinkConfig()
         self._vectors = vectors
         # Rows a linked article wrote never change except its story and its events'
-        # clusters, so their decoded features are kept between articles of one run.
+        # clusters, so their decoded features are kept with the open store, between calls.
+        caches = getattr(store, "_link_caches", None)
+        if caches is None:
+            caches = (_Cache(), _Cache(), _Cache())
+            store._link_caches = caches  # type: ignore[attr-defined]
         self._article_cache: _Cache[tuple[dict[str, float], np.ndarray | None, list[str],
-                                          list[str], np.ndarray]] = _Cache()
-        self._event_cache: _Cache[dict[str, Any]] = _Cache()
-        self._claim_cache: _Cache[list[Claim]] = _Cache()
+                                          list[str], np.ndarray]] = caches[0]
+        self._event_cache: _Cache[dict[str, Any]] = caches[1]
+        self._claim_cache: _Cache[list[Claim]] = caches[2]
 
     @property
     def vectors(self) -> WordVectors | None:
@@ -194,13 +198,26 @@ class Linker:
         t0 = time.perf_counter()
         known = known or {}
         for seq, article_id in self.pending():
-            for attempt in range(_MAX_RETRIES):
-                self.conn.execute("BEGIN")
-                try:
-                    plan = self._compute(seq, article_id, known.get(article_id))
-                finally:
-                    self.conn.rollback()  # ends the read snapshot; nothing was written
-                if plan is None or self._write(plan):
+            for attempt in range(_MAX_RETRIES + 1):
+                if attempt == _MAX_RETRIES:
+                    # Outpaced every time by other writers: compute under the write lock.
+                    self._begin_immediate()
+                    try:
+                        plan = self._compute(seq, article_id, known.get(article_id))
+                    except BaseException:
+                        self.conn.rollback()
+                        raise
+                    if plan is None:
+                        self.conn.rollback()
+                    written = plan is None or self._write(plan, locked=True)
+                else:
+                    self.conn.execute("BEGIN")
+                    try:
+                        plan = self._compute(seq, article_id, known.get(article_id))
+                    finally:
+                        self.conn.rollback()  # ends the read snapshot; nothing was written
+                    written = plan is None or self._write(plan)
+                if written:
                     if plan is not None:
                         summary.linked += 1
                         summary.relations += len(plan.relations)
@@ -210,18 +227,24 @@ class Linker:
         summary.seconds = time.perf_counter() - t0
         return summary
 
-    def _write(self, plan: _Plan) -> bool:
-        conn = self.conn
+    def _begin_immediate(self) -> None:
+        """Take the write lock, waiting out other writers (busy timeout, then retries)."""
         for attempt in range(_MAX_RETRIES):
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                break
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
                 time.sleep(0.05 * (attempt + 1))
-        else:
-            raise sqlite3.OperationalError("database is locked (gave up after retries)")
+        raise sqlite3.OperationalError("database is locked (gave up after retries)")
+
+    def _write(self, plan: _Plan, locked: bool = False) -> bool:
+        """Apply ``plan`` in one short transaction; False when the state moved since it was
+        read (another process linked meanwhile): then it is computed again."""
+        conn = self.conn
+        if not locked:
+            self._begin_immediate()
         try:
             still_pending = conn.execute("SELECT 1 FROM link_pending WHERE article_id = ?",
                                          (plan.article_id,)).fetchone()
@@ -357,14 +380,12 @@ class Linker:
         candidates: dict[str, None] = {}
         for band in bands:
             for row in conn.execute("SELECT article_id FROM link_bands WHERE band = ? "
-                                    "ORDER BY seq DESC LIMIT ?", (band, cfg.per_block)):
+                                    "ORDER BY seq DESC LIMIT ?", (band, cfg.per_band)):
                 near.add(row[0])
                 candidates[row[0]] = None
         posted = list(weights)[:cfg.terms_posted]
-        for term in posted:
-            for row in conn.execute("SELECT article_id FROM link_postings WHERE term = ? "
-                                    "ORDER BY seq DESC LIMIT ?", (term, cfg.per_block)):
-                candidates[row[0]] = None
+        for article_id in self._retrieve(weights, posted):
+            candidates[article_id] = None
         rows = self._in("SELECT article_id, seq, day, story, repost_of FROM link_articles "
                         "WHERE article_id IN ({marks})", sorted(candidates))
         rows.sort(key=lambda r: r["seq"])
@@ -375,7 +396,7 @@ class Linker:
             self._article_cache.put(row["article_id"], (
                 json.loads(row["terms"]), from_blob(row["vector"]), json.loads(row["actors"]),
                 json.loads(row["places"]), np.frombuffer(row["minhash"], dtype=np.uint64)))
-        joined: dict[str, int] = {}  # story -> its first article's seq
+        joined: dict[str, float] = {}  # story -> best margin over the bar
         copied: list[str] = []
         for row in rows:
             cached = self._article_cache.get(row["article_id"])
@@ -385,7 +406,7 @@ class Linker:
             original = row["repost_of"] or row["article_id"]
             if row["article_id"] in near and jaccard >= cfg.near_duplicate * 0.8 and within(
                     day, row["day"], cfg.near_duplicate_days):
-                joined[row["story"]] = 0
+                joined[row["story"]] = 1.0
                 copied.append(original)
                 continue
             if not within(day, row["day"], cfg.window_days):
@@ -397,12 +418,17 @@ class Linker:
                                 corroborated)
             bar = cfg.story_threshold_shared if shared_actor else cfg.story_threshold
             if score >= bar:
-                joined[row["story"]] = 0
+                joined[row["story"]] = max(joined.get(row["story"], 0.0), score - bar)
                 if jaccard >= cfg.repost:
                     copied.append(original)
         repost_of = min(copied) if copied else None
         own = stable_id("article-cluster", art.id)
         story = own
+        if joined and not cfg.merge_stories:
+            # Join the one story it matches best: an article that reads like two stories
+            # does not make them one (single-link chaining joins two earthquakes).
+            best = max(joined.values())
+            joined = {s: m for s, m in joined.items() if m == best}
         if joined:
             first = {s: conn.execute("SELECT MIN(seq) FROM link_articles WHERE story = ?",
                                      (s,)).fetchone()[0] for s in joined}
@@ -424,11 +450,29 @@ class Linker:
                           "DO UPDATE SET df = df + 1", [(t,) for t in terms]))
         plan.statements.append(("INSERT OR REPLACE INTO store_state (key, value) VALUES "
                                 "('link_docs', ?)", (str(n_docs),)))
-        plan.many.append(("INSERT INTO link_postings VALUES (?,?,?)",
-                          [(t, seq, art.id) for t in posted]))
+        plan.many.append(("INSERT INTO link_postings VALUES (?,?,?,?)",
+                          [(t, seq, art.id, weights[t]) for t in posted]))
         plan.many.append(("INSERT INTO link_bands VALUES (?,?,?)",
                           [(b, seq, art.id) for b in bands]))
         return story, repost_of
+
+    def _retrieve(self, weights: Mapping[str, float], posted: Sequence[str]) -> list[str]:
+        """The ``rerank`` stored articles nearest to ``weights``, scored inside SQLite over the
+        newest ``per_block`` postings of each term (an inverted index: no row is decoded in
+        Python until the exact cosine of these few)."""
+        cfg = self.config
+        if not posted:
+            return []
+        arm = ("SELECT * FROM (SELECT article_id, weight * ? AS s FROM link_postings "
+               "WHERE term = ? ORDER BY seq DESC LIMIT ?)")
+        arms = " UNION ALL ".join([arm] * len(posted))
+        sql = (f"SELECT article_id, SUM(s) AS score FROM ({arms}) GROUP BY article_id "
+               "ORDER BY score DESC, article_id LIMIT ?")
+        params: list[Any] = []
+        for term in posted:
+            params.extend((weights[term], term, cfg.per_block))
+        params.append(cfg.rerank)
+        return [r[0] for r in self.conn.execute(sql, params)]
 
     def _event_blocks(self, event_type: str, places: Sequence[str], day: int | None
                       ) -> list[str]:

@@ -27,9 +27,11 @@ CREATE INDEX link_articles_story ON link_articles(story, seq);
 -- Document frequency of every term seen (TF-IDF weights of new articles).
 CREATE TABLE link_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 
--- Blocks: an article's heaviest terms, its MinHash LSH bands; an event's (type, place) keys.
+-- Blocks: an inverted index of the articles' TF-IDF terms (with their weights), the articles'
+-- MinHash LSH bands.
 CREATE TABLE link_postings (
-    term TEXT NOT NULL, seq INTEGER NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (term, seq)
+    term TEXT NOT NULL, seq INTEGER NOT NULL, article_id TEXT NOT NULL, weight REAL NOT NULL,
+    PRIMARY KEY (term, seq)
 ) WITHOUT ROWID;
 CREATE TABLE link_bands (
     band TEXT NOT NULL, seq INTEGER NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (band, seq)
