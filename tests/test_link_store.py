@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DRIVER = ROOT / "tests" / "_link_driver.py"
 EXAMPLES = ROOT / "examples" / "articles"
-TOTAL = 48
+TOTAL = 30
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
 
 

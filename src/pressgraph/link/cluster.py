@@ -59,7 +59,7 @@ class LinkConfig:
     terms_kept: int = 64  # heaviest TF-IDF terms kept per article
     entity_weight: int = 1  # extra count for each word of a named entity
     merge_stories: bool = False  # True: an article matching several stories merges them
-    terms_posted: int = 64  # ... indexed (inverted index: term -> articles, weight)
+    terms_posted: int = 12  # ... of which the heaviest are indexed (term -> articles, weight)
     per_block: int = 60  # newest candidates read per blocking key
     rerank: int = 40  # articles nearest by the index whose exact cosine is computed
     per_band: int = 10  # newest near-duplicate candidates read per MinHash band
