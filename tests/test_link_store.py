@@ -131,3 +131,16 @@ def test_ingest_and_export_are_byte_identical_across_hash_seeds(tmp_path):
             continue
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
     assert len((one / "canonical_actors.csv").read_text("utf-8").splitlines()) > 1
+
+
+def test_relink_rebuilds_the_same_links(tmp_path):
+    from pressgraph.store import Store
+    from pressgraph.store.linking import relink
+
+    db = tmp_path / "relinked.db"
+    _finish(_driver(db, 0, TOTAL))
+    before = _dump(db)
+    with Store(db) as store:
+        summary = relink(store)
+    assert summary.linked == TOTAL
+    assert _dump(db) == before
