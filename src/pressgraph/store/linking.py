@@ -389,17 +389,20 @@ class Linker:
         rows = self._in("SELECT article_id, seq, day, story, repost_of FROM link_articles "
                         "WHERE article_id IN ({marks})", sorted(candidates))
         rows.sort(key=lambda r: r["seq"])
-        missing = [r["article_id"] for r in rows if self._article_cache.get(r["article_id"])
-                   is None]
+        # Looked up once into a local map: adding the missing ones may evict others.
+        features = {r["article_id"]: self._article_cache.get(r["article_id"]) for r in rows}
+        missing = [a for a, f in features.items() if f is None]
         for row in self._in("SELECT article_id, terms, vector, actors, places, minhash FROM "
                             "link_articles WHERE article_id IN ({marks})", missing):
-            self._article_cache.put(row["article_id"], (
-                json.loads(row["terms"]), from_blob(row["vector"]), json.loads(row["actors"]),
-                json.loads(row["places"]), np.frombuffer(row["minhash"], dtype=np.uint64)))
+            decoded = (json.loads(row["terms"]), from_blob(row["vector"]),
+                       json.loads(row["actors"]), json.loads(row["places"]),
+                       np.frombuffer(row["minhash"], dtype=np.uint64))
+            features[row["article_id"]] = decoded
+            self._article_cache.put(row["article_id"], decoded)
         joined: dict[str, float] = {}  # story -> best margin over the bar
         copied: list[str] = []
         for row in rows:
-            cached = self._article_cache.get(row["article_id"])
+            cached = features[row["article_id"]]
             assert cached is not None
             other_terms, other_vector, other_actors, other_places, other_hash = cached
             jaccard = np.count_nonzero(other_hash == hashes) / len(hashes)
@@ -573,20 +576,23 @@ class Linker:
     def _event_feats(self, sql: str, keys: Sequence[str], same: bool) -> list[dict[str, Any]]:
         """Features of stored events (cached: only the cluster is read every time)."""
         clusters = {r[0]: r[1] for r in self._in(sql, keys)}
-        missing = [e for e in sorted(clusters) if self._event_cache.get(e) is None]
+        features = {e: self._event_cache.get(e) for e in sorted(clusters)}
+        missing = [e for e, f in features.items() if f is None]
         for row in self._in("SELECT * FROM link_events WHERE event_id IN ({marks})", missing):
-            self._event_cache.put(row["event_id"], {
+            decoded = {
                 "event_id": row["event_id"], "article_id": row["article_id"],
                 "event_type": row["event_type"], "day": row["day"], "seq": row["seq"],
                 "places": json.loads(row["places"]),
                 "participants": json.loads(row["participants"]), "trigger": row["trigger"],
-                "stem": stem(row["trigger"]), "vector": from_blob(row["vector"])})
+                "stem": stem(row["trigger"]), "vector": from_blob(row["vector"])}
+            features[row["event_id"]] = decoded
+            self._event_cache.put(row["event_id"], decoded)
         cluster_ids = sorted(set(clusters.values()))
         seqs = {r[0]: r[1] for r in self._in(
             "SELECT id, seq FROM link_event_clusters WHERE id IN ({marks})", cluster_ids)}
         out = []
         for event_id, cluster in clusters.items():
-            cached = self._event_cache.get(event_id)
+            cached = features[event_id]
             assert cached is not None
             out.append({**cached, "cluster": cluster, "same": same,
                         "cluster_seq": seqs.get(cluster, cached["seq"])})
@@ -639,15 +645,17 @@ class Linker:
         original[ext_article.id] = repost_of or ext_article.id
         others = [r[0] for r in rows]
         claims: list[Claim] = list(ext.claims)
-        missing = [a for a in others if self._claim_cache.get(a) is None]
+        by_article = {a: self._claim_cache.get(a) for a in others}
+        missing = [a for a, found in by_article.items() if found is None]
         loaded: dict[str, list[Claim]] = {a: [] for a in missing}
         for row in self._in("SELECT * FROM claims WHERE article_id IN ({marks}) "
                             "ORDER BY article_id, start, id", missing):
             loaded[row["article_id"]].append(_from_row(Claim, row))
         for article_id, found_claims in loaded.items():
+            by_article[article_id] = found_claims
             self._claim_cache.put(article_id, found_claims)
         for article_id in sorted(others):
-            claims.extend(self._claim_cache.get(article_id) or ())
+            claims.extend(by_article[article_id] or ())
         new = {c.id for c in ext.claims}
         # compare_claims pairs claims by subject head: an old claim no new claim can pair
         # with is left out, so a long story's claims are not re-grouped for every article.
