@@ -144,3 +144,29 @@ def test_relink_rebuilds_the_same_links(tmp_path):
         summary = relink(store)
     assert summary.linked == TOTAL
     assert _dump(db) == before
+
+
+def test_tiny_caches_link_exactly_as_large_ones(tmp_path, monkeypatch):
+    from pressgraph.store import Store, linking
+
+    def linked(db: Path) -> list[str]:
+        with Store(db) as store:
+            for extraction in driver_feed():
+                store.write_extraction(extraction, "synthetic")
+                linking.link_new(store, [extraction.article.id])
+        return _dump(db)
+
+    large = linked(tmp_path / "large.db")
+    monkeypatch.setattr(linking, "CACHE_SIZE", 3)  # every article evicts what others need
+    assert linked(tmp_path / "tiny.db") == large
+
+
+def driver_feed() -> list:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("link_scale",
+                                                  ROOT / "benchmarks" / "link_scale.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.synthetic_feed(0, TOTAL))

@@ -63,6 +63,7 @@ from pressgraph.store import RELATIONS_TABLE, Store, _from_row
 _SHINGLE_WORDS = 3
 _NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 _MAX_RETRIES = 50
+CACHE_SIZE = 4000  # decoded rows kept per kind (articles, events, claims)
 
 
 @dataclass
@@ -139,8 +140,8 @@ T = TypeVar("T")
 class _Cache(Generic[T]):
     """A bounded first-in first-out cache (the oldest entry goes first)."""
 
-    def __init__(self, size: int = 4000) -> None:
-        self.size = size
+    def __init__(self, size: int | None = None) -> None:
+        self.size = size or CACHE_SIZE
         self.items: OrderedDict[str, T] = OrderedDict()
 
     def get(self, key: str) -> T | None:
