@@ -509,6 +509,8 @@ class Linker:
             return cluster
 
         mine: list[dict[str, Any]] = []
+        block_hits: dict[str, list[str]] = {}
+        block_feats: dict[str, dict[str, Any]] = {}
         for event in sorted(ext.events, key=lambda e: (e.start, e.id)):
             places = sorted({p.country_code.upper() for p in ext.places
                              if p.id == event.place_id and p.country_code}) or article_places
@@ -523,15 +525,22 @@ class Linker:
             candidates: list[dict[str, Any]] = list(story_feats)
             blocks = self._event_blocks(event.event_type, places, day)
             elsewhere: list[str] = []
+            # An article's events mostly share its places and day: each block is read once.
             for place in places if day is not None else ():
                 for d in range(day - cfg.window_days, day + cfg.window_days + 1):  # type: ignore[operator]
-                    elsewhere.extend(r[0] for r in conn.execute(
-                        "SELECT event_id FROM link_event_blocks WHERE block = ? ORDER BY seq "
-                        "DESC LIMIT ?", (f"{place}|{d}", cfg.per_block))
-                        if r[0] not in same_story)
-            candidates.extend(self._event_feats(
-                "SELECT event_id, cluster FROM link_events WHERE event_id IN ({marks})",
-                sorted(set(elsewhere)), same=False))
+                    key = f"{place}|{d}"
+                    if key not in block_hits:
+                        block_hits[key] = [r[0] for r in conn.execute(
+                            "SELECT event_id FROM link_event_blocks WHERE block = ? ORDER BY "
+                            "seq DESC LIMIT ?", (key, cfg.per_block))]
+                    elsewhere.extend(i for i in block_hits[key] if i not in same_story)
+            need = sorted(set(elsewhere) - set(block_feats))
+            for found in self._event_feats(
+                    "SELECT event_id, cluster FROM link_events WHERE event_id IN ({marks})",
+                    need, same=False):
+                block_feats[found["event_id"]] = found
+            candidates.extend(block_feats[i] for i in dict.fromkeys(elsewhere)
+                              if i in block_feats)
             candidates.extend(mine)
             matches = [other["cluster"] for other in self._matching(feats, candidates)]
             for other in candidates:
