@@ -97,5 +97,7 @@ SELECT c.id AS id, c.event_type AS event_type, c.label AS label,
            AS article_count
 FROM link_event_clusters c ORDER BY c.seq, c.id;
 
--- Relations: claims of a story are read through their articles.
+-- Relations are read by article (``article_a = ? OR article_b = ?``): without these an
+-- article's load scanned every relation of the store.
 CREATE INDEX IF NOT EXISTS conflicts_article_a ON conflicts(article_a);
+CREATE INDEX IF NOT EXISTS conflicts_article_b ON conflicts(article_b);
