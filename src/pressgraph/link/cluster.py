@@ -37,6 +37,11 @@ def compatible_types(a: str, b: str) -> bool:
     return a == b or any(a in group and b in group for group in _COMPATIBLE)
 
 
+def compatible_with(event_type: str) -> frozenset[str]:
+    """Every type an event of ``event_type`` may be coded as by another outlet."""
+    return frozenset({event_type}.union(*(g for g in _COMPATIBLE if event_type in g)))
+
+
 @dataclass(frozen=True)
 class LinkConfig:
     window_days: int = 3

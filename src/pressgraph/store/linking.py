@@ -36,6 +36,7 @@ from pressgraph.link.actors import ActorIndex, _Builder
 from pressgraph.link.cluster import (
     LinkConfig,
     compatible_types,
+    compatible_with,
     day_of,
     event_label,
     event_trigger,
@@ -505,6 +506,9 @@ class Linker:
             "SELECT event_id, cluster FROM link_events WHERE article_id IN ({marks})", recent,
             same=True)
         same_story = {f["event_id"] for f in story_feats}
+        story_by_type: dict[str, list[dict[str, Any]]] = {}
+        for found in story_feats:
+            story_by_type.setdefault(found["event_type"], []).append(found)
         # The seq that orders clusters (the oldest wins a merge).
         cluster_seq: dict[str, int] = {}
         merged: dict[str, str] = {}
@@ -528,7 +532,10 @@ class Linker:
             feats = {"event_id": event.id, "article_id": art.id, "event_type": event.event_type,
                      "day": day, "places": places, "participants": participants, "seq": seq,
                      "trigger": trigger, "stem": stem(trigger), "vector": vector}
-            candidates: list[dict[str, Any]] = list(story_feats)
+            # Only types another outlet could have coded this event as are compared.
+            candidates: list[dict[str, Any]] = [
+                f for t in sorted(compatible_with(event.event_type))
+                for f in story_by_type.get(t, ())]
             blocks = self._event_blocks(event.event_type, places, day)
             elsewhere: list[str] = []
             # An article's events mostly share its places and day: each block is read once.
@@ -619,21 +626,23 @@ class Linker:
                   ) -> list[dict[str, Any]]:
         """The candidates that report the same event as ``a``."""
         cfg = self.config
-        if not candidates:
+        # Types first (cheap), then one matrix product over the triggers left to compare.
+        pool = [b for b in candidates if compatible_types(a["event_type"], b["event_type"])
+                and (a["article_id"] != b["article_id"] or a["event_type"] == b["event_type"])]
+        if not pool:
             return []
-        sims = np.zeros(len(candidates), dtype=np.float32)
+        sims = np.zeros(len(pool), dtype=np.float32)
         if a["vector"] is not None:
-            with_vec = [i for i, c in enumerate(candidates) if c["vector"] is not None]
+            with_vec = [i for i, c in enumerate(pool) if c["vector"] is not None
+                        and not (a["stem"] and c["stem"] == a["stem"])]
             if with_vec:
-                matrix = np.stack([candidates[i]["vector"] for i in with_vec])
+                matrix = np.stack([pool[i]["vector"] for i in with_vec])
                 sims[with_vec] = matrix @ a["vector"]
         out = []
-        for i, b in enumerate(candidates):
+        for i, b in enumerate(pool):
             sim = 1.0 if b["stem"] == a["stem"] and a["stem"] else float(sims[i])
             bar = cfg.event_threshold_same_story if b["same"] else cfg.event_threshold
-            if sim < bar or not compatible_types(a["event_type"], b["event_type"]):
-                continue
-            if a["article_id"] == b["article_id"] and a["event_type"] != b["event_type"]:
+            if sim < bar:
                 continue
             if not b["same"] and not (
                     within(a["day"], b["day"], cfg.window_days)
@@ -683,8 +692,15 @@ class Linker:
             return heads[subject]
 
         new_heads = {head(c.subject) for c in ext.claims} - {""}
-        claims = [c for c in claims if c.id in new or any(
-            compatible_subjects(head(c.subject), h) for h in new_heads)]
+        pairs_with_new: dict[str, bool] = {}
+
+        def pairs(subject: str) -> bool:
+            if subject not in pairs_with_new:
+                pairs_with_new[subject] = any(compatible_subjects(head(subject), h)
+                                              for h in new_heads)
+            return pairs_with_new[subject]
+
+        claims = [c for c in claims if c.id in new or pairs(c.subject)]
         voices = sorted({c.claimant_actor_id for c in claims if c.claimant_actor_id}
                         - set(canonical))
         canon = dict(canonical)
