@@ -170,3 +170,20 @@ def driver_feed() -> list:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return list(module.synthetic_feed(0, TOTAL))
+
+
+@pytest.mark.slow
+def test_two_ingest_commands_on_one_new_database_both_succeed(tmp_path):
+    db = tmp_path / "news.db"
+    files = sorted(str(p) for p in EXAMPLES.glob("*.txt"))
+    halves = [files[: len(files) // 2], files[len(files) // 2:]]
+    cli = [sys.executable, "-c", "from pressgraph.cli import main; main()"]
+    procs = [subprocess.Popen([*cli, "ingest", *half, "--db", str(db), "--published",
+                               "2019-10-23", "-q"], env=_env(), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for half in halves]
+    for proc in procs:
+        _finish(proc)
+    assert _count(db, "SELECT COUNT(*) FROM articles") == len(files)
+    assert _count(db, "SELECT COUNT(*) FROM link_articles") == len(files)
+    assert _count(db, "SELECT COUNT(*) FROM link_pending") == 0
+    assert _count(db, "SELECT COUNT(*) FROM events WHERE cluster_id IS NULL") == 0
