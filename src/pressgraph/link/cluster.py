@@ -138,14 +138,5 @@ def story_score(config: LinkConfig, lexical: float, vector_a: np.ndarray | None,
     return max(lexical, blended)
 
 
-def trigger_similarity(a: str, b: str, vector_a: np.ndarray | None,
-                       vector_b: np.ndarray | None) -> float:
-    if a == b or (a and stem(a) == stem(b)):
-        return 1.0
-    if vector_a is None or vector_b is None:
-        return 0.0
-    return float(vector_a @ vector_b)
-
-
 def shares(a: Iterable[str], b: Iterable[str]) -> bool:
     return bool(set(a) & set(b))

@@ -484,11 +484,12 @@ class Linker:
         params.append(cfg.rerank)
         return [r[0] for r in self.conn.execute(sql, params)]
 
-    def _event_blocks(self, event_type: str, places: Sequence[str], day: int | None
-                      ) -> list[str]:
+    def _event_blocks(self, places: Sequence[str], day: int | None) -> list[str]:
+        # Undated or placeless events are only compared inside their story: across stories
+        # a pair must share a place and the time window.
         if day is None:
-            return []  # undated events are only compared inside their story
-        return [f"{place}|{day}" for place in places or ("?",)]
+            return []
+        return [f"{place}|{day}" for place in places]
 
     def _events(self, ext: Extraction, seq: int, story: str, canonical: Mapping[str, str],
                 plan: _Plan) -> None:
@@ -535,7 +536,7 @@ class Linker:
             candidates: list[dict[str, Any]] = [
                 f for t in sorted(compatible_with(event.event_type))
                 for f in story_by_type.get(t, ())]
-            blocks = self._event_blocks(event.event_type, places, day)
+            blocks = self._event_blocks(places, day)
             elsewhere: list[str] = []
             # An article's events mostly share its places and day: each block is read once.
             for place in places if day is not None else ():
