@@ -122,18 +122,20 @@ def synthetic_corpus(n_articles: int, seed: int = 7,
     return out
 
 
-def build(folder: Path, sizes: list[int]) -> None:
+def build(folder: Path, sizes: list[int], resume: bool = False) -> None:
     from pressgraph.store import Store
     from pressgraph.store.linking import link_new
 
     folder.mkdir(parents=True, exist_ok=True)
     work = folder / "building.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{work}{suffix}").unlink(missing_ok=True)
+    if not resume:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{work}{suffix}").unlink(missing_ok=True)
     t0 = time.perf_counter()
     with Store(work) as store:
-        done = 0
-        for size in sorted(sizes):
+        link_new(store)  # what a killed build left stored but unlinked
+        done = store.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        for size in sorted(s for s in sizes if s > done):
             for extraction in synthetic_feed(done, size - done):
                 store.write_extraction(extraction, "synthetic")
                 link_new(store, [extraction.article.id])
@@ -177,11 +179,13 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/pressgraph-link-scale"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--resume", action="store_true",
+                        help="build: continue the feed in DIR/building.db where it stopped")
     parser.add_argument("--warmup", type=int, default=0,
                         help="articles added untimed first (pages read cold)")
     args = parser.parse_args()
     if args.command == "build":
-        build(args.dir, args.sizes)
+        build(args.dir, args.sizes, args.resume)
     elif args.command == "add-one":
         size = args.sizes[0]
         print(json.dumps(add(args.dir / f"adding-{size}.db", size, args.count, args.warmup)))
