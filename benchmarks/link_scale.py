@@ -1,24 +1,39 @@
-"""How linking scales: synthetic corpora of 1,000 and 10,000 articles.
+"""Does adding an article cost more as the store grows?  Adding 100 articles to stores of
+1,000, 10,000 and 100,000 articles, with incremental linking.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/link_scale.py --sizes 1000 10000
-    PYTHONPATH=src .venv/bin/python benchmarks/link_scale.py --sizes 1000 10000 --no-embed
+    PYTHONPATH=src .venv/bin/python benchmarks/link_scale.py build --dir /tmp/scale \\
+        --sizes 1000 10000 100000
+    PYTHONPATH=src .venv/bin/python benchmarks/link_scale.py add --dir /tmp/scale \\
+        --sizes 1000 10000 100000 [--count 100]
 
-The generator writes N articles about N/4 real-world events spread over many days and 40
-countries at a constant density (10 events a day), each article with its actors, places, one
-to three events and two count claims drawn around the event's true figure, so the blocks a
-real news stream would give are reproduced.  Linking time divided by N should stay flat
-(near-linear scaling); ``comparisons`` counts the pairs actually scored.
+``build`` stores a synthetic news feed article by article (written as Extractions, no
+parsing), linking each as ``ingest`` does, and keeps a copy of the store as it passes each
+size (``store-N.db``: the smaller stores are the first days of the same feed).  ``add``
+then adds the next ``--count`` articles of the feed to a fresh copy of each, in a fresh
+process each, and reports CPU and wall milliseconds per article (store write + linking) and
+that process's peak RSS.  Flat figures across sizes mean the cost does not grow with the store.
+
+The feed: 40 articles a day about 10 new real-world events a day in 40 countries; an article
+reports an event of the last three days, with its actors, place, one to three events and two
+count claims drawn around the event's true figure, so stories, event clusters and claim
+blocks of a real stream are reproduced.  Article k is drawn from its own seed, so any slice
+of the feed can be generated alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import resource
+import shutil
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
-from pressgraph.evaluate.link import b_cubed
-from pressgraph.link import LinkConfig, link_corpus
 from pressgraph.model import Actor, Article, Claim, Event, Extraction, Place, stable_id
 
 COUNTRIES = [f"C{i:02d}" for i in range(40)]
@@ -32,83 +47,161 @@ PLOVER = {"escape": "RETREAT", "kill": "ASSAULT", "detain": "COERCE", "displace"
 FIRST = ["Amina", "Jean", "Ali", "Maria", "Peter", "Fatima", "Omar", "Grace", "Ivan", "Lena"]
 LAST = ["Okafor", "Haddad", "Mensah", "Ruiz", "Kuol", "Nur", "Vos", "Diallo", "Petrov", "Sato"]
 SYLLABLES = ["ka", "lo", "mi", "ra", "to", "ne", "su", "bi", "da", "fe", "go", "hu", "ji", "pe"]
+START = date(2020, 1, 1)
+ARTICLES_PER_DAY = 40
+EVENTS_PER_DAY = 10
+
+
+def _event(seed: int, index: int) -> dict[str, object]:
+    rng = random.Random(f"{seed}:event:{index}")
+    verb, phrase = rng.choice(VERBS)
+    return {
+        "i": index, "day": START + timedelta(days=index // EVENTS_PER_DAY),
+        "country": rng.choice(COUNTRIES), "city": f"Town{rng.randrange(500)}",
+        "subject": rng.choice(SUBJECTS), "verb": verb, "phrase": phrase,
+        "count": rng.randrange(5, 400),
+        "cast": [f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(2)],
+        # Each story has its own words (names, places, details) beyond the template.
+        "words": ["".join(rng.choice(SYLLABLES) for _ in range(rng.randrange(2, 4)))
+                  for _ in range(25)],
+    }
+
+
+def synthetic_article(k: int, seed: int = 7) -> tuple[Extraction, str]:
+    """Article ``k`` of the feed and the id of the real event it reports."""
+    rng = random.Random(f"{seed}:article:{k}")
+    today = k // ARTICLES_PER_DAY
+    first = max(0, (today - 2) * EVENTS_PER_DAY)
+    ev = _event(seed, rng.randrange(first, (today + 1) * EVENTS_PER_DAY))
+    published = START + timedelta(days=today)
+    speaker = rng.choice(ev["cast"])  # type: ignore[arg-type]
+    figure = max(1, int(ev["count"] * rng.uniform(0.6, 1.4)))  # type: ignore[operator]
+    lead = (f"{figure} {ev['subject']} {ev['phrase']} in {ev['city']}, "
+            f"{speaker} said on {published:%A}.")
+    body = " ".join(rng.choice(ev["words"]) for _ in range(120))  # type: ignore[call-overload]
+    text = f"{lead} {body}."
+    art = Article(id=stable_id("bench", k), text=text, source=f"Outlet{k % 30}",
+                  published=published.isoformat())
+    actor = Actor(id=stable_id(art.id, "actor", speaker), article_id=art.id, start=0, end=1,
+                  extractor="bench", name=speaker, type="PERSON", category="person",
+                  roles=("spokesperson",))
+    place = Place(id=stable_id(art.id, "place"), article_id=art.id, start=0, end=1,
+                  extractor="bench", text=str(ev["city"]), name=str(ev["city"]),
+                  country_code=str(ev["country"]))
+    day = ev["day"].isoformat()  # type: ignore[attr-defined]
+    events = tuple(Event(id=stable_id(art.id, "event", j), article_id=art.id, start=0,
+                         end=len(lead), extractor="bench", text=lead,
+                         trigger=str(ev["verb"]), event_type=PLOVER[str(ev["verb"])],
+                         place_id=place.id, actor_id=actor.id, date=day)
+                   for j in range(rng.randrange(1, 4)))
+    claims = tuple(Claim(id=stable_id(art.id, "claim", j), article_id=art.id, start=0,
+                         end=len(lead), extractor="bench", claimant_actor_id=actor.id,
+                         claimant_text=speaker, subject=str(ev["subject"]),
+                         predicate=str(ev["verb"]), value_low=float(figure * (1 + j)),
+                         value_high=float(figure * (1 + j)))
+                   for j in range(2))
+    extraction = Extraction(article=art, actors=(actor,), places=(place,), events=events,
+                            claims=claims)
+    return extraction, f"E{ev['i']}"
+
+
+def synthetic_feed(first: int, count: int, seed: int = 7) -> Iterator[Extraction]:
+    for k in range(first, first + count):
+        yield synthetic_article(k, seed)[0]
 
 
 def synthetic_corpus(n_articles: int, seed: int = 7,
                      truth: dict[str, str] | None = None) -> list[Extraction]:
-    """N synthetic articles; ``truth`` (when given) receives article id -> true event."""
-    rng = random.Random(seed)
-    n_events = max(1, n_articles // 4)
-    start = date(2020, 1, 1)
-    events = []
-    for i in range(n_events):
-        verb, phrase = rng.choice(VERBS)
-        events.append({
-            "i": i, "day": start + timedelta(days=i // 10), "country": rng.choice(COUNTRIES),
-            "city": f"Town{rng.randrange(500)}", "subject": rng.choice(SUBJECTS),
-            "verb": verb, "phrase": phrase, "count": rng.randrange(5, 400),
-            "cast": [f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(2)],
-            # Each story has its own words (names, places, details) beyond the template.
-            "words": ["".join(rng.choice(SYLLABLES) for _ in range(rng.randrange(2, 4)))
-                      for _ in range(25)],
-        })
+    """The first N articles; ``truth`` (when given) receives article id -> true event."""
     out = []
     for k in range(n_articles):
-        ev = events[k % n_events] if k < n_events else rng.choice(events)
-        published = ev["day"] + timedelta(days=rng.randrange(0, 3))
-        speaker = rng.choice(ev["cast"])
-        figure = max(1, int(ev["count"] * rng.uniform(0.6, 1.4)))
-        lead = (f"{figure} {ev['subject']} {ev['phrase']} in {ev['city']}, "
-                f"{speaker} said on {published:%A}.")
-        body = " ".join(rng.choice(ev["words"]) for _ in range(120))
-        text = f"{lead} {body}."
-        art = Article(id=stable_id("bench", k), text=text, source=f"Outlet{k % 30}",
-                      published=published.isoformat())
-        actor = Actor(id=stable_id(art.id, "actor", speaker), article_id=art.id, start=0,
-                      end=1, extractor="bench", name=speaker, type="PERSON",
-                      category="person", roles=("spokesperson",))
-        place = Place(id=stable_id(art.id, "place"), article_id=art.id, start=0, end=1,
-                      extractor="bench", text=ev["city"], name=ev["city"],
-                      country_code=ev["country"])
-        evs = tuple(Event(id=stable_id(art.id, "event", j), article_id=art.id, start=0,
-                          end=len(lead), extractor="bench", text=lead,
-                          event_type=PLOVER[ev["verb"]], place_id=place.id,
-                          actor_id=actor.id, date=ev["day"].isoformat())
-                    for j in range(rng.randrange(1, 4)))
-        claims = tuple(Claim(id=stable_id(art.id, "claim", j), article_id=art.id, start=0,
-                             end=len(lead), extractor="bench", claimant_actor_id=actor.id,
-                             claimant_text=speaker, subject=ev["subject"],
-                             predicate=ev["verb"], value_low=float(figure * (1 + j)),
-                             value_high=float(figure * (1 + j)))
-                       for j in range(2))
+        extraction, event = synthetic_article(k, seed)
         if truth is not None:
-            truth[art.id] = f"E{ev['i']}"
-        out.append(Extraction(article=art, actors=(actor,), places=(place,), events=evs,
-                              claims=claims))
+            truth[extraction.article.id] = event
+        out.append(extraction)
     return out
+
+
+def build(folder: Path, sizes: list[int], resume: bool = False) -> None:
+    from pressgraph.store import Store
+    from pressgraph.store.linking import link_new
+
+    folder.mkdir(parents=True, exist_ok=True)
+    work = folder / "building.db"
+    if not resume:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{work}{suffix}").unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    with Store(work) as store:
+        link_new(store)  # what a killed build left stored but unlinked
+        done = store.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        for size in sorted(s for s in sizes if s > done):
+            for extraction in synthetic_feed(done, size - done):
+                store.write_extraction(extraction, "synthetic")
+                link_new(store, [extraction.article.id])
+            done = size
+            target = folder / f"store-{size}.db"
+            target.unlink(missing_ok=True)
+            store.conn.execute("VACUUM INTO ?", (str(target),))
+            print(f"{size} articles stored and linked, {time.perf_counter() - t0:.0f} s",
+                  flush=True)
+
+
+def add(db: Path, first: int, count: int, warmup: int = 0) -> dict[str, float]:
+    from pressgraph.link.embed import word_vectors
+    from pressgraph.store import Store
+    from pressgraph.store.linking import link_new
+
+    word_vectors()  # loaded by the pipeline before any article in a real ingest
+    feed = list(synthetic_feed(first, warmup + count))
+    with Store(db) as store:
+        # The first articles of a process read the store's pages cold; ``warmup`` articles
+        # are stored untimed first, as in a long-running ingest.
+        for extraction in feed[:warmup]:
+            store.write_extraction(extraction, "synthetic")
+            link_new(store, [extraction.article.id])
+        feed = feed[warmup:]
+        t0, c0 = time.perf_counter(), time.process_time()
+        for extraction in feed:
+            store.write_extraction(extraction, "synthetic")
+            link_new(store, [extraction.article.id])
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # CPU time is the figure on a shared machine; wall time adds waiting for the CPU (and,
+    # with a cold page cache, for the disk).
+    return {"cpu_ms_per_article": round(1000 * cpu / count, 2),
+            "wall_ms_per_article": round(1000 * elapsed / count, 2), "peak_rss_mb": round(peak)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--no-embed", action="store_true",
-                        help="block and compare without MiniLM (MinHash, actors, types only)")
+    parser.add_argument("command", choices=["build", "add", "add-one"])
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/pressgraph-link-scale"))
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--resume", action="store_true",
+                        help="build: continue the feed in DIR/building.db where it stopped")
+    parser.add_argument("--warmup", type=int, default=0,
+                        help="articles added untimed first (pages read cold)")
     args = parser.parse_args()
-    config = LinkConfig(use_embeddings=not args.no_embed)
-    print(f"{'articles':>9} {'seconds':>9} {'ms/article':>11} {'comparisons':>12} "
-          f"{'stories':>8} {'true':>6} {'B3 F1':>6} {'relations':>10}")
-    for n in args.sizes:
-        truth: dict[str, str] = {}
-        corpus = synthetic_corpus(n, truth=truth)
-        t0 = time.perf_counter()
-        result = link_corpus(corpus, config)
-        elapsed = time.perf_counter() - t0
-        pred = {a: result.article_cluster_of(a) or a for a in truth}
-        f1 = b_cubed(truth, pred)[2]
-        print(f"{n:>9} {elapsed:>9.1f} {1000 * elapsed / n:>11.2f} "
-              f"{result.state.cluster_index.comparisons:>12} "
-              f"{len(result.article_clusters):>8} {len(set(truth.values())):>6} "
-              f"{100 * f1:>6.1f} {len(result.relations):>10}", flush=True)
+    if args.command == "build":
+        build(args.dir, args.sizes, args.resume)
+    elif args.command == "add-one":
+        size = args.sizes[0]
+        print(json.dumps(add(args.dir / f"adding-{size}.db", size, args.count, args.warmup)))
+    else:
+        print(f"{'store':>8} {'CPU ms/article':>15} {'wall ms/article':>16} {'peak RSS MB':>12}")
+        for size in args.sizes:
+            copy = args.dir / f"adding-{size}.db"
+            shutil.copyfile(args.dir / f"store-{size}.db", copy)
+            done = subprocess.run([sys.executable, __file__, "add-one", "--dir", str(args.dir),
+                                   "--sizes", str(size), "--count", str(args.count),
+                                   "--warmup", str(args.warmup)],
+                                  capture_output=True, text=True, check=True)
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"{size:>8} {figures['cpu_ms_per_article']:>15} "
+                  f"{figures['wall_ms_per_article']:>16} {figures['peak_rss_mb']:>12}", flush=True)
+            copy.unlink()
 
 
 if __name__ == "__main__":

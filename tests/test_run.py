@@ -247,7 +247,8 @@ def test_corrupt_shard_fails_alone(tmp_path: Path) -> None:
 def _dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
     conn = sqlite3.connect(db)
     tables = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'articles_fts%'")]
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+        " AND name NOT LIKE 'articles_fts%'")]
     dump = {t: sorted(map(tuple, conn.execute(f'SELECT * FROM "{t}"')), key=repr)
             for t in tables}
     conn.close()

@@ -214,9 +214,9 @@ def ingest(
         # Also after a run that wrote nothing: an interrupted earlier run may have stored
         # articles and died before linking them.
         if options.link and store.links_stale():
-            from pressgraph.store.linking import link_store
+            from pressgraph.store.linking import link_new
 
-            link_store(store)
+            link_new(store, report.stored)
             report.linked = True
     except KeyboardInterrupt:
         raise IngestInterrupted(report) from None

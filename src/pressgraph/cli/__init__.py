@@ -150,6 +150,18 @@ def ingest(
 
 
 @app.command()
+def relink(db: DbOption = Path(DEFAULT_DB)) -> None:
+    """Forget every cross-article link and link all stored articles again (ingest links new
+    articles as it goes; this is for a store linked by another version or settings)."""
+    from pressgraph.store.linking import relink as relink_store
+
+    store = open_store(db, write=True)
+    summary = relink_store(store)
+    store.close()
+    console.print(f"relinked {summary.linked} articles in {summary.seconds:.1f} s")
+
+
+@app.command()
 def extract(
     paths: Annotated[list[str], typer.Argument(help="Files, directories or globs.")],
     published: Annotated[

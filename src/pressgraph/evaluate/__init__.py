@@ -31,6 +31,7 @@ TASKS: dict[str, str] = {
     "link": "pressgraph.evaluate.link",
     "link-meantime": "pressgraph.evaluate.meantime_link",
     "claims": "pressgraph.evaluate.claims",
+    "link-ecbplus": "pressgraph.evaluate.ecbplus",
 }
 
 

@@ -11,7 +11,7 @@ trained on all of ``train.jsonl`` and scores it too (``heldout_*`` figures).
 
 Beside it, in the same run: the rules alone (the coder's PLOVER -> ACLED mapping), and the
 baseline a user gets for free: the nearest of one-line type descriptions in MiniLM embedding
-space (:mod:`pressgraph.link.embed`).
+space (:mod:`pressgraph.nlp.minilm`).
 
 On the PLOVER gold (``../shared/eval/events/plover``) the same learned model (features and
 trainer) is cross-validated on PLOVER's 16 event types, beside the rules' top event and the
@@ -196,7 +196,7 @@ def scores(gold: Sequence[str], pred: Sequence[str], prefix: str,
 
 
 def nearest_description(texts: Sequence[str], menu: dict[str, str]) -> list[str]:
-    from pressgraph.link.embed import encode
+    from pressgraph.nlp.minilm import encode
 
     names = list(menu)
     sims = encode(list(texts)) @ encode([menu[n] for n in names]).T

@@ -200,9 +200,10 @@ def load_dataset(out: str, store: Store, *, link: bool = True) -> LoadSummary:
         else:
             summary.already += 1
     if link and store.links_stale():
-        from pressgraph.store.linking import link_store
+        # incremental: only the articles still queued are linked, against their blocks
+        from pressgraph.store.linking import link_new
 
-        link_store(store)
+        link_new(store)
         summary.linked = True
     return summary
 

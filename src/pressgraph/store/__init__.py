@@ -9,9 +9,11 @@ The schema is versioned: ``migrations/NNNN_*.sql`` run in order, each once, reco
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -44,6 +46,22 @@ def _migrations() -> tuple[tuple[int, str, str], ...]:
             version = int(entry.name.split("_", 1)[0])
             found.append((version, entry.name, entry.read_text("utf-8")))
     return tuple(sorted(found))
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (a trigger's body keeps its semicolons)."""
+    out: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        if not pending and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        out.append(pending.strip())
+    return out
 
 
 def _to_sql(value: Any) -> Any:
@@ -99,6 +117,27 @@ def _is_sqlite_file(path: Path) -> bool:
         return handle.read(16) == b"SQLite format 3\x00"
 
 
+def _create_store_file(path: Path) -> None:
+    """Create an empty, stamped store at ``path`` in one step (written aside, then linked into
+    place), so a second process opening the same new path at the same moment never finds a
+    zero-byte file (refused as a placeholder) but a store it can open and migrate."""
+    aside = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        conn = sqlite3.connect(aside)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                     "(version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)")
+        conn.commit()
+        conn.close()
+        # Another process may have created it first: then theirs is used.
+        with contextlib.suppress(FileExistsError):
+            os.link(aside, path)
+    except OSError:
+        return  # a missing folder or no permission: connecting says so in its own words
+    finally:
+        aside.unlink(missing_ok=True)
+
+
 class Store:
     """A pressgraph database. Use as a context manager or call ``close()``.
 
@@ -113,6 +152,8 @@ class Store:
         self.path = str(path)
         self.readonly = readonly
         self._new_file = not Path(self.path).exists()
+        if self._new_file and not readonly and self.path != ":memory:":
+            _create_store_file(Path(self.path))
         self._check_is_ours_or_new(Path(self.path))
         if readonly:
             uri = Path(self.path).resolve().as_uri() + "?mode=ro"
@@ -187,12 +228,21 @@ class Store:
         for version, name, sql in _migrations():
             if version in applied:
                 continue
-            # executescript commits implicitly, so the version row goes in the same script.
-            stamp = datetime.now(UTC).isoformat(timespec="seconds")
-            self.conn.executescript(
-                "BEGIN;\n" + sql + "\nINSERT INTO schema_migrations VALUES "
-                f"({version}, '{name}', '{stamp}');\nCOMMIT;"
-            )
+            # Under the write lock, checked again: two processes opening a new or old store
+            # at once apply each migration once (the second waits, then finds it applied).
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                if self.conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?",
+                                     (version,)).fetchone() is None:
+                    for statement in _statements(sql):
+                        self.conn.execute(statement)
+                    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+                    self.conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                                      (version, name, stamp))
+            except BaseException:
+                self.conn.rollback()
+                raise
+            self.conn.commit()
         return self.schema_version()
 
     def schema_version(self) -> int:
@@ -208,9 +258,8 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------
     def links_stale(self) -> bool:
-        row = self.conn.execute(
-            "SELECT value FROM store_state WHERE key = 'links_stale'").fetchone()
-        return row is not None and row[0] == "1"
+        """Stored articles wait to be linked (``pressgraph.store.linking.link_new``)."""
+        return self.conn.execute("SELECT 1 FROM link_pending LIMIT 1").fetchone() is not None
 
     def has_article(self, article_id: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
