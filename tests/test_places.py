@@ -229,3 +229,12 @@ def test_dateline_is_marked_and_a_direction_word_is_not_a_place() -> None:
     assert by_text["NAIROBI"].mention_type == "dateline"
     assert "north-east" not in by_text  # part of the region "north-east Kenya", not Botswana's
     assert by_text["north-east Kenya"].country_code == "KE"
+
+
+def test_a_formal_state_name_the_parser_cut_short_is_that_state(parse) -> None:
+    places = parse("GOMA, Democratic Republic of Congo, Feb 12 (Wire) - Shells fell on the "
+                   "outskirts of the lakeside city overnight, residents said.")
+    countries = [p for p in places if p.feature == "country"]
+    assert [(p.text, p.country_code) for p in countries] == [
+        ("Democratic Republic of Congo", "CD")]
+    assert all(p.country_code == "CD" for p in places)

@@ -69,6 +69,11 @@ _DISEASE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _CAP_WORD = re.compile(r"[A-Z][\w’'.]*")
+# A state's formal name the parser cut short ("Democratic Republic of | Congo"): the tail alone
+# names another country (Congo is the Republic of the Congo in the gazetteer).
+_FORMAL_STATE_BEFORE = re.compile(
+    r"(?:(?:Democratic|People's|Islamic|Federal|Arab|United|Socialist|Central African)\s+)*"
+    r"Republic\s+of\s+(?:the\s+)?$")
 # A local institution named after its town: "Glasgow Police", "Bantam Superior Court".
 _INSTITUTION = re.compile(
     r"\s+(?:Superior\s+|District\s+|Crown\s+|Magistrates.?\s+|Regional\s+|City\s+|Town\s+"
@@ -209,6 +214,9 @@ def place_mentions(parsed: ParsedDocument, gaz: Gazetteer) -> list[Mention]:
             s, e = trim(text, start, end)
             if e <= s or _DISEASE_AFTER.match(text, e):
                 continue
+            formal = _FORMAL_STATE_BEFORE.search(text, max(0, s - 60), s)
+            if formal and lookup(gaz, text[formal.start():e])[0]:
+                s = formal.start()
             cands, hint = lookup(gaz, text[s:e])
             if not cands and "," in text[s:e]:
                 # "Alexandria, Louisiana" as one entity: the first part is the place.
