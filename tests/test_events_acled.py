@@ -193,3 +193,19 @@ def test_example_articles_main_event(name: str, expected: tuple[str | None, str 
     mains = [e for e in parsed.extraction.events if e.is_main]
     assert len(mains) == 1
     assert (mains[0].acled_sub_event_type, mains[0].other_type) == expected
+
+
+def test_a_flood_report_codes_no_political_violence() -> None:
+    """The model's low-confidence label may not stand alone where the rules found no ACLED
+    type: soldiers deployed to help with rescues are not a bombing."""
+    from pressgraph.ingest import read_inputs
+    from pressgraph.model import Article
+    from pressgraph.pipeline import PipelineConfig, run
+
+    article = next(a for a in read_inputs([str(EXAMPLES / "flood-update.html")])
+                   if isinstance(a, Article))
+    extraction = next(run([article], PipelineConfig(published="2024-07-03")))
+    violent = [e for e in extraction.events
+               if e.acled_event_type in ("Battles", "Explosions/Remote violence",
+                                         "Violence against civilians")]
+    assert violent == []

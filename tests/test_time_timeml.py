@@ -274,3 +274,14 @@ def test_each_year_of_a_list_is_its_own_expression(times):
                   "1986, 1987 and 1988.", "1991-10-28")
     assert {k: v.value for k, v in found.items()} == {
         "1992": "1992", "1993": "1993", "1986": "1986", "1987": "1987", "1988": "1988"}
+
+
+def test_a_quarter_in_an_undated_report_does_not_stop_the_extractor() -> None:
+    from pressgraph.pipeline import parse_text
+
+    text = ("The retailer said sales fell in the third quarter. A year earlier the quarter "
+            "had been its best, and the company expects the current quarter to be weaker. "
+            "Profit for the first nine months rose, against a loss a year earlier.")
+    times = parse_text(text, published=None, extractors=["time"]).extraction.times
+    quarters = [t for t in times if t.granularity == "quarter"]
+    assert quarters and all(t.value is None or t.value.startswith("XXXX") for t in quarters)

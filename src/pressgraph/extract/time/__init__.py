@@ -416,7 +416,7 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
         last_period = bisect.bisect_left(period_starts, s) - 1
         back = STRETCH_BACK_RE.fullmatch(text[s:e].lower().strip(" ,.;:"))
         if back and res is not None and res.granularity == "quarter" and res.value and (
-            last_period >= 0 and period_mentions[last_period][1]
+            res.value[:4].isdigit() and last_period >= 0 and period_mentions[last_period][1]
         ):
             y = int(res.value[:4])
             res = Resolution("DATE", str(y), date(y, 1, 1), date(y, 12, 31), "year", True)
@@ -424,9 +424,10 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
             res = resolve_from(text[s:e], last_date)
         if res is None:
             res = resolve(text[s:e], anchor, future=future, preceded_by=prev_tok)
+        # "XXXX-Q3" without an anchor (no publication date) has no year to refer back to
         if res is not None and res.granularity == "quarter" and res.value and res.value[
             -1
-        ].isdigit() and not YEAR_BACK_RE.search(text[s:e].lower()) and not YEAR_RE.search(
+        ].isdigit() and res.value[:4].isdigit() and not YEAR_BACK_RE.search(text[s:e].lower()) and not YEAR_RE.search(
             text[s:e]
         ) and (anchor is None or res.range_end is None or res.range_end < anchor):
             # the quarter the story reports on: "a year earlier" and "the period" refer to it
