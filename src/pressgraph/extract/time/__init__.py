@@ -429,7 +429,9 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
             -1
         ].isdigit() and res.value[:4].isdigit() and not YEAR_BACK_RE.search(
             text[s:e].lower()
-        ) and not YEAR_RE.search(text[s:e]) and (anchor is None or res.range_end is None or res.range_end < anchor):
+        ) and not YEAR_RE.search(text[s:e]) and (
+            anchor is None or res.range_end is None or res.range_end < anchor
+        ):
             # the quarter the story reports on: "a year earlier" and "the period" refer to it
             reference_quarter = (int(res.value[:4]), int(res.value[-1]))
         if res is None and anchor is None and TEMPORAL_WORD_RE.search(text[s:e]):
