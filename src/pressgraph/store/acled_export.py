@@ -7,13 +7,12 @@ from pathlib import Path
 
 from pressgraph.extract.events.acled import ACLED_COLUMNS
 from pressgraph.store import Store
+from pressgraph.store.export import _replacing
 from pressgraph.store.queries import iter_acled
 
 
 def export_acled(store: Store, path: Path) -> tuple[Path, int]:
     # The export's own writer: written aside and renamed, never through a planted link.
-    from pressgraph.store.export import _replacing
-
     count = 0
     with _replacing(path) as temporary, open(temporary, "w", encoding="utf-8",
                                                newline="") as fh:

@@ -776,9 +776,4 @@ def relink(store: Store, config: LinkConfig | None = None) -> LinkSummary:
     return link_new(store, config=config)
 
 
-def link_store(store: Store) -> LinkSummary:
-    """Kept for callers of the old name: links what is pending."""
-    return link_new(store)
-
-
-__all__ = ["LinkSummary", "Linker", "link_new", "link_store", "relink"]
+__all__ = ["LinkSummary", "Linker", "link_new", "relink"]
