@@ -24,10 +24,10 @@ from spacy.tokens import Doc, DocBin
 
 from pressgraph.evaluate import SHARED
 from pressgraph.evaluate.geo import ACC_KM, _error_km, _recognised, load_gold
-from pressgraph.extract import ParsedDocument, select_extractors
+from pressgraph.extract import ParsedDocument
 from pressgraph.model import Article, Extraction, article_id_for
 from pressgraph.nlp import load_pipeline
-from pressgraph.pipeline import apply_extractors
+from pressgraph.pipeline import apply_extractors, load_extractors
 
 CACHE = Path("/tmp/pressgraph-geo-cache")
 
@@ -58,7 +58,7 @@ def main() -> None:
     if args.limit:
         data = data[: args.limit]
     docs = parsed_docs(f"{args.corpus}-{args.limit or 'all'}", [t for t, _ in data])
-    extractors = [spec.load() for spec in select_extractors(["places"])]
+    extractors = load_extractors(["places"])
     buckets: dict[str, Counter[str]] = defaultdict(Counter)
     examples: dict[tuple[str, str], list[str]] = defaultdict(list)
     total = hits = 0
@@ -71,7 +71,7 @@ def main() -> None:
     for (text, tops), doc in zip(data, docs, strict=True):
         article = Article(id=article_id_for(text), text=text, raw_text=text)
         parsed = ParsedDocument(article=article, doc=doc, extraction=Extraction(article=article))
-        places = _recognised(apply_extractors(parsed, extractors).extraction.places)
+        places = _recognised(apply_extractors(parsed, extractors, isolate=False).extraction.places)
         for top in tops:
             ctx = text[max(0, top.start - 40) : top.end + 40].replace("\n", " ")
             if top.lat is None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from pressgraph.ingest.limits import MAX_ARTICLE_SECONDS
 from pressgraph.model import Article, Extraction
-from pressgraph.pipeline import ArticleRefused, PipelineConfig, run
+from pressgraph.pipeline import ArticleAbort, ArticleRefused, PipelineConfig, debugging, run
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +42,8 @@ class ArticleFailure:
 Result = Extraction | ArticleFailure
 
 
-class ArticleTimeout(Exception):
-    """Parsing and extraction ran past the time limit."""
+class ArticleTimeout(ArticleAbort):
+    """Parsing and extraction ran past the time limit (the whole article, not one extractor)."""
 
 
 def _one_line(exc: BaseException) -> str:
@@ -55,6 +55,12 @@ def _one_line(exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
         return "out of memory while extracting; split the input"
     return f"extraction failed ({type(exc).__name__}: {text[:200]})"
+
+
+def _raise_when_debugging(exc: Exception) -> None:
+    # a bad input is not a bug: it stays one line even when debugging
+    if debugging() and not isinstance(exc, ArticleRefused | ArticleTimeout):
+        raise exc
 
 
 class _Deadline:
@@ -112,6 +118,7 @@ def process_chunk(
                 deadline.rearm()
             return done
     except Exception as exc:
+        _raise_when_debugging(exc)
         if len(articles) == 1:
             return [ArticleFailure(articles[0], _one_line(exc))]
     results: list[Result] = []
@@ -120,6 +127,7 @@ def process_chunk(
             with _Deadline(seconds):
                 results.extend(run([article], config))
         except Exception as exc:
+            _raise_when_debugging(exc)
             results.append(ArticleFailure(article, _one_line(exc)))
     return results
 

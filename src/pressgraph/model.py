@@ -291,6 +291,8 @@ class Extraction:
     events: tuple[Event, ...] = ()
     claims: tuple[Claim, ...] = ()
     conflicts: tuple[ClaimRelation, ...] = ()
+    # one line each, e.g. an extractor that raised (``extractor_warning``); its records are
+    # missing and every other extractor's are kept
     warnings: tuple[str, ...] = ()
 
     def records(self) -> Iterator[tuple[str, Record]]:
@@ -322,6 +324,22 @@ class Extraction:
         return out
 
 
+_EXTRACTOR_FAILED = " extractor failed ("
+
+
+def extractor_warning(extractor: str, exc: BaseException) -> str:
+    """The warning an extraction carries when ``extractor`` raised: one line, no traceback."""
+    message = " ".join(str(exc).split())[:300]
+    problem = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    return f"{extractor}{_EXTRACTOR_FAILED}{problem})"
+
+
+def warning_extractor(warning: str) -> str | None:
+    """The extractor an ``extractor_warning`` names; None for any other warning."""
+    name, found, _ = warning.partition(_EXTRACTOR_FAILED)
+    return name if found and name and " " not in name else None
+
+
 def record_to_dict(record: Record) -> dict[str, Any]:
     data = dataclasses.asdict(record)
     for key, value in data.items():
@@ -350,7 +368,9 @@ __all__ = [
     "Record",
     "TimeExpression",
     "article_id_for",
+    "extractor_warning",
     "field",
     "record_fields",
     "stable_id",
+    "warning_extractor",
 ]

@@ -5,7 +5,9 @@ The CLI's ``ingest`` and ``extract`` verbs are thin wrappers (options in, lines 
 Problems with the options (a bad date, an unknown extractor, a missing model or manifest, a
 file that is not a pressgraph store) raise :class:`ServiceError` before anything is read or
 written; problems with one input never raise: they are reported through ``on_result`` as that
-input's one-line :class:`Outcome` and the batch goes on.
+input's one-line :class:`Outcome` and the batch goes on.  An article stored or extracted
+without some extractor's records (that extractor raised) is reported as it is: its Outcome
+carries the warnings.
 """
 
 from __future__ import annotations
@@ -60,9 +62,15 @@ class Outcome:
     name: str
     message: str = ""
     article_id: str | None = None
+    # the extraction's warnings (an extractor that raised), one line each, without the name
+    warnings: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.message or self.name
+
+    def warning_lines(self) -> list[str]:
+        """One line per warning, naming the input as a failure line does."""
+        return [f"{self.name}: {warning}" for warning in self.warnings]
 
 
 @dataclass(slots=True)
@@ -71,6 +79,8 @@ class IngestReport:
     stored: list[str] = field(default_factory=list)  # article ids
     skipped: list[str] = field(default_factory=list)  # one line each
     failed: list[str] = field(default_factory=list)  # one line each
+    # stored all the same, without one extractor's records; one line each
+    warnings: list[str] = field(default_factory=list)
     linked: bool = False
 
 
@@ -181,6 +191,7 @@ def ingest(
             report.skipped.append(outcome.message)
         elif outcome.status == "failed":
             report.failed.append(outcome.message)
+        report.warnings.extend(outcome.warning_lines())
         on_result(outcome)
 
     def fresh_articles() -> Iterator[Article]:
@@ -207,7 +218,7 @@ def ingest(
             if isinstance(stored, str):
                 tell(Outcome("failed", name, stored, article.id))
             elif stored:
-                tell(Outcome("stored", name, name, article.id))
+                tell(Outcome("stored", name, name, article.id, result.warnings))
             else:
                 tell(Outcome("skipped", name, f"{name}: already ingested ({article.id})",
                              article.id))
@@ -273,7 +284,7 @@ def extract(
         else:
             results.append(result)
             on_result(Outcome("extracted", result.article.path or result.article.id,
-                              article_id=result.article.id))
+                              article_id=result.article.id, warnings=result.warnings))
     if not options.extractors or "claims" in options.extractors:
         results = link_extractions(results)
     return results

@@ -132,6 +132,8 @@ def ingest(
             def on_result(outcome: service.Outcome) -> None:
                 if outcome.status == "failed":
                     report_line("failed:", outcome)
+                for line in outcome.warning_lines():
+                    report_line("warning:", line, style="yellow")
                 progress.update(task, advance=1, current=safe_text(Path(outcome.name).name))
 
             report = service.ingest(paths, db, options, on_result=on_result)
@@ -143,7 +145,7 @@ def ingest(
         raise typer.Exit(130) from None
     store = open_store(db)
     render.ingest_summary(console, store, report.stored, report.failed, report.skipped,
-                          quiet=quiet)
+                          quiet=quiet, warnings=report.warnings)
     store.close()
     if report.failed:
         raise typer.Exit(1)
@@ -189,6 +191,8 @@ def extract(
         if outcome.status == "failed":
             failures += 1
             report_line("failed:", outcome)
+        for line in outcome.warning_lines():
+            report_line("warning:", line, style="yellow")
 
     try:
         options = service.check_options(options)
@@ -459,6 +463,7 @@ def _run_summary(summary: Any, out: str, quiet: bool) -> None:
         (f"{len(summary.unfinished)} unfinished", "red" if summary.unfinished else "green"),
         f"; {summary.articles} articles in {out.rstrip('/')}/parts, ",
         (f"{summary.failures} failures", "red" if summary.failures else "green"),
+        *((" and ", (f"{summary.warnings} warnings", "yellow")) if summary.warnings else ()),
         f" in failures.jsonl ({summary.seconds:.1f} s)",
     ), soft_wrap=True)
     for outcome in summary.unfinished:

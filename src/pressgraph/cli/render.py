@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -27,16 +27,20 @@ def _interval(low: float | None, high: float | None, low_inc: bool, high_inc: bo
 
 def ingest_summary(
     console: Console, store: Store, ok: list[str], failed: list[str], skipped: list[str],
-    quiet: bool = False,
+    quiet: bool = False, warnings: Sequence[str] = (),
 ) -> None:
     console.print(Text.assemble(
         (f"{len(ok)} ingested", "bold"), f", {len(skipped)} skipped, ",
-        (f"{len(failed)} failed", "red" if failed else "green"), f" -> {store.path}",
+        (f"{len(failed)} failed", "red" if failed else "green"),
+        *((", ", (f"{len(warnings)} warnings", "yellow")) if warnings else ()),
+        f" -> {store.path}",
     ), soft_wrap=True)
     for line in skipped:
         console.print(f"  skipped: {safe_text(line)}", soft_wrap=True)
     for line in failed:
         console.print(f"  failed: {safe_text(line)}", soft_wrap=True)
+    for line in warnings:
+        console.print(f"  warning: {safe_text(line)}", soft_wrap=True)
     if not quiet:
         store_summary(console, store)
 
@@ -70,6 +74,9 @@ def show_extraction(console: Console, extraction: Extraction) -> None:
         f"id {art.id}  published {art.published or 'unknown'}  source {art.source or '-'}"
         f"  path {safe_text(art.path or '-')}  url {safe_text(art.url or '-')}", highlight=False,
     )
+    for warning in extraction.warnings:
+        console.print(Text.assemble(("warning:", "yellow"), " ", safe_text(warning)),
+                      soft_wrap=True)
     actors = {a.id: a for a in extraction.actors}
     if extraction.actors:
         table = Table("actor", "type", "category", "roles", "aliases", title="actors",

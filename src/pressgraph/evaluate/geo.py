@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pressgraph.evaluate import SHARED, Report, match_exact, match_overlap, sum_prf
-from pressgraph.extract import ParsedDocument, select_extractors
+from pressgraph.extract import ParsedDocument
 from pressgraph.extract.places.gazetteer import Entry, get_gazetteer
 from pressgraph.extract.places.resolve import haversine_km
 from pressgraph.model import Article, Extraction, Place, article_id_for
@@ -131,7 +131,7 @@ def evaluate(
     gold: Path | None = None, *, model: str | None = None, limit: int | None = None
 ) -> Report:
     from pressgraph.nlp import load_pipeline
-    from pressgraph.pipeline import apply_extractors
+    from pressgraph.pipeline import apply_extractors, load_extractors
 
     gold = Path(gold) if gold else DEFAULT_GOLD
     data = load_gold(gold)[:limit] if limit else load_gold(gold)
@@ -139,7 +139,7 @@ def evaluate(
     t_gaz = time.perf_counter()
     get_gazetteer()
     gaz_seconds = time.perf_counter() - t_gaz
-    extractors = [spec.load() for spec in select_extractors(["places"])]
+    extractors = load_extractors(["places"])
     exact_parts, overlap_parts = [], []
     e2e_ids = e2e_hits = e2e_total = e2e_id_total = 0
     gs_ids = gs_hits = 0
@@ -153,7 +153,7 @@ def evaluate(
         doc = nlp(text)
         t1 = time.perf_counter()
         parsed = ParsedDocument(article=article, doc=doc, extraction=Extraction(article=article))
-        extraction = apply_extractors(parsed, extractors).extraction
+        extraction = apply_extractors(parsed, extractors, isolate=False).extraction
         t2 = time.perf_counter()
         parse_s += t1 - t0
         extract_s += t2 - t1

@@ -10,7 +10,9 @@ Layout of an output directory ``DIR``::
 
     DIR/parts/<shard>.parquet   one row per article (schema in docs/scale.md)
     DIR/done/<shard>.json       the completion marker: counts, failures, worker, timings
-    DIR/failures.jsonl          every failure of every finished shard, one JSON line each
+    DIR/failures.jsonl          every failure of every finished shard, one JSON line each,
+                                then every warning (an article kept without one extractor's
+                                records), marked ``"warning": true``
 """
 
 from __future__ import annotations
@@ -100,6 +102,8 @@ class ShardOutcome:
     location: str
     articles: int = 0
     failures: list[dict[str, str]] = field(default_factory=list)
+    # articles kept without one extractor's records: input, article_id, problem
+    warnings: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
     worker: str = ""
@@ -167,6 +171,10 @@ def run_shard(shard: Shard, settings: RunSettings, model_load_seconds: float = 0
                                              "problem": result.problem})
                 else:
                     extractions.append(result)
+                    outcome.warnings.extend(
+                        {"input": str(result.article.path or result.article.id),
+                         "article_id": result.article.id, "problem": warning}
+                        for warning in result.warnings)
             chunk.clear()
 
         for item in read_shard(shard):
@@ -208,8 +216,10 @@ def finished(out: OutputDir) -> dict[str, ShardOutcome]:
 
 
 def write_failures(out: OutputDir, outcomes: Iterable[ShardOutcome],
-                   listing: Sequence[InputError] = ()) -> int:
-    """Rewrite ``failures.jsonl`` whole from the markers and this run's unfinished shards."""
+                   listing: Sequence[InputError] = ()) -> tuple[int, int]:
+    """Rewrite ``failures.jsonl`` whole from the markers and this run's unfinished shards;
+    the numbers of failure and of warning lines."""
+    outcomes = list(outcomes)
     lines = [json.dumps({"shard": None, "input": e.input, "problem": e.problem},
                         ensure_ascii=False) for e in listing]
     for outcome in outcomes:
@@ -219,8 +229,14 @@ def write_failures(out: OutputDir, outcomes: Iterable[ShardOutcome],
                                     ensure_ascii=False))
         for failure in outcome.failures:
             lines.append(json.dumps({"shard": outcome.shard, **failure}, ensure_ascii=False))
+    failures = len(lines)
+    # after the failures, so that a reader of failures only can stop at the first warning
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            lines.append(json.dumps({"shard": outcome.shard, **warning, "warning": True},
+                                    ensure_ascii=False))
     out.write_bytes(FAILURES, "".join(line + "\n" for line in lines).encode("utf-8"))
-    return len(lines)
+    return failures, len(lines) - failures
 
 
 OnOutcome = Callable[[ShardOutcome], None]

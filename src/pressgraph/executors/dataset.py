@@ -60,7 +60,8 @@ class RunSummary:
     outcomes: list[ShardOutcome] = field(default_factory=list)
     listing_errors: list[InputError] = field(default_factory=list)
     articles: int = 0  # in every finished part, earlier runs' included
-    failures: int = 0  # lines in failures.jsonl
+    failures: int = 0  # failure lines in failures.jsonl
+    warnings: int = 0  # warning lines in failures.jsonl: articles kept without some records
     seconds: float = 0.0
 
     @property
@@ -148,7 +149,8 @@ def run_dataset(
     summary.articles = sum(o.articles for o in done.values())
     # failures of the shards listed now that are done, and of the ones that did not finish
     current = [done[s.id] for s in shards if s.id in done]
-    summary.failures = write_failures(target, [*current, *summary.unfinished], listing_errors)
+    summary.failures, summary.warnings = write_failures(
+        target, [*current, *summary.unfinished], listing_errors)
     summary.seconds = time.perf_counter() - started
     return summary
 

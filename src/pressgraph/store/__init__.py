@@ -28,6 +28,7 @@ from pressgraph.model import (
     Extraction,
     OffsetMap,
     Record,
+    warning_extractor,
 )
 
 DEFAULT_DB = "pressgraph.db"
@@ -290,6 +291,12 @@ class Store:
             for kind in RECORD_KINDS:
                 self.insert_records(kind, getattr(extraction, kind))
             self.insert_records(RELATIONS_TABLE, extraction.conflicts)
+            if extraction.warnings:
+                self.conn.executemany(
+                    "INSERT INTO extraction_warnings (article_id, position, extractor, message)"
+                    " VALUES (?,?,?,?)",
+                    [(art.id, i, warning_extractor(w), w)
+                     for i, w in enumerate(extraction.warnings)])
         return True
 
     def insert_records(self, table: str, records: Sequence[Record | ClaimRelation]) -> None:
@@ -357,7 +364,10 @@ class Store:
             (article_id, article_id),
         )
         relations = tuple(_from_row(ClaimRelation, r) for r in rel_rows)
-        return Extraction(article=article, conflicts=relations, **kinds)
+        warnings = tuple(r[0] for r in self.conn.execute(
+            "SELECT message FROM extraction_warnings WHERE article_id = ? ORDER BY position",
+            (article_id,)))
+        return Extraction(article=article, conflicts=relations, warnings=warnings, **kinds)
 
     def iter_extractions(self, since: str | None = None) -> Iterator[Extraction]:
         for article_id in self.article_ids(since):
