@@ -318,3 +318,12 @@ def test_run_parts_and_load_keep_the_warning(tmp_path: Path, quarter_breaks_time
     with Store(db, readonly=True) as store:
         extraction = store.load_extraction(warned[0].article.id)
     assert extraction is not None and extraction.warnings == warned[0].warnings
+
+
+@pytest.mark.slow
+def test_pressgraph_debug_lets_the_exception_through(
+        tmp_path: Path, quarter_breaks_time: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSGRAPH_DEBUG", "1")
+    result = runner.invoke(app, ["ingest", str(_inputs(tmp_path)), "--db",
+                                 str(tmp_path / "t.db"), "--quiet"])
+    assert isinstance(result.exception, ValueError) and str(result.exception) == PROBLEM
