@@ -429,21 +429,32 @@ def run_command(
     published: Annotated[
         str | None, typer.Option(help="Publication date for articles that carry none.")
     ] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Do not clean the text.")] = False,
+    metadata: Annotated[
+        Path | None,
+        typer.Option(help="CSV/TSV manifest: file, published, url, title, source, author."),
+    ] = None,
     model: ModelOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Extract inputs into Parquet parts, one per shard; a rerun resumes where it stopped."""
     from pressgraph.executors import DatasetError, MissingFilesystem, run_dataset
     from pressgraph.executors.ray import EngineUnavailable
+    from pressgraph.ingest.metadata import ManifestError, load_manifest
     from pressgraph.nlp import ModelNotFound
     from pressgraph.pipeline import PipelineConfig
 
-    config = PipelineConfig(model=model, published=_check_date(published, "--published"))
+    config = PipelineConfig(model=model, raw=raw,
+                            published=_check_date(published, "--published"))
+    try:
+        manifest = load_manifest(metadata) if metadata is not None else {}
+    except ManifestError as exc:
+        raise fail(str(exc)) from None
     try:
         # the model is loaded by each worker (its load time is part of the report)
         summary = run_dataset(inputs, out, engine=engine, workers=workers, address=address,
                               pipeline=config, records_per_shard=records_per_shard,
-                              progress=not quiet)
+                              progress=not quiet, manifest=manifest)
     except (DatasetError, EngineUnavailable, MissingFilesystem, ModelNotFound) as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:

@@ -24,12 +24,12 @@ import os
 import resource
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pressgraph.executors.shards import Shard, is_url
-from pressgraph.ingest import InputError
+from pressgraph.ingest import InputError, as_raw
 from pressgraph.model import Article, Extraction
 from pressgraph.pipeline import PipelineConfig
 
@@ -87,6 +87,8 @@ class RunSettings:
 
     out: str
     pipeline: PipelineConfig = field(default_factory=PipelineConfig)
+    # ``--metadata``: file (an absolute path, a URL or a bare name) -> fields it lacks
+    manifest: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -147,12 +149,23 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:300]
 
 
+def _articles(shard: Shard, settings: RunSettings) -> Iterator[Article | InputError]:
+    """The shard's articles as ``ingest`` reads them with the same ``--raw`` and
+    ``--metadata``."""
+    from pressgraph.executors.shards import read_shard
+    from pressgraph.ingest.metadata import apply_manifest
+
+    items: Iterable[Article | InputError] = read_shard(shard)
+    if settings.pipeline.raw:
+        items = (as_raw(item) if isinstance(item, Article) else item for item in items)
+    return apply_manifest(items, settings.manifest)
+
+
 def run_shard(shard: Shard, settings: RunSettings, model_load_seconds: float = 0.0
               ) -> ShardOutcome:
     """Extract one shard into its part and marker.  Never raises: a failure is the outcome's."""
     from pressgraph.batch import ArticleFailure, process_chunk
     from pressgraph.executors import parts
-    from pressgraph.executors.shards import read_shard
 
     started = time.perf_counter()
     outcome = ShardOutcome(shard=shard.id, location=shard.location, worker=worker_name(),
@@ -177,7 +190,7 @@ def run_shard(shard: Shard, settings: RunSettings, model_load_seconds: float = 0
                         for warning in result.warnings)
             chunk.clear()
 
-        for item in read_shard(shard):
+        for item in _articles(shard, settings):
             if isinstance(item, InputError):
                 outcome.failures.append({"input": item.input, "problem": item.problem})
                 continue

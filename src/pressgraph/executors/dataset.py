@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from pressgraph.executors.base import (
     finished,
     write_failures,
 )
-from pressgraph.executors.shards import DEFAULT_RECORDS_PER_SHARD, list_shards
+from pressgraph.executors.shards import DEFAULT_RECORDS_PER_SHARD, is_url, list_shards
 from pressgraph.ingest import InputError
 from pressgraph.pipeline import PipelineConfig
 
@@ -119,8 +120,12 @@ def run_dataset(
     pipeline: PipelineConfig | None = None,
     records_per_shard: int = DEFAULT_RECORDS_PER_SHARD,
     progress: bool = False,
+    manifest: Mapping[str, Mapping[str, str]] | None = None,
 ) -> RunSummary:
-    """Extract ``inputs`` into ``out/parts``; shards finished by an earlier run are skipped."""
+    """Extract ``inputs`` into ``out/parts``; shards finished by an earlier run are skipped.
+
+    ``manifest`` is ``ingest --metadata``'s (``pressgraph.ingest.metadata.load_manifest``).
+    """
     import time
 
     started = time.perf_counter()
@@ -133,7 +138,8 @@ def run_dataset(
     done = finished(target)
     todo = [s for s in shards if s.id not in done]
     summary.skipped = len(shards) - len(todo)
-    settings = RunSettings(out=out, pipeline=pipeline or PipelineConfig())
+    settings = RunSettings(out=out, pipeline=pipeline or PipelineConfig(),
+                           manifest=_absolute_keys(manifest or {}))
     # the local engine draws rich's bar; Ray Data draws its own
     with _progress_bar(len(todo), progress and executor.name == "local") as bar:
         task = bar.add_task("run", total=len(todo), articles=0)
@@ -153,6 +159,14 @@ def run_dataset(
         target, [*current, *summary.unfinished], listing_errors)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _absolute_keys(manifest: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, str]]:
+    """Shards name local files by absolute path (workers may run elsewhere), so a manifest's
+    relative paths are made absolute as ``ingest`` would resolve them; bare names and URLs
+    stay as they are."""
+    return {key if is_url(key) or "/" not in key else os.path.abspath(key): values
+            for key, values in manifest.items()}
 
 
 def _finished_parts(target: OutputDir) -> list[str]:

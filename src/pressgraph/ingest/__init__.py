@@ -244,6 +244,12 @@ def _read_path(path: str) -> Iterator[Article | InputError]:
         yield InputError(path, f"could not be read ({describe(exc)})")
 
 
+def as_raw(article: Article) -> Article:
+    """The article as ``--raw`` reads it: with its own id, since a raw run produces different
+    records for the same text and the two must not collide in one store."""
+    return dataclasses.replace(article, id=article_id_for(article.text + "\x00raw"))
+
+
 def read_inputs(paths: Sequence[str], *, raw: bool = False) -> Iterator[Article | InputError]:
     """Articles from files, directories and globs, in order; errors as ``InputError``.
 
@@ -255,15 +261,14 @@ def read_inputs(paths: Sequence[str], *, raw: bool = False) -> Iterator[Article 
             yield item
             continue
         for result in read_path(item):
-            if raw and isinstance(result, Article):
-                result = dataclasses.replace(result, id=article_id_for(result.text + "\x00raw"))
-            yield result
+            yield as_raw(result) if raw and isinstance(result, Article) else result
 
 
 __all__ = [
     "FORMATS",
     "InputError",
     "Reader",
+    "as_raw",
     "detect_format",
     "expand_paths",
     "read_inputs",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,7 +59,7 @@ Item = TypeVar("Item")
 
 
 def apply_manifest(
-    items: Iterable[Article | Item], manifest: dict[str, dict[str, str]]
+    items: Iterable[Article | Item], manifest: Mapping[str, Mapping[str, str]]
 ) -> Iterator[Article | Item]:
     for item in items:
         if isinstance(item, Article) and item.path:
