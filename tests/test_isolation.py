@@ -8,6 +8,7 @@ quarter).
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import importlib
 import json
@@ -283,6 +284,12 @@ def test_ingest_keeps_the_article_reports_one_line_and_goes_on(
     for data in lines:
         validate(data)
     assert [d["article"]["id"] for d in lines if "warnings" in d] == [mill]
+    tables = runner.invoke(app, ["export", "--out", str(out), "--db", str(db), "--format", "csv"])
+    assert tables.exit_code == 0, tables.output
+    with open(out / "extraction_warnings.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["article_id", "position", "extractor", "message"]
+    assert [row[:3] for row in rows[1:]] == [[mill, "0", "time"]]
 
 
 @pytest.mark.slow

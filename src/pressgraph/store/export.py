@@ -22,7 +22,7 @@ from pressgraph.store import RELATIONS_TABLE, Store
 FORMATS = ("jsonl", "csv", "parquet", "geojson", "acled")
 TABLES = (
     "articles", *RECORD_KINDS, RELATIONS_TABLE, "canonical_actors", "event_clusters",
-    "article_clusters",
+    "article_clusters", "extraction_warnings",
 )
 
 
