@@ -334,3 +334,21 @@ def test_pressgraph_debug_lets_the_exception_through(
     result = runner.invoke(app, ["ingest", str(_inputs(tmp_path)), "--db",
                                  str(tmp_path / "t.db"), "--quiet"])
     assert isinstance(result.exception, ValueError) and str(result.exception) == PROBLEM
+
+
+def test_the_api_and_the_article_page_show_the_warning(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from pressgraph.server import create_app
+
+    extraction = _warned()
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        store.write_extraction(extraction, "test")
+        store.write_extraction(_warned(CROSSING), "test")
+    with TestClient(create_app(db)) as client:
+        data = client.get(f"/api/articles/{extraction.article.id}").json()
+        page = client.get(f"/articles/{extraction.article.id}")
+    assert data["warnings"] == list(extraction.warnings)
+    assert page.status_code == 200
+    assert "Incomplete: time extractor failed (LookupError: no such lexicon entry)" in page.text

@@ -323,7 +323,9 @@ def extract_texts(
 ) -> Extraction | list[Extraction]:
     """``pressgraph.extract``: one text or Article gives its Extraction; several give a list
     in the same order, linked across one another.  ``published`` (ISO date) dates the texts
-    that carry no date; raises :class:`ExtractionError` when a text cannot be extracted."""
+    that carry no date; raises :class:`ExtractionError` when a text cannot be extracted.  A
+    text on which one extractor raised is returned without that extractor's records, its
+    ``warnings`` saying which and why."""
     single = isinstance(texts, str | Article)
     if isinstance(texts, str | Article):
         items: list[str | Article] = [texts]
