@@ -285,3 +285,44 @@ def test_a_quarter_in_an_undated_report_does_not_stop_the_extractor() -> None:
     times = parse_text(text, published=None, extractors=["time"]).extraction.times
     quarters = [t for t in times if t.granularity == "quarter"]
     assert quarters and all(t.value is None or t.value.startswith("XXXX") for t in quarters)
+
+
+TIMEML_SINCE = """<?xml version="1.0" ?>
+<TimeML>
+<DCT><TIMEX3 tid="t0" type="DATE" value="1998-02-13"
+ functionInDocument="CREATION_TIME">1998-02-13</TIMEX3></DCT>
+<TEXT>
+The rebels began the offensive on <TIMEX3 tid="t1" type="DATE" value="1998-02-02">Feb. 2</TIMEX3>.
+Since the offensive, thousands of villagers have left their farms.
+</TEXT>
+</TimeML>
+"""
+
+
+def test_an_event_anchored_range_is_a_record_but_not_a_timex3(tmp_path: Path, times):
+    from pressgraph.evaluate.time import evaluate
+
+    text = ("The rebels began the offensive on Feb. 2. Since the offensive, thousands of villagers "
+            "have left their farms.")
+    found = times(text, "1998-02-13")
+    since = found["Since the offensive"]
+    # the user still gets the range from the dated event to publication
+    assert (since.type, since.value, since.range_start, since.range_end) == (
+        "EVENT_RANGE", "1998-02-02", "1998-02-02", "1998-02-13")
+    (tmp_path / "SINCE.tml").write_text(TIMEML_SINCE, encoding="utf-8")
+    report = evaluate(tmp_path)
+    # TimeML marks "since" as a signal and "offensive" as an event: no TIMEX3 to match
+    assert report.counts["predicted"] == 1 and report.metrics["value_f1"] == 100.0
+
+
+def test_a_holiday_in_an_untensed_clause_is_the_nearer_one_looking_back():
+    from datetime import date
+
+    from pressgraph.extract.time.resolve import resolve
+
+    # early January: the Thanksgiving just gone, not the one eleven months ahead
+    assert resolve("Thanksgiving Day", date(2000, 1, 7)).value == "1999-11-25"
+    # a clause in the future tense still means the next one
+    assert resolve("Thanksgiving Day", date(2000, 1, 7), future=True).value == "2000-11-23"
+    # mid-December: Christmas a week ahead is nearer than last year's by far
+    assert resolve("Christmas Day", date(2000, 12, 18)).value == "2000-12-25"

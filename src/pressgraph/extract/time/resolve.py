@@ -317,7 +317,7 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
         # a bare "Christmas" is the day only as a time ("at Christmas", "last Thanksgiving"),
         # not in "Christmas sales"
         return _holiday(m.group(2) or m.group(3), anchor,
-                        m.group(1) == "last " or future is False)
+                        True if m.group(1) == "last " else (None if future is None else not future))
     if core in ("year-end", "year end", "year's end") and anchor is not None:
         # the last day of the year: this one, or the last one in a past clause ("since")
         return _day(date(anchor.year - (1 if future is False else 0), 12, 31))
@@ -572,9 +572,16 @@ def _holiday_in(name: str, year: int) -> date:
             "independence": date(year, 7, 4)}[name]
 
 
-def _holiday(name: str, anchor: date, past: bool) -> Resolution:
-    """A yearly holiday: the next one, or the last one in a past clause."""
+def _holiday(name: str, anchor: date, past: bool | None) -> Resolution:
+    """A yearly holiday: the next one in a future clause, the last one in a past clause; when
+    the clause does not say, the nearer one, one ahead counting twice as far (as for months:
+    "the boy found at sea on Thanksgiving Day" in January is the one just gone)."""
     when = _holiday_in(name, anchor.year)
+    if past is None:
+        before = when if when <= anchor else _holiday_in(name, anchor.year - 1)
+        after = when if when >= anchor else _holiday_in(name, anchor.year + 1)
+        ahead = (after - anchor).days * FUTURE_GAP_WEIGHT
+        return _day(after if ahead < (anchor - before).days else before)
     if past and when > anchor:
         when = _holiday_in(name, anchor.year - 1)
     elif not past and when < anchor:
