@@ -326,3 +326,34 @@ def test_a_holiday_in_an_untensed_clause_is_the_nearer_one_looking_back():
     assert resolve("Thanksgiving Day", date(2000, 1, 7), future=True).value == "2000-11-23"
     # mid-December: Christmas a week ahead is nearer than last year's by far
     assert resolve("Christmas Day", date(2000, 12, 18)).value == "2000-12-25"
+
+
+def test_a_participle_from_a_date_is_what_was_done(times):
+    # published in late October: the shares were bought from mid-September on, not next year
+    found = times("The investor holds 504,000 shares, including 250,000 bought from Sept. 14 "
+                  "to Thursday for $15 each.", "1989-10-30")
+    assert found["Sept. 14"].value == "1989-09-14"
+
+
+def test_a_month_after_for_is_the_period_a_figure_covers(times):
+    found = times("The hiring figures for January extended a run of strong gains.",
+                  "1998-02-06")
+    assert found["January"].value == "1998-01"
+    # a day after "for" is still the day something is set for
+    found = times("Organisers called another march for Saturday.", "1998-02-04")
+    assert found["Saturday"].value == "1998-02-07"
+
+
+def test_a_dateline_a_day_before_publication_is_the_day_of_writing(times):
+    from datetime import date
+
+    from pressgraph.extract.time import anchor_date
+
+    text = ("VIENNA, March 12 (Xinhua) -- Crowds filled the squares to mark the country's "
+            "entry into the union on Friday.")
+    # the wire published it on Saturday the 13th; the story was written on Friday the 12th
+    assert anchor_date("1999-03-13", text) == date(1999, 3, 12)
+    assert times(text, "1999-03-13")["Friday"].value == "1999-03-12"
+    # a dateline on the day of publication, or far from it, leaves the publication date
+    assert anchor_date("1999-03-12", text) == date(1999, 3, 12)
+    assert anchor_date("1999-04-20", text) == date(1999, 4, 20)

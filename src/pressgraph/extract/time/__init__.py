@@ -10,6 +10,7 @@ dateline has no year), relative expressions stay unresolved — never guessed.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -104,17 +105,28 @@ EVENT_STEMS = {"invasion": "invad", "offensive": "offensiv", "attack": "attack",
                "strike": "strike", "uprising": "uprising", "takeover": "took over"}
 
 
+MAX_FILING_DELAY_DAYS = 2
+
+
 def anchor_date(published: str | None, text: str) -> date | None:
-    """The publication date, or the date of a dateline that carries its year."""
-    if published:
-        try:
-            return datetime.fromisoformat(published.strip().replace("Z", "+00:00")).date()
-        except ValueError:
-            try:
-                return date.fromisoformat(published.strip()[:10])
-            except ValueError:
-                pass
+    """The publication date, or the date of a dateline that carries its year.  A dateline
+    a day or two before publication ("BUDAPEST, March 12 (Xinhua) --" in the next day's
+    wire) is the day the story was written, and its "Friday" and "yesterday" count from it."""
     m = DATELINE_RE.match(text[:300])
+    if published:
+        when: date | None = None
+        try:
+            when = datetime.fromisoformat(published.strip().replace("Z", "+00:00")).date()
+        except ValueError:
+            with contextlib.suppress(ValueError):
+                when = date.fromisoformat(published.strip()[:10])
+        if when is not None:
+            if m:
+                res = resolve(f"{m.group(2)} {m.group(3)}", when, future=False)
+                written = res.range_start if res is not None else None
+                if written is not None and 0 < (when - written).days <= MAX_FILING_DELAY_DAYS:
+                    return written
+            return when
     if m and m.group(4):
         res = resolve(f"{m.group(2)} {m.group(3)}, {m.group(4)}", None)
         if res is not None and res.range_start is not None:
@@ -187,6 +199,9 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+# "the job figures for January": a month after "for" is the period a figure covers, where a
+# day after it is the day something is set for ("called a rally for Saturday")
+BARE_MONTH_RE = re.compile(MONTH_RE + r"\.?", re.I)
 REPORTING_LEMMAS = frozenset(("say", "tell", "report", "announce", "confirm", "deny", "claim",
                               "add", "state", "insist", "warn", "note"))
 CLOCK_RE = re.compile(r"(?:\d{1,2}(?::\d\d)?\s?(?:a\.m\.?|p\.m\.?|am|pm)(?:,?\s\(?(?:EST|EDT|"
@@ -304,9 +319,12 @@ def _tense(span: Span, prev: str = "") -> bool | None:
             break
         tok = tok.head
     # "results are expected by Thursday", "called a rally for Saturday", "a strike from Sunday"
-    if (prev in ("by", "until", "till", "for") or (prev == "from" and tok.tag_ != "VBD")) and (
-        tok.tag_ != "VBD" or prev != "from"
-    ) and not any(c.lower_ == "had" for c in tok.children):
+    # (but "shares bought from Sept. 14 to Thursday": a participle of what is done)
+    if (prev in ("by", "until", "till") or (prev == "for" and not BARE_MONTH_RE.fullmatch(
+        span.text
+    )) or (prev == "from" and tok.tag_ != "VBD" and not (
+        tok.tag_ == "VBN" and tok.dep_ == "acl"
+    ))) and not any(c.lower_ == "had" for c in tok.children):
         return True
     tok = span.root
     for _ in range(4):
