@@ -357,3 +357,24 @@ def test_a_dateline_a_day_before_publication_is_the_day_of_writing(times):
     # a dateline on the day of publication, or far from it, leaves the publication date
     assert anchor_date("1999-03-12", text) == date(1999, 3, 12)
     assert anchor_date("1999-04-20", text) == date(1999, 4, 20)
+
+
+def test_an_infinitive_under_a_past_verb_does_not_make_a_weekday_future(times):
+    # published on a Monday: the bidders extended their offers on the Friday just gone
+    found = times("Two rival bidders extended their offers to acquire the drug maker Friday.",
+                  "1989-10-30")
+    assert found["Friday"].value == "1989-10-27"
+    # a plan or promise still looks ahead
+    found = times("The unions agreed to meet the minister Friday.", "1989-10-30")
+    assert found["Friday"].value == "1989-11-03"
+
+
+def test_durations_spacy_leaves_unmarked(times):
+    found = times("The navy may use the base for at least 20 more years. The inspectors' tour "
+                  "is likely to last over a week. The boy will stay for two more weeks.",
+                  "1998-02-27")
+    assert found["20 more years"].value == "P20Y"
+    assert found["a week"].value == "P1W"
+    assert found["two more weeks"].value == "P2W"
+    # "will one day be" is some day, not a stretch of one day
+    assert "one day" not in times("The town will one day be a city.", "1998-02-27")

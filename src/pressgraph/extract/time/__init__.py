@@ -62,6 +62,14 @@ EXTRA_RE = re.compile(
     r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})\b",
     re.I,
 )
+# "barely a month after", "for two more weeks", "about three days": a stretch of time spaCy
+# does not always mark (TimeML marks each as a DURATION)
+DURATION_CANDIDATE_RE = re.compile(
+    r"(?<![\w$£€-])(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|\d{1,3})(?: (?:more|full|straight|"
+    r"consecutive|additional))? (?:minute|hour|day|week|month|year|decade)s?\b(?![ -]old|-)",
+    re.I)
+AFTER_DURATION_RE = re.compile(r"\s+(?:after|before)\b", re.I)
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
 # a "current account" is a balance, "future contracts" are traded ("now that" is still now):
 # TimeML's PRESENT_REF / FUTURE_REF are the time of the story
@@ -151,6 +159,17 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
             word.lower() in NOT_A_TIME_AFTER_WORDS
         )):
             continue
+        spans.append((m.start(), m.end()))
+    for m in DURATION_CANDIDATE_RE.finditer(text):
+        word = m.group().lower()
+        if word == "one day" or AFTER_DURATION_RE.match(text, m.end()):
+            continue  # "will one day be" is some day; "a day after he ..." counts from an event
+        if word.startswith(("a ", "an ")):
+            before = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if before is not None and before.start > 0 and (
+                doc[before.start - 1].tag_ == "NNS" or doc[before.start - 1].like_num
+            ):
+                continue  # "four flights a week": a rate, which the loop below takes as a SET
         spans.append((m.start(), m.end()))
     for tok in doc:
         # bare years spaCy leaves out ("a 2022 report", "in 2023"), unless counting ("2000 troops")
@@ -348,6 +367,10 @@ def _tense(span: Span, prev: str = "") -> bool | None:
         return True
     if tok.head.lower_ == "going" and any(c.lower_ == "to" for c in tok.children):
         return True
+    if auxes == ["to"] and _under_past_verb(tok):
+        # "extended their offers to acquire the maker Friday", "celebrations to mark the
+        # entry into NATO on Friday": an infinitive under a past verb does not say when
+        return None
     if any(a in ("to", "should", "may", "might", "could", "would", "must", "can", "shall")
            for a in auxes):
         return None if any(a in ("could", "might") for a in auxes) else True
@@ -358,6 +381,23 @@ def _tense(span: Span, prev: str = "") -> bool | None:
     ):
         return True  # "Arafat meets Netanyahu Monday": news present for a coming day
     return None
+
+
+FUTURE_LEMMAS = frozenset(("expect", "schedule", "plan", "due", "agree", "promise", "vow",
+                           "pledge", "threaten", "intend", "aim", "hope", "want", "decide",
+                           "vote", "seek", "offer", "ask", "order", "urge", "call", "set"))
+
+
+def _under_past_verb(tok: Token) -> bool:
+    """An infinitive whose governing clause is in the simple past and is not a plan, promise
+    or request (which look ahead: "agreed to meet Friday")."""
+    for _ in range(3):
+        if tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            return tok.tag_ == "VBD" and tok.lemma_ not in FUTURE_LEMMAS
+    return False
 
 
 def _under_pluperfect(tok: Token) -> bool:
