@@ -378,3 +378,14 @@ def test_durations_spacy_leaves_unmarked(times):
     assert found["two more weeks"].value == "P2W"
     # "will one day be" is some day, not a stretch of one day
     assert "one day" not in times("The town will one day be a city.", "1998-02-27")
+
+
+def test_a_fiscal_quarter_reported_in_the_past_tense_is_the_reference(times):
+    # early November: "fourth-quarter earnings" already reported are a fiscal quarter, and
+    # "a year earlier" and "the latest period" refer to it
+    found = times("Acme Foods reported a 47% decline in fourth-quarter earnings. The company "
+                  "earned $45.2 million, compared with $84.9 million a year earlier. Sales in "
+                  "the latest period were $1.76 billion.", "1989-11-02")
+    assert found["fourth-quarter"].value == "1989-Q4"
+    assert found["a year earlier"].value == "1988-Q4"
+    assert found["the latest period"].value == "1989-Q4"

@@ -497,6 +497,7 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
             text[s:e].lower()
         ) and not YEAR_RE.search(text[s:e]) and (
             anchor is None or res.range_end is None or res.range_end < anchor
+            or future is False  # "reported a decline in fourth-quarter earnings": a fiscal one
         ):
             # the quarter the story reports on: "a year earlier" and "the period" refer to it
             reference_quarter = (int(res.value[:4]), int(res.value[-1]))
