@@ -389,3 +389,9 @@ def test_a_fiscal_quarter_reported_in_the_past_tense_is_the_reference(times):
     assert found["fourth-quarter"].value == "1989-Q4"
     assert found["a year earlier"].value == "1988-Q4"
     assert found["the latest period"].value == "1989-Q4"
+
+
+def test_a_lowercase_march_and_a_show_title_are_not_times(times):
+    found = times("He was arrested at this march in each of the last three years. The mayor "
+                  "spoke on CBS's 60 Minutes about it.", "1999-01-22")
+    assert "this march" not in found and "60 Minutes" not in found

@@ -96,6 +96,10 @@ TRAILING_CONJ_RE = re.compile(r"\s+(?:and|or)$")
 YEAR_LIST_RE = re.compile(r"((?:19|20)\d\d),\s+(?=(?:19|20)\d\d\b)")
 CONJ_SPLIT_RE = re.compile(r"\s+(?:and|or|to|through|until)\s+|(?<=[a-z])\s*[-–]\s*(?=[A-Z])")
 AGE_RE = re.compile(r"^\w+[- ]years?[- ]old$|^\d{1,2}$", re.I)
+# "joined the march", "at this march", "she may": the month names only when capitalised
+LOWER_MONTH_WORD_RE = re.compile(r"(?:(?:this|last|next|the) )?(?:march|may)")
+# "on CBS's 60 Minutes": a capitalised unit inside a sentence is a title, not a stretch
+TITLE_UNIT_RE = re.compile(r"\d+ (?:Minutes|Hours|Days|Weeks|Months|Years)")
 # words that make an unresolvable span still a temporal expression
 TEMPORAL_WORD_RE = re.compile(
     r"\b(?:day|week|month|year|decade|century|hour|minute|morning|night|season|era|period|"
@@ -476,7 +480,7 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
             future = False
         if text[s:e].lower() == "quarterly" and span is not None and span.root.dep_ == "amod":
             continue  # "a quarterly dividend": what is paid, not when (TimeML leaves it out)
-        if text[s:e].lower() in ("march", "may") and not text[s].isupper():
+        if LOWER_MONTH_WORD_RE.fullmatch(text[s:e]) or TITLE_UNIT_RE.fullmatch(text[s:e]):
             continue  # "joined the march"
         res = resolve_fiscal(text[s:e], anchor, reference_quarter)
         last_period = bisect.bisect_left(period_starts, s) - 1
