@@ -395,3 +395,18 @@ def test_a_lowercase_march_and_a_show_title_are_not_times(times):
     found = times("He was arrested at this march in each of the last three years. The mayor "
                   "spoke on CBS's 60 Minutes about it.", "1999-01-22")
     assert "this march" not in found and "60 Minutes" not in found
+
+
+def test_the_following_year_counts_from_the_date_last_named(times):
+    found = times("On May 22, 1995, the colonel was made a general, and the following year he "
+                  "was sent to Washington. In March 1996 the firm hired advisers. The following "
+                  "month, it put itself up for sale.", "1998-04-18")
+    assert found["the following year"].value == "1996"
+    assert found["The following month"].value == "1996-04"
+
+
+def test_by_year_end_is_the_year(times):
+    found = times("The rules should be in place by year's end, and the plant will close by year "
+                  "end.", "1989-10-26")
+    assert found["year's end"].value == "1989"
+    assert found["year end"].value == "1989"

@@ -318,7 +318,10 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
         # not in "Christmas sales"
         return _holiday(m.group(2) or m.group(3), anchor,
                         True if m.group(1) == "last " else (None if future is None else not future))
-    if core in ("year-end", "year end", "year's end") and anchor is not None:
+    if core in ("year end", "year's end") and anchor is not None:
+        # "by year's end", "by year end": TimeML writes the year (the day is not said)
+        return _year(anchor.year - (1 if future is False else 0))
+    if core == "year-end" and anchor is not None:
         # the last day of the year: this one, or the last one in a past clause ("since")
         return _day(date(anchor.year - (1 if future is False else 0), 12, 31))
     if re.fullmatch(r"the (?:(?:current|latest|full|fiscal|calendar|same) )*year", t):
@@ -527,6 +530,7 @@ def resolve_fiscal(text: str, anchor: date | None, reference: tuple[int, int] | 
 RELATIVE_RE = re.compile(NUMWORD_RE + r" " + UNIT_RE + r" (earlier|later|before|after)")
 
 
+FOLLOWING_RE = re.compile(r"the (following|next|previous|preceding) (day|month|year)")
 SAME_DAY_RE = re.compile(r"(?:(?:earlier|later) )?(?:that|the same|that same) (day|month|year)")
 
 
@@ -544,6 +548,18 @@ def resolve_from(text: str, reference: Resolution) -> Resolution | None:
         if m.group(1) == "month":
             return _month(ref.year, ref.month)
         return _day(ref) if reference.granularity == "day" else None
+    m = FOLLOWING_RE.fullmatch(t)
+    if m and reference.range_start is not None and reference.type == "DATE" and (
+        m.group(2) != "day" or reference.granularity == "day"
+    ):
+        # "On May 22, 1995, he was promoted, and the following year ...": the unit after (or
+        # before) the one last named, as a date
+        ref, k = reference.range_start, 1 if m.group(1) in ("following", "next") else -1
+        if m.group(2) == "year":
+            return _year(ref.year + k)
+        if m.group(2) == "month":
+            return _month(*_shift_month(ref.year, ref.month, k))
+        return _day(ref + timedelta(days=k))
     m = RELATIVE_RE.fullmatch(t)
     if m is None or reference.range_start is None or reference.type != "DATE":
         return None
