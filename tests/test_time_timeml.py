@@ -410,3 +410,22 @@ def test_by_year_end_is_the_year(times):
                   "end.", "1989-10-26")
     assert found["year's end"].value == "1989"
     assert found["year end"].value == "1989"
+
+
+def test_the_coming_month_in_a_past_clause_is_still_ahead():
+    from datetime import date
+
+    from pressgraph.extract.time.resolve import resolve
+
+    # said in mid-August: the cut announced "in September" is next month's
+    assert resolve("September", date(1990, 8, 16), future=False).value == "1990-09"
+    # a month further ahead in a past clause is last year's
+    assert resolve("October", date(1990, 8, 16), future=False).value == "1989-10"
+    # across the end of the year
+    assert resolve("January", date(1990, 12, 10), future=False).value == "1991-01"
+
+
+def test_an_infinitive_under_a_past_passive_does_not_make_a_month_future(times):
+    found = times("The mother was practically kidnapped along with the boy to make the "
+                  "late-November trip, the leader said.", "2000-01-28")
+    assert found["late-November"].value == "1999-11"

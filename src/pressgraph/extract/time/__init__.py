@@ -400,7 +400,9 @@ def _under_past_verb(tok: Token) -> bool:
             return False
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):
-            return tok.tag_ == "VBD" and tok.lemma_ not in FUTURE_LEMMAS
+            past = tok.tag_ == "VBD" or (tok.tag_ == "VBN" and any(
+                c.lower_ in ("was", "were", "had") for c in tok.children))
+            return past and tok.lemma_ not in FUTURE_LEMMAS
     return False
 
 

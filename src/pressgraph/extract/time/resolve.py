@@ -172,6 +172,10 @@ def _infer_year(anchor: date, month: int, day: int | None, future: bool | None) 
     if future:
         return y if this >= now else y + 1
     if future is False:
+        if day is None and month == anchor.month % 12 + 1:
+            # "cut its oil supply in September" said in August: a report of what was
+            # announced for the coming month, not of a September eleven months back
+            return y if month > anchor.month else y + 1
         return y if this <= now else y - 1
     best = y
     best_gap = None
