@@ -429,3 +429,9 @@ def test_an_infinitive_under_a_past_passive_does_not_make_a_month_future(times):
     found = times("The mother was practically kidnapped along with the boy to make the "
                   "late-November trip, the leader said.", "2000-01-28")
     assert found["late-November"].value == "1999-11"
+
+
+def test_twice_a_week_is_a_set(times):
+    found = times("Crews spray the wards twice a week.", "2022-09-14")
+    t = found["a week"]
+    assert (t.type, t.value) == ("SET", "P1W")

@@ -172,6 +172,7 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
             before = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if before is not None and before.start > 0 and (
                 doc[before.start - 1].tag_ == "NNS" or doc[before.start - 1].like_num
+                or doc[before.start - 1].lower_ in ("twice", "once")
             ):
                 continue  # "four flights a week": a rate, which the loop below takes as a SET
         spans.append((m.start(), m.end()))
@@ -188,7 +189,7 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
             "day", "week", "month", "year"
         ) and tok.i > 0 and (doc[tok.i - 1].like_num or doc[tok.i - 1].lower_ in (
             "million", "billion", "shillings", "dollars", "euros", "pounds", "percent", "hours",
-            "times", "days")):
+            "times", "days", "twice", "once")):
             spans.append((tok.idx, doc[tok.i + 1].idx + len(doc[tok.i + 1].text)))
     # longest first, then drop anything overlapping an already chosen span
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))

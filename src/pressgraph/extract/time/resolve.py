@@ -58,7 +58,8 @@ UNIT_RE = r"(second|minute|hour|day|week|month|year|decade|century|centurie|fort
 
 # "10 hours a day", "$20 million a day": what comes before "a day" makes it a rate
 RATE_WORDS = frozenset(("hours", "times", "million", "billion", "dollars", "euros", "pounds",
-                        "shillings", "percent", "days", "minutes", "meals", "trips", "flights"))
+                        "shillings", "percent", "days", "minutes", "meals", "trips", "flights",
+                        "twice", "once"))
 
 
 @dataclass(frozen=True, slots=True)
