@@ -160,7 +160,7 @@ class TimeExpression(Record):
     """A temporal expression resolved against the publication date (TIMEX3-like values)."""
 
     text: str
-    type: str = "DATE"  # DATE | TIME | DURATION | SET
+    type: str = "DATE"  # DATE | TIME | DURATION | SET (TIMEX3), or EVENT_RANGE ("since the war")
     value: str | None = None
     range_start: str | None = None
     range_end: str | None = None

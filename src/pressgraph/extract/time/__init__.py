@@ -10,6 +10,7 @@ dateline has no year), relative expressions stay unresolved — never guessed.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -28,8 +29,16 @@ from pressgraph.extract.time.resolve import (
 )
 from pressgraph.model import Record, TimeExpression, stable_id
 
-EXTRACTOR = "time@3"
-__all__ = ["EXTRACTOR", "anchor_date", "extract", "extract_from_doc", "resolve"]
+EXTRACTOR = "time@4"
+__all__ = ["EVENT_RANGE", "EXTRACTOR", "TIMEX3_TYPES", "anchor_date", "extract",
+           "extract_from_doc", "resolve"]
+
+# "since Turkey's invasion" is an open range from an event to publication: a time a reader
+# can place (from the event's date when the story gives it), but not a TIMEX3 (TimeML marks
+# "since" as a signal and "invasion" as an event, and no gold set marks it), so its record
+# says so by its type and TIMEX3 scoring leaves it out
+EVENT_RANGE = "EVENT_RANGE"
+TIMEX3_TYPES = frozenset(("DATE", "TIME", "DURATION", "SET"))
 
 DATELINE_RE = re.compile(
     r"^\s*[A-Z][A-Za-z .'\-]{1,40},(?:\s+[A-Z][A-Za-z.]+,)?\s+(?:" + WEEKDAY_RE + r",?\s+)?"
@@ -53,6 +62,14 @@ EXTRA_RE = re.compile(
     r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})\b",
     re.I,
 )
+# "barely a month after", "for two more weeks", "about three days": a stretch of time spaCy
+# does not always mark (TimeML marks each as a DURATION)
+DURATION_CANDIDATE_RE = re.compile(
+    r"(?<![\w$£€-])(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|\d{1,3})(?: (?:more|full|straight|"
+    r"consecutive|additional))? (?:minute|hour|day|week|month|year|decade)s?\b(?![ -]old|-)",
+    re.I)
+AFTER_DURATION_RE = re.compile(r"\s+(?:after|before)\b", re.I)
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
 # a "current account" is a balance, "future contracts" are traded ("now that" is still now):
 # TimeML's PRESENT_REF / FUTURE_REF are the time of the story
@@ -79,6 +96,10 @@ TRAILING_CONJ_RE = re.compile(r"\s+(?:and|or)$")
 YEAR_LIST_RE = re.compile(r"((?:19|20)\d\d),\s+(?=(?:19|20)\d\d\b)")
 CONJ_SPLIT_RE = re.compile(r"\s+(?:and|or|to|through|until)\s+|(?<=[a-z])\s*[-–]\s*(?=[A-Z])")
 AGE_RE = re.compile(r"^\w+[- ]years?[- ]old$|^\d{1,2}$", re.I)
+# "joined the march", "at this march", "she may": the month names only when capitalised
+LOWER_MONTH_WORD_RE = re.compile(r"(?:(?:this|last|next|the) )?(?:march|may)")
+# "on CBS's 60 Minutes": a capitalised unit inside a sentence is a title, not a stretch
+TITLE_UNIT_RE = re.compile(r"\d+ (?:Minutes|Hours|Days|Weeks|Months|Years)")
 # words that make an unresolvable span still a temporal expression
 TEMPORAL_WORD_RE = re.compile(
     r"\b(?:day|week|month|year|decade|century|hour|minute|morning|night|season|era|period|"
@@ -96,17 +117,28 @@ EVENT_STEMS = {"invasion": "invad", "offensive": "offensiv", "attack": "attack",
                "strike": "strike", "uprising": "uprising", "takeover": "took over"}
 
 
+MAX_FILING_DELAY_DAYS = 2
+
+
 def anchor_date(published: str | None, text: str) -> date | None:
-    """The publication date, or the date of a dateline that carries its year."""
-    if published:
-        try:
-            return datetime.fromisoformat(published.strip().replace("Z", "+00:00")).date()
-        except ValueError:
-            try:
-                return date.fromisoformat(published.strip()[:10])
-            except ValueError:
-                pass
+    """The publication date, or the date of a dateline that carries its year.  A dateline
+    a day or two before publication ("BUDAPEST, March 12 (Xinhua) --" in the next day's
+    wire) is the day the story was written, and its "Friday" and "yesterday" count from it."""
     m = DATELINE_RE.match(text[:300])
+    if published:
+        when: date | None = None
+        try:
+            when = datetime.fromisoformat(published.strip().replace("Z", "+00:00")).date()
+        except ValueError:
+            with contextlib.suppress(ValueError):
+                when = date.fromisoformat(published.strip()[:10])
+        if when is not None:
+            if m:
+                res = resolve(f"{m.group(2)} {m.group(3)}", when, future=False)
+                written = res.range_start if res is not None else None
+                if written is not None and 0 < (when - written).days <= MAX_FILING_DELAY_DAYS:
+                    return written
+            return when
     if m and m.group(4):
         res = resolve(f"{m.group(2)} {m.group(3)}, {m.group(4)}", None)
         if res is not None and res.range_start is not None:
@@ -132,6 +164,18 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
         )):
             continue
         spans.append((m.start(), m.end()))
+    for m in DURATION_CANDIDATE_RE.finditer(text):
+        word = m.group().lower()
+        if word == "one day" or AFTER_DURATION_RE.match(text, m.end()):
+            continue  # "will one day be" is some day; "a day after he ..." counts from an event
+        if word.startswith(("a ", "an ")):
+            before = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if before is not None and before.start > 0 and (
+                doc[before.start - 1].tag_ == "NNS" or doc[before.start - 1].like_num
+                or doc[before.start - 1].lower_ in ("twice", "once")
+            ):
+                continue  # "four flights a week": a rate, which the loop below takes as a SET
+        spans.append((m.start(), m.end()))
     for tok in doc:
         # bare years spaCy leaves out ("a 2022 report", "in 2023"), unless counting ("2000 troops")
         if YEAR_RE.fullmatch(tok.text) and not (
@@ -145,7 +189,7 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
             "day", "week", "month", "year"
         ) and tok.i > 0 and (doc[tok.i - 1].like_num or doc[tok.i - 1].lower_ in (
             "million", "billion", "shillings", "dollars", "euros", "pounds", "percent", "hours",
-            "times", "days")):
+            "times", "days", "twice", "once")):
             spans.append((tok.idx, doc[tok.i + 1].idx + len(doc[tok.i + 1].text)))
     # longest first, then drop anything overlapping an already chosen span
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
@@ -179,6 +223,9 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+# "the job figures for January": a month after "for" is the period a figure covers, where a
+# day after it is the day something is set for ("called a rally for Saturday")
+BARE_MONTH_RE = re.compile(MONTH_RE + r"\.?", re.I)
 REPORTING_LEMMAS = frozenset(("say", "tell", "report", "announce", "confirm", "deny", "claim",
                               "add", "state", "insist", "warn", "note"))
 CLOCK_RE = re.compile(r"(?:\d{1,2}(?::\d\d)?\s?(?:a\.m\.?|p\.m\.?|am|pm)(?:,?\s\(?(?:EST|EDT|"
@@ -296,9 +343,12 @@ def _tense(span: Span, prev: str = "") -> bool | None:
             break
         tok = tok.head
     # "results are expected by Thursday", "called a rally for Saturday", "a strike from Sunday"
-    if (prev in ("by", "until", "till", "for") or (prev == "from" and tok.tag_ != "VBD")) and (
-        tok.tag_ != "VBD" or prev != "from"
-    ) and not any(c.lower_ == "had" for c in tok.children):
+    # (but "shares bought from Sept. 14 to Thursday": a participle of what is done)
+    if (prev in ("by", "until", "till") or (prev == "for" and not BARE_MONTH_RE.fullmatch(
+        span.text
+    )) or (prev == "from" and tok.tag_ != "VBD" and not (
+        tok.tag_ == "VBN" and tok.dep_ == "acl"
+    ))) and not any(c.lower_ == "had" for c in tok.children):
         return True
     tok = span.root
     for _ in range(4):
@@ -322,6 +372,10 @@ def _tense(span: Span, prev: str = "") -> bool | None:
         return True
     if tok.head.lower_ == "going" and any(c.lower_ == "to" for c in tok.children):
         return True
+    if auxes == ["to"] and _under_past_verb(tok):
+        # "extended their offers to acquire the maker Friday", "celebrations to mark the
+        # entry into NATO on Friday": an infinitive under a past verb does not say when
+        return None
     if any(a in ("to", "should", "may", "might", "could", "would", "must", "can", "shall")
            for a in auxes):
         return None if any(a in ("could", "might") for a in auxes) else True
@@ -332,6 +386,25 @@ def _tense(span: Span, prev: str = "") -> bool | None:
     ):
         return True  # "Arafat meets Netanyahu Monday": news present for a coming day
     return None
+
+
+FUTURE_LEMMAS = frozenset(("expect", "schedule", "plan", "due", "agree", "promise", "vow",
+                           "pledge", "threaten", "intend", "aim", "hope", "want", "decide",
+                           "vote", "seek", "offer", "ask", "order", "urge", "call", "set"))
+
+
+def _under_past_verb(tok: Token) -> bool:
+    """An infinitive whose governing clause is in the simple past and is not a plan, promise
+    or request (which look ahead: "agreed to meet Friday")."""
+    for _ in range(3):
+        if tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            past = tok.tag_ == "VBD" or (tok.tag_ == "VBN" and any(
+                c.lower_ in ("was", "were", "had") for c in tok.children))
+            return past and tok.lemma_ not in FUTURE_LEMMAS
+    return False
 
 
 def _under_pluperfect(tok: Token) -> bool:
@@ -410,7 +483,7 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
             future = False
         if text[s:e].lower() == "quarterly" and span is not None and span.root.dep_ == "amod":
             continue  # "a quarterly dividend": what is paid, not when (TimeML leaves it out)
-        if text[s:e].lower() in ("march", "may") and not text[s].isupper():
+        if LOWER_MONTH_WORD_RE.fullmatch(text[s:e]) or TITLE_UNIT_RE.fullmatch(text[s:e]):
             continue  # "joined the march"
         res = resolve_fiscal(text[s:e], anchor, reference_quarter)
         last_period = bisect.bisect_left(period_starts, s) - 1
@@ -431,6 +504,7 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
             text[s:e].lower()
         ) and not YEAR_RE.search(text[s:e]) and (
             anchor is None or res.range_end is None or res.range_end < anchor
+            or future is False  # "reported a decline in fourth-quarter earnings": a fiscal one
         ):
             # the quarter the story reports on: "a year earlier" and "the period" refer to it
             reference_quarter = (int(res.value[:4]), int(res.value[-1]))
@@ -467,9 +541,9 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
             continue
         start = _event_date(doc, pobj.lemma_.lower(), dated)
         if start is not None and anchor is not None:
-            res = Resolution("DATE", start.isoformat(), start, anchor, "day", True)
+            res = Resolution(EVENT_RANGE, start.isoformat(), start, anchor, "day", True)
         else:
-            res = Resolution("DATE", None, None, anchor, None, False)
+            res = Resolution(EVENT_RANGE, None, None, anchor, None, False)
         found.append((s, e, res))
     out: list[TimeExpression] = []
     for s, e, res in sorted(found, key=lambda x: x[0]):

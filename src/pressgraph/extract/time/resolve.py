@@ -58,7 +58,8 @@ UNIT_RE = r"(second|minute|hour|day|week|month|year|decade|century|centurie|fort
 
 # "10 hours a day", "$20 million a day": what comes before "a day" makes it a rate
 RATE_WORDS = frozenset(("hours", "times", "million", "billion", "dollars", "euros", "pounds",
-                        "shillings", "percent", "days", "minutes", "meals", "trips", "flights"))
+                        "shillings", "percent", "days", "minutes", "meals", "trips", "flights",
+                        "twice", "once"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +173,10 @@ def _infer_year(anchor: date, month: int, day: int | None, future: bool | None) 
     if future:
         return y if this >= now else y + 1
     if future is False:
+        if day is None and month == anchor.month % 12 + 1:
+            # "cut its oil supply in September" said in August: a report of what was
+            # announced for the coming month, not of a September eleven months back
+            return y if month > anchor.month else y + 1
         return y if this <= now else y - 1
     best = y
     best_gap = None
@@ -317,8 +322,11 @@ def resolve(text: str, anchor: date | None, *, future: bool | None = None,
         # a bare "Christmas" is the day only as a time ("at Christmas", "last Thanksgiving"),
         # not in "Christmas sales"
         return _holiday(m.group(2) or m.group(3), anchor,
-                        m.group(1) == "last " or future is False)
-    if core in ("year-end", "year end", "year's end") and anchor is not None:
+                        True if m.group(1) == "last " else (None if future is None else not future))
+    if core in ("year end", "year's end") and anchor is not None:
+        # "by year's end", "by year end": TimeML writes the year (the day is not said)
+        return _year(anchor.year - (1 if future is False else 0))
+    if core == "year-end" and anchor is not None:
         # the last day of the year: this one, or the last one in a past clause ("since")
         return _day(date(anchor.year - (1 if future is False else 0), 12, 31))
     if re.fullmatch(r"the (?:(?:current|latest|full|fiscal|calendar|same) )*year", t):
@@ -527,6 +535,7 @@ def resolve_fiscal(text: str, anchor: date | None, reference: tuple[int, int] | 
 RELATIVE_RE = re.compile(NUMWORD_RE + r" " + UNIT_RE + r" (earlier|later|before|after)")
 
 
+FOLLOWING_RE = re.compile(r"the (following|next|previous|preceding) (day|month|year)")
 SAME_DAY_RE = re.compile(r"(?:(?:earlier|later) )?(?:that|the same|that same) (day|month|year)")
 
 
@@ -544,6 +553,18 @@ def resolve_from(text: str, reference: Resolution) -> Resolution | None:
         if m.group(1) == "month":
             return _month(ref.year, ref.month)
         return _day(ref) if reference.granularity == "day" else None
+    m = FOLLOWING_RE.fullmatch(t)
+    if m and reference.range_start is not None and reference.type == "DATE" and (
+        m.group(2) != "day" or reference.granularity == "day"
+    ):
+        # "On May 22, 1995, he was promoted, and the following year ...": the unit after (or
+        # before) the one last named, as a date
+        ref, k = reference.range_start, 1 if m.group(1) in ("following", "next") else -1
+        if m.group(2) == "year":
+            return _year(ref.year + k)
+        if m.group(2) == "month":
+            return _month(*_shift_month(ref.year, ref.month, k))
+        return _day(ref + timedelta(days=k))
     m = RELATIVE_RE.fullmatch(t)
     if m is None or reference.range_start is None or reference.type != "DATE":
         return None
@@ -572,9 +593,16 @@ def _holiday_in(name: str, year: int) -> date:
             "independence": date(year, 7, 4)}[name]
 
 
-def _holiday(name: str, anchor: date, past: bool) -> Resolution:
-    """A yearly holiday: the next one, or the last one in a past clause."""
+def _holiday(name: str, anchor: date, past: bool | None) -> Resolution:
+    """A yearly holiday: the next one in a future clause, the last one in a past clause; when
+    the clause does not say, the nearer one, one ahead counting twice as far (as for months:
+    "the boy found at sea on Thanksgiving Day" in January is the one just gone)."""
     when = _holiday_in(name, anchor.year)
+    if past is None:
+        before = when if when <= anchor else _holiday_in(name, anchor.year - 1)
+        after = when if when >= anchor else _holiday_in(name, anchor.year + 1)
+        ahead = (after - anchor).days * FUTURE_GAP_WEIGHT
+        return _day(after if ahead < (anchor - before).days else before)
     if past and when > anchor:
         when = _holiday_in(name, anchor.year - 1)
     elif not past and when < anchor:
