@@ -5,7 +5,10 @@ drops whole paragraphs; the kept paragraphs are copied verbatim, so every kept c
 back to the decoded input exactly (``OffsetMap``).  What it drops, and why:
 
 * headline lines: a short first line without sentence-final punctuation becomes the title, and
-  any later headline-like line that repeats it is dropped;
+  any later headline-like line that repeats it is dropped.  The headline itself stays, as the
+  cleaned text's first paragraph, so a claim made only in a headline keeps exact offsets like
+  every other record; ``title`` is then that paragraph's text exactly (``headline_end`` gives
+  where it ends: a record that starts before it comes from the headline);
 * photo captions: a paragraph that carries a caption marker such as "(pictured)" and repeats
   an earlier paragraph's words, or that has no verb-final punctuation and repeats the lead;
 * trailers and chrome: "Read more at ...", "Share this article", "Subscribe to ...",
@@ -123,6 +126,7 @@ def clean_text(text: str, title: str | None = None) -> CleanResult:
         else:
             kept.append((start, end))
             kept_words.append(words)
+    title = _keep_headline(text, title, kept, dropped)
     parts: list[str] = []
     segments: list[tuple[int, int, int]] = []
     cursor = 0
@@ -139,6 +143,36 @@ def clean_text(text: str, title: str | None = None) -> CleanResult:
         title=title,
         dropped=tuple(dropped),
     )
+
+
+def _keep_headline(text: str, title: str | None, kept: list[tuple[int, int]],
+                   dropped: list[tuple[int, int, str]]) -> str | None:
+    """Move the headline line from ``dropped`` back to the top of ``kept``.
+
+    Of the headline lines above the story (a scraped page may carry a truncated one, then the
+    full one), the one the title was taken from stays (the first when several read the same);
+    the title becomes its exact text, so the cleaned text starts with the title."""
+    first_kept = kept[0][0] if kept else len(text)
+    above = [d for d in dropped if d[2] == "headline" and d[1] <= first_kept]
+    if not above:
+        return title
+    chosen = next((d for d in above if text[d[0]:d[1]] == title),
+                  max(above, key=lambda d: (d[1] - d[0], -d[0])))
+    dropped.remove(chosen)
+    kept.insert(0, (chosen[0], chosen[1]))
+    return text[chosen[0]:chosen[1]]
+
+
+def headline_end(article: Article) -> int:
+    """End offset of the headline in ``article.text`` (0 when the text does not start with it).
+
+    Cleaning keeps the headline as the first paragraph and ``--raw`` keeps the input's first
+    line, so one rule holds for both: records that start before this offset come from the
+    headline."""
+    title = article.title
+    if title and article.text.startswith(title):
+        return len(title)
+    return 0
 
 
 def _looks_like_caption(line: str, words: list[str], kept_words: list[list[str]]) -> bool:

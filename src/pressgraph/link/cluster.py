@@ -21,7 +21,8 @@ from datetime import date
 import numpy as np
 
 from pressgraph.extract.claims.vocab import fold
-from pressgraph.model import Event, Extraction
+from pressgraph.clean import headline_end
+from pressgraph.model import Article, Event, Extraction
 
 # PLOVER types whose reports of one incident are often coded differently by different outlets.
 _COMPATIBLE = [
@@ -96,7 +97,16 @@ def place_keys(extraction: Extraction) -> list[str]:
 
 def lead_of(extraction: Extraction, chars: int) -> str:
     art = extraction.article
-    return ((art.title + ". ") if art.title else "") + art.text[:chars]
+    return titled_text(art)[:len(titled(art)) + chars]
+
+
+def titled(article: Article) -> str:
+    """The title to put before the text: none when the text already starts with it."""
+    return article.title + ". " if article.title and not headline_end(article) else ""
+
+
+def titled_text(article: Article) -> str:
+    return titled(article) + article.text
 
 
 def event_trigger(event: Event) -> str:

@@ -45,9 +45,11 @@ from pressgraph.link.cluster import (
     shares,
     stem,
     story_score,
+    titled_text,
     within,
 )
-from pressgraph.link.compare import compare_claims
+from pressgraph.clean import headline_end
+from pressgraph.link.compare import compare_claims, restated_in_headline
 from pressgraph.link.embed import (
     WordVectors,
     cosine,
@@ -361,7 +363,7 @@ class Linker:
         conn = self.conn
         art = ext.article
         day = day_of(art.published)
-        counts = term_counts(((art.title + ". ") if art.title else "") + art.text)
+        counts = term_counts(titled_text(art))
         # Names tell two stories of one kind apart (two earthquakes, two rehab stays): the
         # words of named entities count extra.
         for entity in ext.entities:
@@ -669,14 +671,22 @@ class Linker:
         original = {r[0]: r[1] or r[0] for r in rows}
         original[ext_article.id] = repost_of or ext_article.id
         others = [r[0] for r in rows]
-        claims: list[Claim] = list(ext.claims)
+        # A headline claim that restates its own lede is the lede's claim: left out of every
+        # comparison (the cache keeps each article's claims with those already left out).
+        restated = restated_in_headline(ext.claims, {ext_article.id: headline_end(ext_article)})
+        claims: list[Claim] = [c for c in ext.claims if c.id not in restated]
         by_article = {a: self._claim_cache.get(a) for a in others}
         missing = [a for a, found in by_article.items() if found is None]
         loaded: dict[str, list[Claim]] = {a: [] for a in missing}
         for row in self._in("SELECT * FROM claims WHERE article_id IN ({marks}) "
                             "ORDER BY article_id, start, id", missing):
             loaded[row["article_id"]].append(_from_row(Claim, row))
+        ends = {r[0]: r[1] for r in self._in(
+            "SELECT id, length(title) FROM articles WHERE id IN ({marks}) AND title IS NOT NULL "
+            "AND substr(text, 1, length(title)) = title", [a for a in missing if loaded[a]])}
+        restated = restated_in_headline([c for found in loaded.values() for c in found], ends)
         for article_id, found_claims in loaded.items():
+            found_claims = [c for c in found_claims if c.id not in restated]
             by_article[article_id] = found_claims
             self._claim_cache.put(article_id, found_claims)
         for article_id in sorted(others):
