@@ -20,8 +20,8 @@ from datetime import date
 
 import numpy as np
 
-from pressgraph.extract.claims.vocab import fold
 from pressgraph.clean import headline_end
+from pressgraph.extract.claims.vocab import fold
 from pressgraph.model import Article, Event, Extraction
 
 # PLOVER types whose reports of one incident are often coded differently by different outlets.

@@ -31,6 +31,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from pressgraph.clean import headline_end
 from pressgraph.extract.claims.vocab import compatible_subjects, subject_head
 from pressgraph.link.actors import ActorIndex, _Builder
 from pressgraph.link.cluster import (
@@ -48,7 +49,6 @@ from pressgraph.link.cluster import (
     titled_text,
     within,
 )
-from pressgraph.clean import headline_end
 from pressgraph.link.compare import compare_claims, restated_in_headline
 from pressgraph.link.embed import (
     WordVectors,
