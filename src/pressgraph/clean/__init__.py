@@ -84,7 +84,7 @@ def _overlap(a: list[str], b: list[str]) -> float:
     return sum(1 for w in a if w in bset) / len(a)
 
 
-def _is_headline_like(line: str) -> bool:
+def is_headline_like(line: str) -> bool:
     return len(line.split()) <= 30 and not SENTENCE_END.search(line)
 
 
@@ -93,7 +93,7 @@ def _headline(text: str, spans: list[tuple[int, int]]) -> str | None:
     if len(spans) < 2:
         return None
     first = text[spans[0][0]:spans[0][1]]
-    return first if _is_headline_like(first) else None
+    return first if is_headline_like(first) else None
 
 
 def clean_text(text: str, title: str | None = None) -> CleanResult:
@@ -110,7 +110,7 @@ def clean_text(text: str, title: str | None = None) -> CleanResult:
         reason = None
         if _TRAILER.search(line) and len(words) <= 25:
             reason = "trailer"
-        elif title_words and _is_headline_like(line) and (
+        elif title_words and is_headline_like(line) and (
             _overlap(words, title_words) >= 0.8 or _overlap(title_words, words) >= 0.8
         ):
             reason = "headline"

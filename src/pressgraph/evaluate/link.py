@@ -141,9 +141,11 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
     def one(cid: str) -> str:
         return str(gold_claims[cid].get("same_as") or cid)
 
-    spans: dict[str, Spans] = {}
+    # A gold claim the text does not hold (a headline that cleaning dropped) keeps its
+    # relations in the gold, as misses: no evidence span, nothing matches them.
+    spans: dict[str, Spans] = {one(cid): () for cid in gold_claims}
     for cid in sorted(located, key=lambda c: one(c) != c):  # the restated claim's span first
-        spans[one(cid)] = (*spans.get(one(cid), ()), located[cid])
+        spans[one(cid)] = (*spans[one(cid)], located[cid])
     gold_rel: dict[str, list[tuple[str, Spans, str, Spans, str]]] = defaultdict(list)
     seen: set[tuple[frozenset[str], str]] = set()
     for rel in _read_jsonl(root / "relations.jsonl"):

@@ -438,9 +438,13 @@ class Linker:
         story = own
         if joined and not cfg.merge_stories:
             # Join the one story it matches best: an article that reads like two stories
-            # does not make them one (single-link chaining joins two earthquakes).
+            # does not make them one (single-link chaining joins two earthquakes) unless it
+            # matches each of them strongly (``merge_margin`` over the bar): then the two
+            # stories were one all along, and the oldest keeps its id.
             best = max(joined.values())
-            joined = {s: m for s, m in joined.items() if m == best}
+            strong = cfg.merge_margin
+            joined = {s: m for s, m in joined.items()
+                      if m == best or (strong is not None and m >= strong)}
         if joined:
             first = {s: conn.execute("SELECT MIN(seq) FROM link_articles WHERE story = ?",
                                      (s,)).fetchone()[0] for s in joined}
