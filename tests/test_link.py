@@ -354,9 +354,9 @@ def test_an_article_that_matches_two_stories_strongly_merges_them_deterministica
     def stories(result) -> list[str | None]:
         return [result.article_cluster_of(x.article.id) for x in (DAM, CAMPS, BOTH)]
 
-    plain = LinkConfig(use_embeddings=False)
+    plain = LinkConfig(use_embeddings=False, merge_margin=None)
     dam, camps, both = stories(link_corpus([DAM, CAMPS, BOTH], plain))
-    assert dam != camps and both in (dam, camps)  # by default it joins its best story only
+    assert dam != camps and both in (dam, camps)  # without a margin it joins its best only
 
     merging = dataclasses.replace(plain, merge_margin=0.0)
     one_shot = stories(link_corpus([DAM, CAMPS, BOTH], merging))
