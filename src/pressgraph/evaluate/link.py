@@ -17,7 +17,8 @@ Every article goes through the full pipeline (cleaned, with its publication date
 * article clustering: B-cubed precision/recall/F1 of the predicted story clusters against
   the gold ``event`` labels (each article weighted equally);
 * claims: share of gold claims whose evidence a predicted claim overlaps
-  (``claim_evidence_r``), and of those with the same state family (``claim_family_r``);
+  (``claim_evidence_r``; a claim and the headline claims restating it count as one), and of
+  those with the same state family (``claim_family_r``);
 * claim relations, per type (conflict, agreement, refinement, update): a predicted relation
   matches a gold one of the same type when its two claims' evidence spans overlap the two
   gold claims' evidence spans, in the right articles, in either order (one-to-one, greedy).
@@ -160,12 +161,12 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
     claims: dict[str, Claim] = {c.id: c for ext in extractions for c in ext.claims}
     from pressgraph.extract.claims.vocab import claim_family
 
+    # One claim and the headline restating it count once: found when either is.
     found = same_family = 0
-    for cid, gclaim in gold_claims.items():
-        if cid not in located:
-            continue
+    for cid, evidence in spans.items():
+        gclaim = gold_claims[cid]
         hits = [c for c in claims.values() if file_of[c.article_id] == gclaim["file"]
-                and _overlap((c.start, c.end), located[cid])]
+                and _hits((c.start, c.end), evidence)]
         found += bool(hits)
         gold_family = claim_family(str(gclaim["predicate"]), str(gclaim["subject"]))
         same_family += any(claim_family(c.predicate, c.subject, c.value_low is not None)
@@ -177,8 +178,8 @@ def evaluate(gold: Path | None = None, *, model: str | None = None,
     metrics = {"article_bcubed_p": round(100 * bp, 1), "article_bcubed_r": round(100 * br, 1),
                "article_bcubed_f1": round(100 * bf, 1)}
     if gold_claims:
-        metrics["claim_evidence_r"] = round(100 * found / len(gold_claims), 1)
-        metrics["claim_family_r"] = round(100 * same_family / len(gold_claims), 1)
+        metrics["claim_evidence_r"] = round(100 * found / len(spans), 1)
+        metrics["claim_family_r"] = round(100 * same_family / len(spans), 1)
     for kind in RELATIONS:
         metrics.update(match_relations(gold_rel[kind], pred_rel[kind]).as_metrics(kind))
     everything = match_relations([t for k in RELATIONS for t in gold_rel[k]],

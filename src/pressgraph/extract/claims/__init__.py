@@ -1088,11 +1088,15 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
 
 
 def extract(parsed: ParsedDocument) -> dict[str, Sequence[Any]]:
-    from pressgraph.link.compare import compare_claims
+    from pressgraph.clean import headline_end
+    from pressgraph.link.compare import compare_claims, restated_in_headline
 
     claims = extract_claims(parsed)
     article = parsed.article
-    relations = compare_claims(claims, {article.id: article}, within_article=True)
+    # A headline restating the lede is compared as the lede (the linker's rule, too).
+    restated = restated_in_headline(claims, {article.id: headline_end(article)})
+    relations = compare_claims([c for c in claims if c.id not in restated],
+                               {article.id: article}, within_article=True)
     return {"claims": claims, "conflicts": relations}
 
 
