@@ -3,6 +3,8 @@ and crowd figures put in words the dev sets did not have.  Texts written for the
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from pressgraph.clean import headline_end
@@ -202,6 +204,11 @@ def test_restatement_needs_the_same_state_polarity_and_an_overlapping_figure() -
     assert restated_in_headline([claim("same", 0, 3.0), body], ends) == {"same"}
     assert restated_in_headline([claim("vaguer", 0, None), body], ends) == {"vaguer"}
     assert restated_in_headline([claim("other figure", 0, 5.0), body], ends) == set()
+    thousands = dataclasses.replace(claim("thousands", 0, 2000.0), value_high=9999.0)
+    many = dataclasses.replace(body, value_low=135000.0, value_high=135000.0)
+    assert restated_in_headline([thousands, many], ends) == {"thousands"}
+    assert restated_in_headline([thousands, dataclasses.replace(many, value_low=900.0,
+                                                                value_high=900.0)], ends) == set()
     assert restated_in_headline([claim("denied", 0, None, "denied"), body], ends) == set()
     assert restated_in_headline([claim("other state", 0, 3.0, predicate="injure"), body],
                                 ends) == set()

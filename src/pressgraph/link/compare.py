@@ -387,9 +387,10 @@ def restated_in_headline(claims: Sequence[Claim], headline_ends: Mapping[str, in
     "... killing three protesters, witnesses said"): compared as well, it would double every
     relation the lede makes and relate the article to itself.  A headline claim restates a
     body claim of its article with the same state family and polarity, a compatible subject
-    and a figure that overlaps the body's (or no figure: the headline is only vaguer); whose
-    voice the headline names does not matter, headlines shorten attributions.  A headline
-    claim the body does not make stays, and takes part in every comparison."""
+    and a figure that overlaps the body's (or no figure: the headline is only vaguer; a vague
+    plural, "thousands flee", is read as "at least"); whose voice the headline names does not
+    matter, headlines shorten attributions.  A headline claim the body does not make stays,
+    and takes part in every comparison."""
     body: dict[str, list[Claim]] = defaultdict(list)
     headline: list[Claim] = []
     for claim in claims:
@@ -398,6 +399,9 @@ def restated_in_headline(claims: Sequence[Claim], headline_ends: Mapping[str, in
     out: set[str] = set()
     for claim in headline:
         span = _interval(claim)
+        if span is not None and span[0] > 0 and span[1] >= 2 * span[0] and (
+                claim.value_low != claim.value_high):
+            span = (span[0], INF)  # "thousands flee" over "135,000 people have fled"
         head = subject_head(claim.subject)
         for other in body.get(claim.article_id, ()):
             if other.polarity != claim.polarity or family(other) != family(claim):
