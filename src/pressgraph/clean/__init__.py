@@ -152,8 +152,9 @@ def _keep_headline(text: str, title: str | None, kept: list[tuple[int, int]],
     Of the headline lines above the story (a scraped page may carry a truncated one, then the
     full one), the one the title was taken from stays (the first when several read the same);
     the title becomes its exact text, so the cleaned text starts with the title."""
-    first_kept = kept[0][0] if kept else len(text)
-    above = [d for d in dropped if d[2] == "headline" and d[1] <= first_kept]
+    if not kept:
+        return title  # a headline over nothing but chrome is no article
+    above = [d for d in dropped if d[2] == "headline" and d[1] <= kept[0][0]]
     if not above:
         return title
     chosen = next((d for d in above if text[d[0]:d[1]] == title),

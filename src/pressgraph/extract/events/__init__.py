@@ -498,7 +498,25 @@ def scored_events(parsed: ParsedDocument, typer: Any = _SHIPPED) -> list[tuple[E
 
 
 def extract(parsed: ParsedDocument) -> dict[str, list[Record]]:
-    return {"events": list(events_for(parsed))}
+    kept: list[Record] = list(without_restated_headline(parsed, list(events_for(parsed))))
+    return {"events": kept}
+
+
+def without_restated_headline(parsed: ParsedDocument, events: list[Event]) -> list[Event]:
+    """Leave out a headline event its body reports too (same type, same trigger stem).
+
+    Cleaning keeps the headline in the text; an event counted once in the headline and again
+    in the lede would be two rows of an event export ("Scores escape Nigerian prison" over
+    "some 170 prisoners escaped").  An event only the headline reports stays."""
+    from pressgraph.clean import headline_end
+    from pressgraph.link.cluster import event_trigger, stem
+
+    end = headline_end(parsed.article)
+    if not end:
+        return events
+    body = {(e.event_type, stem(event_trigger(e))) for e in events if e.start >= end}
+    return [e for e in events
+            if e.start >= end or (e.event_type, stem(event_trigger(e))) not in body]
 
 
 __all__ = ["EXTRACTOR", "events_for", "extract", "scored_events"]
