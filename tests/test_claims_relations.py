@@ -3,8 +3,11 @@ and crowd figures put in words the dev sets did not have.  Texts written for the
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from pressgraph.clean import headline_end
 from pressgraph.evaluate.claims import Passage, score_passage
 from pressgraph.link.compare import compare_claims
 from pressgraph.model import Article, Claim, ClaimRelation, Extraction, article_id_for
@@ -68,7 +71,7 @@ def test_a_headline_denial_conflicts_with_another_outlets_body(nlp) -> None:
                       "Tuesday, a police statement said.\n", "2025-04-02", "Coast Herald")
     report = _article("Three protesters were killed in Lindi on Tuesday when police opened fire "
                       "on a march, witnesses said.", "2025-04-01", "Lake Times")
-    # Verbatim text keeps the headline line (cleaning drops it today: see docs/accuracy/claims.md)
+    # Verbatim text keeps the headline line (so does cleaning: the next test)
     extractions = list(run((denial, report), PipelineConfig(raw=True), nlp=nlp))
     cleaned = extractions[0].article
     assert cleaned.title == "Police deny that protesters were killed in Lindi"
@@ -133,3 +136,81 @@ def test_the_phrasing_evaluator_matches_by_evidence_and_scores_each_field(nlp) -
     only_first = [c for c in ext.claims if c.start < text.index("Police")]
     results, _ = score_passage(passage, only_first, ext.article.text, "")
     assert results[1] is None
+
+
+def _linked_relations(nlp, *articles: Article) -> tuple[list[Extraction], list[ClaimRelation]]:
+    """Cleaned as ``ingest`` cleans, linked as ``ingest`` links."""
+    from pressgraph.link import link_corpus
+
+    extractions = _extract(nlp, *articles)
+    return extractions, list(link_corpus(extractions).relations)
+
+
+def test_a_cleaned_headline_only_denial_conflicts_with_another_outlets_body(nlp) -> None:
+    report = _article("Nine killed as troops fire on Kayes market crowd\n\n"
+                      "KAYES, May 3 - Soldiers opened fire on a crowd at the central market in "
+                      "Kayes on Friday, killing nine traders, a local official said.\n",
+                      "2025-05-03", "Sahel Post")
+    denial = _article("Army denies that any traders were killed in Kayes\n\n"
+                      "KAYES, May 4 - The army said on Saturday that its patrol had fired warning "
+                      "shots in the air to disperse a crowd at the central market in Kayes.\n",
+                      "2025-05-04", "Mali Courier")
+    extractions, relations = _linked_relations(nlp, report, denial)
+    cleaned = extractions[1].article
+    # Cleaning keeps the headline on top, and says where it ends.
+    assert cleaned.title == "Army denies that any traders were killed in Kayes"
+    assert headline_end(cleaned) == len(cleaned.title)
+    across = [r for r in relations if {r.article_a, r.article_b} == {report.id, denial.id}]
+    assert [r.relation for r in across] == ["conflict"]
+    claim = _claim(extractions[1], across[0])
+    assert claim.polarity == "denied" and claim.start < headline_end(cleaned)
+    assert cleaned.text[claim.start:claim.end] == cleaned.title
+    # ... and the other side is the report's body, not its headline restating it.
+    other = _claim(extractions[0], across[0])
+    assert other.start >= headline_end(extractions[0].article)
+    assert "Army" in across[0].explanation and "official" in across[0].explanation
+
+
+def test_a_headline_that_restates_its_lede_is_the_ledes_claim(nlp) -> None:
+    report = _article("Three protesters killed in Lindi, witnesses say\n\n"
+                      "LINDI, April 1 - Police opened fire on a march in Lindi on Tuesday, killing "
+                      "three protesters, witnesses said.\n", "2025-04-01", "Lake Times")
+    rival = _article("LINDI, April 2 - Regional police commander Juma Makame said on Wednesday "
+                     "that nobody had been killed in the Lindi march.", "2025-04-02",
+                     "Coast Herald")
+    extractions, relations = _linked_relations(nlp, report, rival)
+    end = headline_end(extractions[0].article)
+    headline_claims = [c for c in extractions[0].claims if c.start < end]
+    assert headline_claims  # the headline is extracted ...
+    restated = {c.id for c in headline_claims}
+    # ... but relates to nothing on its own: not to its lede, not twice to the rival.
+    assert not [r for r in relations if {r.claim_a, r.claim_b} & restated]
+    assert not [r for r in relations if r.article_a == r.article_b == report.id]
+    across = [r for r in relations if {r.article_a, r.article_b} == {report.id, rival.id}]
+    assert [r.relation for r in across] == ["conflict"]
+
+
+def test_restatement_needs_the_same_state_polarity_and_an_overlapping_figure() -> None:
+    from pressgraph.link.compare import restated_in_headline
+
+    def claim(key: str, start: int, low: float | None, polarity: str = "asserted",
+              predicate: str = "kill") -> Claim:
+        return Claim(id=key, article_id="a", start=start, end=start + 5, extractor="t",
+                     claimant_actor_id=None, claimant_text="", subject="people",
+                     predicate=predicate, value_low=low, value_high=low, polarity=polarity)
+
+    body = claim("body", 50, 3.0)
+    ends = {"a": 40}
+    assert restated_in_headline([claim("same", 0, 3.0), body], ends) == {"same"}
+    assert restated_in_headline([claim("vaguer", 0, None), body], ends) == {"vaguer"}
+    assert restated_in_headline([claim("other figure", 0, 5.0), body], ends) == set()
+    thousands = dataclasses.replace(claim("thousands", 0, 2000.0), value_high=9999.0)
+    many = dataclasses.replace(body, value_low=135000.0, value_high=135000.0)
+    assert restated_in_headline([thousands, many], ends) == {"thousands"}
+    assert restated_in_headline([thousands, dataclasses.replace(many, value_low=900.0,
+                                                                value_high=900.0)], ends) == set()
+    assert restated_in_headline([claim("denied", 0, None, "denied"), body], ends) == set()
+    assert restated_in_headline([claim("other state", 0, 3.0, predicate="injure"), body],
+                                ends) == set()
+    # without a headline every claim is the body's
+    assert restated_in_headline([claim("same", 0, 3.0), body], {}) == set()

@@ -335,3 +335,38 @@ def test_a_repost_relates_to_its_original_only():
     ids = [e.article.id for e in exts]
     assert frozenset((ids[0], ids[2])) in pairs  # the original against the third report
     assert frozenset((ids[1], ids[2])) not in pairs  # the repost says it again: reported once
+
+
+# Three reports: a dam burst, cholera in the camps of the flooded villages, and a later one that
+# tells both, so the first two were one story all along.
+DAM = story("m1", "A dam on the Ruvu river burst on Monday, flooding the villages of Mlandizi and "
+            "Kibaha and forcing families onto rooftops.", "2025-02-03", "TZ", "AID")
+CAMPS = story("m2", "Health workers in Ruvu relief camps reported dozens of cholera cases among "
+              "families sheltering in tents near Mlandizi.", "2025-02-04", "TZ", "AID")
+BOTH = story("m3", "Families forced from Mlandizi and Kibaha when the Ruvu dam burst now face "
+             "cholera: health workers reported dozens of cases in relief camps where they "
+             "shelter in tents.", "2025-02-05", "TZ", "AID")
+
+
+def test_an_article_that_matches_two_stories_strongly_merges_them_deterministically():
+    from pressgraph.link import LinkConfig
+
+    def stories(result) -> list[str | None]:
+        return [result.article_cluster_of(x.article.id) for x in (DAM, CAMPS, BOTH)]
+
+    plain = LinkConfig(use_embeddings=False, merge_margin=None)
+    dam, camps, both = stories(link_corpus([DAM, CAMPS, BOTH], plain))
+    assert dam != camps and both in (dam, camps)  # without a margin it joins its best only
+
+    merging = dataclasses.replace(plain, merge_margin=0.0)
+    one_shot = stories(link_corpus([DAM, CAMPS, BOTH], merging))
+    # the oldest story survives, whatever the batches and however often it runs
+    assert one_shot == [dam, dam, dam]
+    assert stories(link_corpus([DAM, CAMPS, BOTH], merging)) == one_shot
+    state = LinkState(config=merging)
+    link_incremental([DAM], state)
+    link_incremental([CAMPS], state)
+    assert stories(link_incremental([BOTH], state)) == one_shot
+    # a weak second match does not merge
+    strict = dataclasses.replace(plain, merge_margin=0.9)
+    assert stories(link_corpus([DAM, CAMPS, BOTH], strict))[:2] == [dam, camps]

@@ -103,7 +103,8 @@ def test_sample_jeffrey_mixed_and_direct(sample) -> None:  # type: ignore[no-unt
 
 def test_sample_official_told_congress(sample) -> None:  # type: ignore[no-untyped-def]
     parsed, quotes = sample
-    q = _find(quotes, "More than 100 ISIS prisoners have escaped")
+    # the lede's quote (the headline, kept on top of the cleaned text, is one of its own)
+    q = _find(quotes, "since Turkey’s invasion")
     assert q.kind == "indirect"
     assert q.source_text == "a top U.S. State Department official"
     # PolNeAR keeps the recipient out of the cue: "told", not "told Congress"; the recipient

@@ -5,7 +5,10 @@ drops whole paragraphs; the kept paragraphs are copied verbatim, so every kept c
 back to the decoded input exactly (``OffsetMap``).  What it drops, and why:
 
 * headline lines: a short first line without sentence-final punctuation becomes the title, and
-  any later headline-like line that repeats it is dropped;
+  any later headline-like line that repeats it is dropped.  The headline itself stays, as the
+  cleaned text's first paragraph, so a claim made only in a headline keeps exact offsets like
+  every other record; ``title`` is then that paragraph's text exactly (``headline_end`` gives
+  where it ends: a record that starts before it comes from the headline);
 * photo captions: a paragraph that carries a caption marker such as "(pictured)" and repeats
   an earlier paragraph's words, or that has no verb-final punctuation and repeats the lead;
 * trailers and chrome: "Read more at ...", "Share this article", "Subscribe to ...",
@@ -81,7 +84,7 @@ def _overlap(a: list[str], b: list[str]) -> float:
     return sum(1 for w in a if w in bset) / len(a)
 
 
-def _is_headline_like(line: str) -> bool:
+def is_headline_like(line: str) -> bool:
     return len(line.split()) <= 30 and not SENTENCE_END.search(line)
 
 
@@ -90,7 +93,7 @@ def _headline(text: str, spans: list[tuple[int, int]]) -> str | None:
     if len(spans) < 2:
         return None
     first = text[spans[0][0]:spans[0][1]]
-    return first if _is_headline_like(first) else None
+    return first if is_headline_like(first) else None
 
 
 def clean_text(text: str, title: str | None = None) -> CleanResult:
@@ -107,7 +110,7 @@ def clean_text(text: str, title: str | None = None) -> CleanResult:
         reason = None
         if _TRAILER.search(line) and len(words) <= 25:
             reason = "trailer"
-        elif title_words and _is_headline_like(line) and (
+        elif title_words and is_headline_like(line) and (
             _overlap(words, title_words) >= 0.8 or _overlap(title_words, words) >= 0.8
         ):
             reason = "headline"
@@ -123,6 +126,7 @@ def clean_text(text: str, title: str | None = None) -> CleanResult:
         else:
             kept.append((start, end))
             kept_words.append(words)
+    title = _keep_headline(text, title, kept, dropped)
     parts: list[str] = []
     segments: list[tuple[int, int, int]] = []
     cursor = 0
@@ -139,6 +143,37 @@ def clean_text(text: str, title: str | None = None) -> CleanResult:
         title=title,
         dropped=tuple(dropped),
     )
+
+
+def _keep_headline(text: str, title: str | None, kept: list[tuple[int, int]],
+                   dropped: list[tuple[int, int, str]]) -> str | None:
+    """Move the headline line from ``dropped`` back to the top of ``kept``.
+
+    Of the headline lines above the story (a scraped page may carry a truncated one, then the
+    full one), the one the title was taken from stays (the first when several read the same);
+    the title becomes its exact text, so the cleaned text starts with the title."""
+    if not kept:
+        return title  # a headline over nothing but chrome is no article
+    above = [d for d in dropped if d[2] == "headline" and d[1] <= kept[0][0]]
+    if not above:
+        return title
+    chosen = next((d for d in above if text[d[0]:d[1]] == title),
+                  max(above, key=lambda d: (d[1] - d[0], -d[0])))
+    dropped.remove(chosen)
+    kept.insert(0, (chosen[0], chosen[1]))
+    return text[chosen[0]:chosen[1]]
+
+
+def headline_end(article: Article) -> int:
+    """End offset of the headline in ``article.text`` (0 when the text does not start with it).
+
+    Cleaning keeps the headline as the first paragraph and ``--raw`` keeps the input's first
+    line, so one rule holds for both: records that start before this offset come from the
+    headline."""
+    title = article.title
+    if title and article.text.startswith(title):
+        return len(title)
+    return 0
 
 
 def _looks_like_caption(line: str, words: list[str], kept_words: list[list[str]]) -> bool:

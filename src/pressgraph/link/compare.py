@@ -379,6 +379,43 @@ def _one_voice(a: Claim, b: Claim, canonical: Mapping[str, str]) -> bool:
     return fold(a.claimant_text) == fold(b.claimant_text)
 
 
+def restated_in_headline(claims: Sequence[Claim], headline_ends: Mapping[str, int]
+                         ) -> set[str]:
+    """Ids of headline claims that restate a claim of their own article's body.
+
+    A headline compresses its lede ("Three protesters shot dead in Lindi, witnesses say" over
+    "... killing three protesters, witnesses said"): compared as well, it would double every
+    relation the lede makes and relate the article to itself.  A headline claim restates a
+    body claim of its article with the same state family and polarity, a compatible subject
+    and a figure that overlaps the body's (or no figure: the headline is only vaguer; a vague
+    plural, "thousands flee", is read as "at least"); whose voice the headline names does not
+    matter, headlines shorten attributions.  A headline claim the body does not make stays,
+    and takes part in every comparison."""
+    body: dict[str, list[Claim]] = defaultdict(list)
+    headline: list[Claim] = []
+    for claim in claims:
+        end = headline_ends.get(claim.article_id, 0)
+        (headline if claim.start < end else body[claim.article_id]).append(claim)
+    out: set[str] = set()
+    for claim in headline:
+        span = _interval(claim)
+        if span is not None and span[0] > 0 and span[1] >= 2 * span[0] and (
+                claim.value_low != claim.value_high):
+            span = (span[0], INF)  # "thousands flee" over "135,000 people have fled"
+        head = subject_head(claim.subject)
+        for other in body.get(claim.article_id, ()):
+            if other.polarity != claim.polarity or family(other) != family(claim):
+                continue
+            if not compatible_subjects(head, subject_head(other.subject)):
+                continue
+            figure = _interval(other)
+            if span is None or (figure is not None and span[0] <= figure[1]
+                                and figure[0] <= span[1]):
+                out.add(claim.id)
+                break
+    return out
+
+
 def compare_claims(
     claims: Iterable[Claim],
     articles: Mapping[str, Article],

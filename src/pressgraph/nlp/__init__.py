@@ -9,9 +9,34 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_md"
 RULER_NAME = "pressgraph_ruler"
+HEADLINE_BREAK = "pressgraph_headline_break"
+
+
+@Language.component(HEADLINE_BREAK)
+def headline_break(doc: Doc) -> Doc:
+    """A headline line over a blank line is a sentence of its own.
+
+    Without a full stop the parser runs a headline into the lede ("Guinea mine toll disputed
+    as rescuers report 27 dead // CONAKRY - Rescuers recovered 27 bodies ..." is one
+    sentence): the headline's verbs then govern the lede's claims and its words become their
+    claimants.  Cleaning keeps the headline as the text's first paragraph, and ``--raw`` keeps
+    the input's first line, so the same rule (``clean``'s headline test) serves both."""
+    from pressgraph.clean import is_headline_like
+
+    text = doc.text
+    brk = text.find("\n\n")
+    first = text[:brk].strip() if brk > 0 else ""
+    if not first or "\n" in first or not is_headline_like(first):
+        return doc
+    for token in doc:
+        if token.idx >= brk and not token.is_space:
+            token.is_sent_start = True
+            break
+    return doc
 
 
 def default_model_path() -> str:
@@ -49,6 +74,8 @@ def load_pipeline(model: str | None = None) -> Language:
             "entity_ruler", name=RULER_NAME, before="ner", config={"phrase_matcher_attr": "LOWER"}
         )
         ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
+    if "parser" in nlp.pipe_names and HEADLINE_BREAK not in nlp.pipe_names:
+        nlp.add_pipe(HEADLINE_BREAK, before="parser")
     if name == DEFAULT_MODEL:
         # Exact stand-ins, verified token for token on this model only (docs/benchmarks.md).
         from pressgraph.nlp.fast import install_fast_components

@@ -31,6 +31,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from pressgraph.clean import headline_end
 from pressgraph.extract.claims.vocab import compatible_subjects, subject_head
 from pressgraph.link.actors import ActorIndex, _Builder
 from pressgraph.link.cluster import (
@@ -45,9 +46,10 @@ from pressgraph.link.cluster import (
     shares,
     stem,
     story_score,
+    titled_text,
     within,
 )
-from pressgraph.link.compare import compare_claims
+from pressgraph.link.compare import compare_claims, restated_in_headline
 from pressgraph.link.embed import (
     WordVectors,
     cosine,
@@ -361,7 +363,7 @@ class Linker:
         conn = self.conn
         art = ext.article
         day = day_of(art.published)
-        counts = term_counts(((art.title + ". ") if art.title else "") + art.text)
+        counts = term_counts(titled_text(art))
         # Names tell two stories of one kind apart (two earthquakes, two rehab stays): the
         # words of named entities count extra.
         for entity in ext.entities:
@@ -436,9 +438,13 @@ class Linker:
         story = own
         if joined and not cfg.merge_stories:
             # Join the one story it matches best: an article that reads like two stories
-            # does not make them one (single-link chaining joins two earthquakes).
+            # does not make them one (single-link chaining joins two earthquakes) unless it
+            # matches each of them strongly (``merge_margin`` over the bar): then the two
+            # stories were one all along, and the oldest keeps its id.
             best = max(joined.values())
-            joined = {s: m for s, m in joined.items() if m == best}
+            strong = cfg.merge_margin
+            joined = {s: m for s, m in joined.items()
+                      if m == best or (strong is not None and m >= strong)}
         if joined:
             first = {s: conn.execute("SELECT MIN(seq) FROM link_articles WHERE story = ?",
                                      (s,)).fetchone()[0] for s in joined}
@@ -669,14 +675,22 @@ class Linker:
         original = {r[0]: r[1] or r[0] for r in rows}
         original[ext_article.id] = repost_of or ext_article.id
         others = [r[0] for r in rows]
-        claims: list[Claim] = list(ext.claims)
+        # A headline claim that restates its own lede is the lede's claim: left out of every
+        # comparison (the cache keeps each article's claims with those already left out).
+        restated = restated_in_headline(ext.claims, {ext_article.id: headline_end(ext_article)})
+        claims: list[Claim] = [c for c in ext.claims if c.id not in restated]
         by_article = {a: self._claim_cache.get(a) for a in others}
         missing = [a for a, found in by_article.items() if found is None]
         loaded: dict[str, list[Claim]] = {a: [] for a in missing}
         for row in self._in("SELECT * FROM claims WHERE article_id IN ({marks}) "
                             "ORDER BY article_id, start, id", missing):
             loaded[row["article_id"]].append(_from_row(Claim, row))
+        ends = {r[0]: r[1] for r in self._in(
+            "SELECT id, length(title) FROM articles WHERE id IN ({marks}) AND title IS NOT NULL "
+            "AND substr(text, 1, length(title)) = title", [a for a in missing if loaded[a]])}
+        restated = restated_in_headline([c for found in loaded.values() for c in found], ends)
         for article_id, found_claims in loaded.items():
+            found_claims = [c for c in found_claims if c.id not in restated]
             by_article[article_id] = found_claims
             self._claim_cache.put(article_id, found_claims)
         for article_id in sorted(others):

@@ -231,6 +231,13 @@ def _unconfirmed(anchor: Token) -> bool:
     return False
 
 
+def _own_clause(node: Token) -> bool:
+    """"CODECO denies role in killings AS U.N. PUTS the toll at some 30": an adverbial clause
+    with a subject of its own says what someone else holds; a denial above it does not
+    reach it."""
+    return node.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children)
+
+
 def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
     v = vocab()
     hedge: str | None = None
@@ -244,7 +251,7 @@ def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
             polarity = "uncertain"
         elif child.lemma_.lower() in v.hedges or child.lower_ in v.hedges:
             hedge = child.text
-    told = False
+    told = _own_clause(anchor)
     for ancestor in anchor.ancestors:
         lemma = ancestor.lemma_.lower()
         if (lemma in v.denial_cues or _falsifies(ancestor)) and not told:
@@ -253,6 +260,8 @@ def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
                 v.denial_cues) and ancestor.dep_ == "advcl":
             # "disputed the army's count, SAYING his staff had received 17 bodies": what the
             # denier goes on to say is asserted
+            told = True
+        elif _own_clause(ancestor):
             told = True
         elif lemma == "know" and any(c.dep_ == "neg" for c in ancestor.children) and any(
             c.lower_ in ("whether", "if") for c in anchor.subtree
@@ -556,6 +565,7 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
         verb, predicate = relcl[0], relcl[0].lemma_.lower()
     state = next((w for c in root.children if c.dep_ in ("acl", "amod", "appos")
                   and (w := _state_word(c))), None)
+    own_word = state  # "Sixteen dead, 28 MISSING": the figure's own state word
     if state is None and noun is not None:
         # "took 23 injured fans to hospital": the noun's own state
         state = next((w for c in noun.children if c.dep_ == "amod" and c.i < noun.i
@@ -585,7 +595,8 @@ def _quantity_draft(ctx: _Context, q: Quantity) -> _Draft | None:
     own_state = after is not None and after.tag_ in ("JJ", "VBN") and after.i == root.i + 1
     shooter = noun.head if noun is not None and noun.dep_ in ("dobj", "obj") else verb
     if shooter is not None and any(c.lower_ == "dead" for c in shooter.children) and not (
-            own_state and after is not None and after.lower_ != "dead"):
+            own_state and after is not None and after.lower_ != "dead") and (
+            own_word in (None, "dead")):
         # "two were shot dead"; but not "left 31 dead and hundreds homeless" for "hundreds".
         predicate = "kill"
     # the noun "of" hangs from: "the bodies of 12 miners", "its capacity of 400 inmates"
@@ -1077,11 +1088,15 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
 
 
 def extract(parsed: ParsedDocument) -> dict[str, Sequence[Any]]:
-    from pressgraph.link.compare import compare_claims
+    from pressgraph.clean import headline_end
+    from pressgraph.link.compare import compare_claims, restated_in_headline
 
     claims = extract_claims(parsed)
     article = parsed.article
-    relations = compare_claims(claims, {article.id: article}, within_article=True)
+    # A headline restating the lede is compared as the lede (the linker's rule, too).
+    restated = restated_in_headline(claims, {article.id: headline_end(article)})
+    relations = compare_claims([c for c in claims if c.id not in restated],
+                               {article.id: article}, within_article=True)
     return {"claims": claims, "conflicts": relations}
 
 

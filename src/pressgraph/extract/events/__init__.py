@@ -378,14 +378,17 @@ def _severity(event: Event) -> int:
     return NON_CONFLICT_SEVERITY if event.other_type else NON_CONFLICT_SEVERITY + 1
 
 
-def _ranked(scored: list[tuple[Event, float, int, bool]]) -> list[tuple[Event, float]]:
+def _ranked(scored: list[tuple[Event, float, int, bool]], headline_end: int = 0
+            ) -> list[tuple[Event, float]]:
     """Rank a report's events as an ACLED coder would pick them: the first sentence with a
     codable, asserted event holds the main one (its whole-sentence type's carrier, else its
-    most serious); the rest follow by sentence, seriousness and confidence."""
-    def key(item: tuple[Event, float, int, bool]) -> tuple[int, int, int, int, float]:
+    most serious); the rest follow by sentence, seriousness and confidence.  The headline
+    (text before ``headline_end``) comes after the body: a coder codes the lede."""
+    def key(item: tuple[Event, float, int, bool]) -> tuple[int, int, int, int, int, float]:
         event, score, sentence, carrier = item
         codable = event.acled_event_type is not None or event.other_type is not None
-        return (0 if codable and event.factuality == "asserted" else 1, sentence,
+        return (0 if codable and event.factuality == "asserted" else 1,
+                1 if event.start < headline_end else 0, sentence,
                 0 if carrier else 1, _severity(event), -score)
 
     order = sorted(range(len(scored)), key=lambda i: key(scored[i]))
@@ -492,13 +495,46 @@ def scored_events(parsed: ParsedDocument, typer: Any = _SHIPPED) -> list[tuple[E
             elif label == NONE and confidence >= NONE_CLEARS_MIN:
                 event = _cleared(event)
             scored.append((event, cand.score, sent_index, is_carrier))
-    return _ranked(scored)
+    from pressgraph.clean import headline_end
+
+    return _ranked(scored, headline_end(parsed.article))
 
 
 
 
 def extract(parsed: ParsedDocument) -> dict[str, list[Record]]:
-    return {"events": list(events_for(parsed))}
+    kept: list[Record] = list(without_restated_headline(parsed, list(events_for(parsed))))
+    return {"events": kept}
+
+
+def without_restated_headline(parsed: ParsedDocument, events: list[Event]) -> list[Event]:
+    """Leave out a headline event its body reports too (same type, same trigger stem).
+
+    Cleaning keeps the headline in the text; an event counted once in the headline and again
+    in the lede would be two rows of an event export ("Scores escape Nigerian prison" over
+    "some 170 prisoners escaped").  An event only the headline reports stays."""
+    from pressgraph.clean import headline_end
+    from pressgraph.link.cluster import event_trigger, stem
+
+    end = headline_end(parsed.article)
+    if not end:
+        return events
+
+    def key(event: Event) -> tuple[str, str]:
+        return event.event_type, stem(event_trigger(event))
+
+    body = {key(e) for e in events if e.start >= end}
+    dropped = [e for e in events if e.start < end and key(e) in body]
+    # The article's main event, when the headline held it, is its body twin.
+    main = next((key(e) for e in dropped if e.is_main), None)
+    kept = []
+    for event in events:
+        if event in dropped:
+            continue
+        if main is not None and event.start >= end and key(event) == main:
+            event, main = dataclasses.replace(event, is_main=True), None
+        kept.append(event)
+    return kept
 
 
 __all__ = ["EXTRACTOR", "events_for", "extract", "scored_events"]
