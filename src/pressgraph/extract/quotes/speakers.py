@@ -80,6 +80,9 @@ class SpeakerResolver:
         self.spoken: list[tuple[int, Span]] = []
         # a name inside quotation marks is what was said, never who said it
         self.quoted = find_quotes(self.text)
+        # whether a character span lies inside a quotation, per span: every pronoun asks it
+        # again of every name before it
+        self._in_quote: dict[tuple[int, int], bool] = {}
 
 
     # -- public
@@ -151,8 +154,15 @@ class SpeakerResolver:
                 best = mention
         return best
 
+    def _quoted(self, start: int, end: int) -> bool:
+        known = self._in_quote.get((start, end))
+        if known is None:
+            known = any(a <= start and end <= b for a, b in self.quoted)
+            self._in_quote[(start, end)] = known
+        return known
+
     def _agrees(self, ent: Span, gender: str | None) -> bool:
-        if any(a <= ent.start_char and ent.end_char <= b for a, b in self.quoted):
+        if self._quoted(ent.start_char, ent.end_char):
             return False
         if gender is None or ent.label_ != "PERSON":
             return True
