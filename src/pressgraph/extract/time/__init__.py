@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from spacy.attrs import LOWER, ORTH
 from spacy.tokens import Doc, Span, Token
 
 from pressgraph.extract import ParsedDocument
@@ -132,7 +133,13 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
         )):
             continue
         spans.append((m.start(), m.end()))
-    for tok in doc:
+    # Only a year or "a"/"per" can start a span below: those words are found from the ORTH
+    # and LOWER columns, and a Token is built for them alone.
+    strings = doc.vocab.strings
+    columns = doc.to_array([ORTH, LOWER]).tolist() if len(doc) else []
+    starts = [i for i, (orth, lower) in enumerate(columns)
+              if strings[lower] in ("a", "per") or YEAR_RE.fullmatch(strings[orth])]
+    for tok in (doc[i] for i in starts):
         # bare years spaCy leaves out ("a 2022 report", "in 2023"), unless counting ("2000 troops")
         if YEAR_RE.fullmatch(tok.text) and not (
             tok.dep_ == "nummod" and tok.head.tag_ == "NNS"
