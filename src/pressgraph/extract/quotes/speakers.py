@@ -83,6 +83,7 @@ class SpeakerResolver:
         # whether a character span lies inside a quotation, per span: every pronoun asks it
         # again of every name before it
         self._in_quote: dict[tuple[int, int], bool] = {}
+        self._is_subject: dict[tuple[int, int], bool] = {}
 
 
     # -- public
@@ -144,7 +145,7 @@ class SpeakerResolver:
         for ent in pool:
             if ent.end_char > before:
                 break
-            if (ent.start_char in spoken or ent.root.dep_ in _SUBJ) and self._agrees(
+            if (ent.start_char in spoken or self._subject(ent)) and self._agrees(
                     ent, gender):
                 best = ent
         for start, mention in self.spoken:
@@ -153,6 +154,15 @@ class SpeakerResolver:
             ) and self._agrees(mention, gender):
                 best = mention
         return best
+
+    def _subject(self, ent: Span) -> bool:
+        """The name heads a subject; remembered per name (``Span.root`` walks the span and
+        every pronoun asks again of every name before it)."""
+        key = (ent.start, ent.end)
+        known = self._is_subject.get(key)
+        if known is None:
+            known = self._is_subject[key] = ent.root.dep_ in _SUBJ
+        return known
 
     def _quoted(self, start: int, end: int) -> bool:
         known = self._in_quote.get((start, end))
