@@ -315,6 +315,10 @@ def _overlaps(spans: Iterable[tuple[int, int]], s: int, e: int) -> bool:
     return any(s < b and a < e for a, b in spans)
 
 
+# a character no place name holds, or a run of spaces
+_NOT_A_NAME = re.compile(r"[^\w\s.’'-]|\s{2,}")
+
+
 class _SpanIndex:
     """The test of ``_overlaps`` by bisection: the scan over every span for every window of
     capitalised words was most of this extractor's time on long articles.  Spans starting
@@ -463,7 +467,7 @@ def _context_mentions(
         hit = False
         for j in range(min(len(words), i + 3), i, -1):
             s, e = trim(text, words[i].start(), words[j - 1].end())
-            if e <= s or re.search(r"[^\w\s.’'-]|\s{2,}", text[s:e]) or not free(s, e):
+            if e <= s or _NOT_A_NAME.search(text, s, e) or not free(s, e):
                 continue
             if orgs.overlaps(s, e) or blocked.overlaps(s, e):
                 continue

@@ -14,7 +14,9 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from spacy.attrs import LOWER, ORTH
+import numpy as np
+from spacy.attrs import LOWER, SHAPE
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from pressgraph.extract import ParsedDocument
@@ -115,6 +117,9 @@ def anchor_date(published: str | None, text: str) -> date | None:
     return None
 
 
+_YEAR_OR_RATE_KEYS = np.array([get_string_id(w) for w in ("dddd", "a", "per")], dtype=np.uint64)
+
+
 def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for ent in doc.ents:
@@ -133,12 +138,10 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
         )):
             continue
         spans.append((m.start(), m.end()))
-    # Only a year or "a"/"per" can start a span below: those words are found from the ORTH
-    # and LOWER columns, and a Token is built for them alone.
-    strings = doc.vocab.strings
-    columns = doc.to_array([ORTH, LOWER]).tolist() if len(doc) else []
-    starts = [i for i, (orth, lower) in enumerate(columns)
-              if strings[lower] in ("a", "per") or YEAR_RE.fullmatch(strings[orth])]
+    # Only a year (four digits: shape "dddd") or "a"/"per" can start a span below: those
+    # words are found from the SHAPE and LOWER columns, and a Token is built for them alone.
+    starts = np.flatnonzero(np.isin(doc.to_array([SHAPE, LOWER]), _YEAR_OR_RATE_KEYS).any(
+        axis=1)).tolist() if len(doc) else []
     for tok in (doc[i] for i in starts):
         # bare years spaCy leaves out ("a 2022 report", "in 2023"), unless counting ("2000 troops")
         if YEAR_RE.fullmatch(tok.text) and not (
