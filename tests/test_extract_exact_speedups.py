@@ -88,3 +88,17 @@ def test_span_index_answers_as_the_overlap_scan() -> None:
         for s in range(0, 45, 3):
             for e in range(s + 1, s + 9):
                 assert index.overlaps(s, e) == _overlaps(spans, s, e), (spans, s, e)
+
+
+def test_sorted_unique_is_numpys_unique() -> None:
+    import numpy as np
+
+    from pressgraph.extract.quotes.tagger import _sorted_unique
+
+    rng = np.random.default_rng(3)
+    for size in range(12):
+        for _ in range(20):
+            values = rng.integers(0, 8, size).astype(np.int64)
+            fast, plain = _sorted_unique(values), np.unique(values)
+            assert fast.dtype == plain.dtype
+            assert np.array_equal(fast, plain)
