@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from spacy.attrs import LEMMA
 
 from pressgraph.extract import ParsedDocument
 from pressgraph.extract.claims.vocab import PARTITIVE, PUBLICATION, fold, subject_head, vocab
@@ -286,6 +288,10 @@ class _Context:
         ext = parsed.extraction
         self.doc = parsed.doc
         self.text = parsed.text
+        strings = self.doc.vocab.strings
+        # every word's lower-cased lemma from the LEMMA column: the scans below look for a
+        # few lemmas, and a spaCy Token built for each word cost more than the tests
+        self.lemmas = [strings[key].lower() for key in self.doc.to_array(LEMMA).tolist()]
         self.actors: dict[str, Actor] = {a.id: a for a in ext.actors}
         self.entities = ext.entities
         self.quotes: list[Quote] = sorted(ext.quotes, key=lambda q: q.start)
@@ -317,6 +323,11 @@ class _Context:
         # its relative clause (PolNeAR's convention); the claimant is the noun phrase
         source = _without_relative_clause(source)
         return None, source or self.publication
+
+    def tokens_with_lemma(self, lemmas: Container[str]) -> Iterator[Token]:
+        """The words whose lower-cased lemma is in ``lemmas``, in document order."""
+        doc = self.doc
+        return (doc[i] for i, lemma in enumerate(self.lemmas) if lemma in lemmas)
 
     def quote_at(self, offset: int) -> Quote | None:
         best = None
@@ -359,8 +370,9 @@ def _denied_figure(ctx: _Context, root: Token) -> tuple[Token, Token] | None:
 
 def _same_paragraph(a: Token, b: Token) -> bool:
     """No paragraph break between two tokens (a headline the parser ran into the lede)."""
-    lo, hi = sorted((a.idx, b.idx))
-    return PARAGRAPH_BREAK not in a.doc.text[lo:hi]
+    # the tokens between them, not ``doc.text``: spaCy rebuilds that string from every token
+    lo, hi = sorted((a.i, b.i))
+    return PARAGRAPH_BREAK not in a.doc[lo:hi].text_with_ws
 
 
 def _figure_owner(anchor: Token, root: Token | None = None) -> Token | None:
@@ -718,7 +730,7 @@ def _denied_event_drafts(ctx: _Context, taken: set[int]) -> list[_Draft]:
     modifier names them, else people)."""
     nouns = vocab().denied_event_nouns
     drafts = []
-    for tok in ctx.doc:
+    for tok in ctx.tokens_with_lemma(nouns):
         predicate = nouns.get(tok.lemma_.lower())
         if predicate is None or tok.i in taken or any(c.like_num for c in tok.children):
             continue
@@ -750,9 +762,8 @@ def _figure_denials(ctx: _Context, drafts: list[_Draft]) -> list[_Draft]:
     out: list[_Draft] = []
     counted = sorted((d for d in drafts if d.low is not None or d.high is not None),
                      key=lambda d: d.anchor)
-    for tok in ctx.doc:
-        if tok.lemma_.lower() not in v.tally_heads | _CLAIM_NOUNS or any(
-                c.like_num for c in tok.subtree):
+    for tok in ctx.tokens_with_lemma(v.tally_heads | _CLAIM_NOUNS):
+        if any(c.like_num for c in tok.subtree):
             continue
         denier: Token | None = None
         if tok.dep_ in ("dobj", "obj") and tok.head.lemma_.lower() in v.denial_cues:
@@ -883,6 +894,8 @@ def _phrase_drafts(ctx: _Context, taken: set[int]) -> list[_Draft]:
     drafts: list[_Draft] = []
     lowered = ctx.text.lower().replace("’", "'")
     for phrase, state in vocab().state_phrases.items():
+        if phrase not in lowered:
+            continue  # the regex below cannot match; most phrases are absent from an article
         for match in re.finditer(r"\b" + re.escape(phrase) + r"\b", lowered):
             span = _span(ctx.doc, match.start(), match.end())
             if span is None:
@@ -991,11 +1004,11 @@ def _sentence_context(parsed: ParsedDocument, start: int, end: int, anchor: Toke
     return time, place
 
 
-def _evidence(doc: Doc, anchor: int) -> tuple[int, int]:
+def _evidence(doc: Doc, text: str, anchor: int) -> tuple[int, int]:
     """The anchor's sentence, within its paragraph: the parser runs a headline without a full
-    stop into the lede ("Police deny protesters were killed\n\nLINDI, April 2 - ...")."""
+    stop into the lede ("Police deny protesters were killed\n\nLINDI, April 2 - ...").
+    ``text`` is ``doc.text``, read once per document by the caller."""
     sent = doc[anchor].sent
-    text = doc.text
     start, end = sent.start_char, sent.end_char
     at = doc[anchor].idx
     cut = text.rfind(PARAGRAPH_BREAK, start, at)
@@ -1021,6 +1034,8 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
             drafts.append(draft)
             taken.add(draft.anchor)
     family_of = vocab().family_of
+    # only these lemmas can give a state draft below ("lost their lives" through life_verbs)
+    stateful = set(family_of) | set(vocab().life_verbs)
     for event in ext.events:
         t_start = event.trigger_start if event.trigger_start is not None else event.start
         t_end = event.trigger_end if event.trigger_end is not None else event.end
@@ -1037,7 +1052,7 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
             continue
         taken.add(anchor.i)
         drafts.append(_state_draft(ctx, anchor, anchor.lemma_.lower(), event))
-    for token in doc:
+    for token in ctx.tokens_with_lemma(stateful):
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB" and (life := _life_predicate(token)) is not None:
             lemma = life  # "Seven people lost their lives"
@@ -1064,8 +1079,9 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
     seen: set[tuple[Any, ...]] = set()
     aid = parsed.article.id
     quantities = {q.id: q for q in parsed.extraction.quantities}
+    text = doc.text
     for d in drafts:
-        start, end = _evidence(doc, d.anchor)
+        start, end = _evidence(doc, text, d.anchor)
         key = (d.anchor, d.predicate, d.low, d.high, d.polarity, d.claimant)
         if key in seen:
             continue

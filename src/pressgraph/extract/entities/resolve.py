@@ -89,10 +89,11 @@ def resolve_mention(parsed: ParsedDocument, start: int, end: int) -> str | None:
         return None
 
     key = _norm(text)
+    # a test per name rather than a set of every actor's names built for each mention
     exact = [
         a
         for a in actors
-        if key in {_norm(a.name), *(_norm(x) for x in a.aliases), *(_norm(r) for r in a.roles)}
+        if key == _norm(a.name) or any(_norm(x) == key for x in (*a.aliases, *a.roles))
     ]
     if len({a.id for a in exact}) == 1:
         return exact[0].id

@@ -306,15 +306,23 @@ def _sentence_dead(sent: Span, parsed: ParsedDocument) -> float | None:
 
 def _label_sentences(sents: list[Span], cands: list[list[Candidate]],
                      typer: Typer | None) -> list[tuple[str | None, float]]:
-    """The typer's label and its probability for each sentence (one matrix product)."""
+    """The typer's label and its probability for each sentence (one matrix product); None
+    for a sentence whose label could change nothing: no rule found an event in it, and its
+    root cannot carry one the model makes by itself (``_model_only_event``)."""
     if typer is None or not sents:
         return [(None, 0.0)] * len(sents)
+    typed = [i for i, (sent, found) in enumerate(zip(sents, cands, strict=True))
+             if found or _may_hold_model_event(sent)]
+    out: list[tuple[str | None, float]] = [(None, 0.0)] * len(sents)
+    if not typed:
+        return out
     columns = doc_columns(sents[0].doc)
-    rows = np.stack([features(sent, best_candidate(found), columns)
-                     for sent, found in zip(sents, cands, strict=True)])
+    rows = np.stack([features(sents[i], best_candidate(cands[i]), columns) for i in typed])
     probs = typer.probabilities(rows)
     best = probs.argmax(axis=1)
-    return [(typer.labels[int(i)], float(p[int(i)])) for i, p in zip(best, probs, strict=True)]
+    for i, b, p in zip(typed, best, probs, strict=True):
+        out[i] = (typer.labels[int(b)], float(p[int(b)]))
+    return out
 
 
 def _typed(event: Event, label: str | None, dead: float | None) -> Event:
@@ -337,9 +345,14 @@ def _cleared(event: Event) -> Event:
                                interaction=None, fatalities=None)
 
 
+def _may_hold_model_event(sent: Span) -> bool:
+    root = sent.root
+    return root.pos_ in ("VERB", "NOUN") and root.lemma_.lower() not in NO_EVENT_ROOTS
+
+
 def _model_only_event(parsed: ParsedDocument, sent: Span, label: str) -> Event | None:
     root = sent.root
-    if root.pos_ not in ("VERB", "NOUN") or root.lemma_.lower() in NO_EVENT_ROOTS:
+    if not _may_hold_model_event(sent):
         return None
     start, end = sent.start_char, sent.end_char
     while end > start and parsed.text[end - 1] in " .\n":

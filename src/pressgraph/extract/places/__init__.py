@@ -8,8 +8,10 @@ special envoy"); ``is_focus`` marks the article's focus country/admin1/city (see
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -313,6 +315,33 @@ def _overlaps(spans: Iterable[tuple[int, int]], s: int, e: int) -> bool:
     return any(s < b and a < e for a, b in spans)
 
 
+# a character no place name holds, or a run of spaces
+_NOT_A_NAME = re.compile(r"[^\w\s.’'-]|\s{2,}")
+
+
+class _SpanIndex:
+    """The test of ``_overlaps`` by bisection: the scan over every span for every window of
+    capitalised words was most of this extractor's time on long articles.  Spans starting
+    before ``e`` are a prefix of the spans sorted by start; one of them overlaps ``[s, e)``
+    exactly when the largest end in that prefix is past ``s``."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._index()
+
+    def _index(self) -> None:
+        self._starts = [a for a, _ in self._spans]
+        self._reach = list(itertools.accumulate((b for _, b in self._spans), max))
+
+    def add(self, span: tuple[int, int]) -> None:
+        bisect.insort(self._spans, span)
+        self._index()
+
+    def overlaps(self, s: int, e: int) -> bool:
+        k = bisect.bisect_left(self._starts, e)
+        return k > 0 and self._reach[k - 1] > s
+
+
 def _admin_support(mentions: Sequence[Mention]) -> set[tuple[str, str]]:
     """The admin1 regions the article names: their towns need less evidence."""
     out: set[tuple[str, str]] = set()
@@ -337,21 +366,22 @@ def _context_mentions(
     text = parsed.text
     support = _admin_support(mentions)
     persons = [(s, e) for s, e, label in _ents(parsed) if label == "PERSON"]
-    orgs = [(s, e) for s, e, label in _ents(parsed) if label in NESTED_LABELS]
+    person_index = _SpanIndex(persons)
+    orgs = _SpanIndex((s, e) for s, e, label in _ents(parsed) if label in NESTED_LABELS)
     # Dates, languages, works and the people a plural demonym names ("Americans") are not
     # places; a hyphenated NORP ("Turkish-Russian") may hold two.
-    blocked = [
+    blocked = _SpanIndex(
         (e.start_char, e.end_char)
         for e in parsed.doc.ents
         if e.label_ in _NOT_PLACE or (e.label_ == "NORP" and "-" not in e.text)
-    ]
+    )
     out: list[Mention] = []
 
     def add(s: int, e: int, label: str, cands: tuple[Entry, ...], **kw: Any) -> None:
         for m in [m for m in mentions if not m.candidates and _overlaps([(m.start, m.end)], s, e)]:
             mentions.remove(m)  # an unresolvable entity gives way to the place inside it
         mt = "demonym" if all(c.mention_type == "demonym" for c in cands) else "name"
-        occupied.append((s, e))
+        occupied.add((s, e))
         out.append(
             Mention(
                 start=s, end=e, text=text[s:e], label=label, candidates=cands, mention_type=mt, **kw
@@ -359,10 +389,10 @@ def _context_mentions(
         )
         taken.append((s, e))
 
-    occupied = [(m.start, m.end) for m in mentions if m.candidates or m.nested]
+    occupied = _SpanIndex((m.start, m.end) for m in mentions if m.candidates or m.nested)
 
     def free(s: int, e: int) -> bool:
-        return not _overlaps(occupied, s, e)
+        return not occupied.overlaps(s, e)
 
     for dm in _DATELINE_AT.finditer(text):
         s, e = dm.span("name")
@@ -437,13 +467,13 @@ def _context_mentions(
         hit = False
         for j in range(min(len(words), i + 3), i, -1):
             s, e = trim(text, words[i].start(), words[j - 1].end())
-            if e <= s or re.search(r"[^\w\s.’'-]|\s{2,}", text[s:e]) or not free(s, e):
+            if e <= s or _NOT_A_NAME.search(text, s, e) or not free(s, e):
                 continue
-            if _overlaps(orgs, s, e) or _overlaps(blocked, s, e):
+            if orgs.overlaps(s, e) or blocked.overlaps(s, e):
                 continue
             if text[s - 1 : s] == "-" and text[s - 2 : s - 1].islower():
                 continue  # "un-American"
-            in_person = _overlaps(persons, s, e)
+            in_person = person_index.overlaps(s, e)
             if in_person and (
                 (s, e) not in persons or _TITLE_BEFORE.search(text, max(0, s - 6), s)
             ):

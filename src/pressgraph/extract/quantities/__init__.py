@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from pressgraph.extract import ParsedDocument
@@ -684,7 +685,9 @@ def extract_from_doc(doc: Doc, article_id: str) -> list[Quantity]:
     cands: list[_Cand] = []
     i = 0
     n = len(doc)
-    lowers = [t.lower_ for t in doc]
+    # from the LOWER column: building a Token per word cost more than the scan itself
+    strings = doc.vocab.strings
+    lowers = [strings[key] for key in doc.to_array(LOWER).tolist()]
     while i < n:
         w = lowers[i]
         nxt = lowers[i + 1] if i + 1 < n else ""

@@ -12,6 +12,9 @@ paragraphs); otherwise the quote is closed at the end of its paragraph.  Two apo
 
 from __future__ import annotations
 
+import functools
+import re
+
 # Double quotes close on either style, and on a misprinted “ after a word: wire copy mixes
 # them ('"We won,” he said', '“We won," he said', '“We won,“ he said').
 CLOSERS = {"“": "”\"“", "‘": "’", '"': '"”“', "'": "'", "«": "»"}
@@ -19,6 +22,16 @@ _OPEN_BEFORE = " \t\n([{—–-/:;“‘\"'"
 
 
 _DOUBLE = "''"
+
+# Outside a quote only an opening mark does anything, inside one only a line break or a
+# closing mark: the scan jumps from one such character to the next (a loop over every
+# character was most of this module's cost).
+_NEXT_OPENER = re.compile("[" + re.escape("".join(CLOSERS)) + "]")
+
+
+@functools.lru_cache(maxsize=16)
+def _next_inside(closer: str) -> re.Pattern[str]:
+    return re.compile("[\n" + re.escape(closer) + "]")
 
 
 def _can_open(text: str, i: int, width: int = 1) -> bool:
@@ -47,6 +60,13 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     start: int | None = None
     closer = ""
     while i < n:
+        if start is None:
+            found = _NEXT_OPENER.search(text, i)
+        else:
+            found = _next_inside(closer).search(text, i)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         if start is None:
             if text.startswith(_DOUBLE, i) and _can_open(text, i, 2):

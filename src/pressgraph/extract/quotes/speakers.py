@@ -80,6 +80,10 @@ class SpeakerResolver:
         self.spoken: list[tuple[int, Span]] = []
         # a name inside quotation marks is what was said, never who said it
         self.quoted = find_quotes(self.text)
+        # whether a character span lies inside a quotation, per span: every pronoun asks it
+        # again of every name before it
+        self._in_quote: dict[tuple[int, int], bool] = {}
+        self._is_subject: dict[tuple[int, int], bool] = {}
 
 
     # -- public
@@ -141,7 +145,7 @@ class SpeakerResolver:
         for ent in pool:
             if ent.end_char > before:
                 break
-            if (ent.start_char in spoken or ent.root.dep_ in _SUBJ) and self._agrees(
+            if (ent.start_char in spoken or self._subject(ent)) and self._agrees(
                     ent, gender):
                 best = ent
         for start, mention in self.spoken:
@@ -151,8 +155,24 @@ class SpeakerResolver:
                 best = mention
         return best
 
+    def _subject(self, ent: Span) -> bool:
+        """The name heads a subject; remembered per name (``Span.root`` walks the span and
+        every pronoun asks again of every name before it)."""
+        key = (ent.start, ent.end)
+        known = self._is_subject.get(key)
+        if known is None:
+            known = self._is_subject[key] = ent.root.dep_ in _SUBJ
+        return known
+
+    def _quoted(self, start: int, end: int) -> bool:
+        known = self._in_quote.get((start, end))
+        if known is None:
+            known = any(a <= start and end <= b for a, b in self.quoted)
+            self._in_quote[(start, end)] = known
+        return known
+
     def _agrees(self, ent: Span, gender: str | None) -> bool:
-        if any(a <= ent.start_char and ent.end_char <= b for a, b in self.quoted):
+        if self._quoted(ent.start_char, ent.end_char):
             return False
         if gender is None or ent.label_ != "PERSON":
             return True

@@ -15,6 +15,9 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
+import numpy as np
+from spacy.attrs import LOWER, SHAPE
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from pressgraph.extract import ParsedDocument
@@ -146,6 +149,9 @@ def anchor_date(published: str | None, text: str) -> date | None:
     return None
 
 
+_YEAR_OR_RATE_KEYS = np.array([get_string_id(w) for w in ("dddd", "a", "per")], dtype=np.uint64)
+
+
 def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for ent in doc.ents:
@@ -176,7 +182,11 @@ def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
             ):
                 continue  # "four flights a week": a rate, which the loop below takes as a SET
         spans.append((m.start(), m.end()))
-    for tok in doc:
+    # Only a year (four digits: shape "dddd") or "a"/"per" can start a span below: those
+    # words are found from the SHAPE and LOWER columns, and a Token is built for them alone.
+    starts = np.flatnonzero(np.isin(doc.to_array([SHAPE, LOWER]), _YEAR_OR_RATE_KEYS).any(
+        axis=1)).tolist() if len(doc) else []
+    for tok in (doc[i] for i in starts):
         # bare years spaCy leaves out ("a 2022 report", "in 2023"), unless counting ("2000 troops")
         if YEAR_RE.fullmatch(tok.text) and not (
             tok.dep_ == "nummod" and tok.head.tag_ == "NNS"
