@@ -170,7 +170,7 @@ def test_acled_download_has_exactly_the_acled_columns(client: TestClient, db: Pa
     # one row per real event: a report's main event, and one report of each event cluster
     main_events = {r[0] for r in sqlite3.connect(db).execute(
         "SELECT id FROM events WHERE is_main = 1")}
-    assert {r["event_id_cnty"][2:] for r in rows} <= main_events  # country code + event id
+    assert {r["event_id_cnty"][3:] for r in rows} <= main_events  # ISO3 prefix + event id
     clusters = [r["cluster_id"] for r in rows if r["cluster_id"]]
     assert len(clusters) == len(set(clusters))
     assert len({r["article_id"] for r in rows}) == len(rows)  # at most one main event a report

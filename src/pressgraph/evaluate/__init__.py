@@ -28,6 +28,7 @@ TASKS: dict[str, str] = {
     "geo": "pressgraph.evaluate.geo",
     "events": "pressgraph.evaluate.events",
     "acled": "pressgraph.evaluate.acled",
+    "acled-rows": "pressgraph.evaluate.acled_rows",
     "link": "pressgraph.evaluate.link",
     "link-meantime": "pressgraph.evaluate.meantime_link",
     "claims": "pressgraph.evaluate.claims",

@@ -756,7 +756,7 @@ def acled_rows(store: Store, events: Sequence[dict[str, Any]]) -> list[dict[str,
     one that is no political violence, protest or strategic development (a flood, a visit), has
     none — and of several reports of one event (one event cluster), only the first by id."""
     from pressgraph.extract.events.acled import acled_row
-    from pressgraph.model import Event, Place
+    from pressgraph.model import Actor, Event, Place
 
     if not events:
         return []
@@ -773,6 +773,8 @@ def acled_rows(store: Store, events: Sequence[dict[str, Any]]) -> list[dict[str,
         f"SELECT * FROM places WHERE id IN ({', '.join('?' for _ in place_ids)})",
         place_ids)} if place_ids else {}
     articles: dict[str, Any] = {}
+    # The article's actors and places: ACLED actor names and a place for an event without one.
+    context: dict[str, dict[str, Any]] = {}
     rows = []
     for row in events:
         event = full.get(row["id"])
@@ -780,7 +782,14 @@ def acled_rows(store: Store, events: Sequence[dict[str, Any]]) -> list[dict[str,
             continue
         if event.article_id not in articles:
             articles[event.article_id] = store.load_article(event.article_id)
-        acled = acled_row(event, places.get(event.place_id or ""), articles[event.article_id])
+            context[event.article_id] = {
+                "actors": [_record(Actor, r) for r in store.conn.execute(
+                    "SELECT * FROM actors WHERE article_id = ?", (event.article_id,))],
+                "places": [_record(Place, r) for r in store.conn.execute(
+                    "SELECT * FROM places WHERE article_id = ? ORDER BY start",
+                    (event.article_id,))]}
+        acled = acled_row(event, places.get(event.place_id or ""), articles[event.article_id],
+                          **context[event.article_id])
         if acled["event_type"]:
             rows.append(acled)
     return rows
