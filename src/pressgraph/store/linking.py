@@ -66,6 +66,9 @@ from pressgraph.store import RELATIONS_TABLE, Store, _from_row
 _SHINGLE_WORDS = 3
 _NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 _MAX_RETRIES = 50
+# The day link_postings files undated articles under (a key column cannot be NULL); after
+# every real day (migration 0006).
+UNDATED_DAY = 99999999
 CACHE_SIZE = 4000  # decoded rows kept per kind (articles, events, claims)
 LINK_CACHE_KB = 65536
 
@@ -393,10 +396,14 @@ class Linker:
                 near.add(row[0])
                 candidates[row[0]] = None
         posted = list(weights)[:cfg.terms_posted]
-        for article_id in self._retrieve(weights, posted):
+        for article_id in self._retrieve(weights, posted, day):
             candidates[article_id] = None
         rows = self._in("SELECT article_id, seq, day, story, repost_of FROM link_articles "
                         "WHERE article_id IN ({marks})", sorted(candidates))
+        # A candidate outside the story window that is no near-duplicate within its days
+        # joins nothing: its features are not read (a MinHash band reaches back further).
+        rows = [r for r in rows if within(day, r["day"], cfg.window_days) or (
+            r["article_id"] in near and within(day, r["day"], cfg.near_duplicate_days))]
         rows.sort(key=lambda r: r["seq"])
         # Looked up once into a local map: adding the missing ones may evict others.
         features = {r["article_id"]: self._article_cache.get(r["article_id"]) for r in rows}
@@ -466,27 +473,45 @@ class Linker:
                           "DO UPDATE SET df = df + 1", [(t,) for t in terms]))
         plan.statements.append(("INSERT OR REPLACE INTO store_state (key, value) VALUES "
                                 "('link_docs', ?)", (str(n_docs),)))
-        plan.many.append(("INSERT INTO link_postings VALUES (?,?,?,?)",
-                          [(t, seq, art.id, weights[t]) for t in posted]))
+        plan.many.append(("INSERT INTO link_postings (term, day, seq, article_id, weight) "
+                          "VALUES (?,?,?,?,?)",
+                          [(t, UNDATED_DAY if day is None else day, seq, art.id, weights[t])
+                           for t in posted]))
         plan.many.append(("INSERT INTO link_bands VALUES (?,?,?)",
                           [(b, seq, art.id) for b in bands]))
         return story, repost_of
 
-    def _retrieve(self, weights: Mapping[str, float], posted: Sequence[str]) -> list[str]:
-        """The ``rerank`` stored articles nearest to ``weights``, scored inside SQLite over the
-        newest ``per_block`` postings of each term (an inverted index: no row is decoded in
-        Python until the exact cosine of these few)."""
+    def _retrieve(self, weights: Mapping[str, float], posted: Sequence[str], day: int | None
+                  ) -> list[str]:
+        """The ``rerank`` stored articles nearest to ``weights``, scored inside SQLite over at
+        most ``per_block`` postings of each term (an inverted index: no row is decoded in
+        Python until the exact cosine of these few).
+
+        A dated article reads the postings of the story window around its day (and of
+        undated articles): only those can join its story, and how many there are depends on
+        the feed's rate, not on how much is stored. An undated one reads each term's
+        undated postings, then those of the latest days."""
         cfg = self.config
         if not posted:
             return []
-        arm = ("SELECT * FROM (SELECT article_id, weight * ? AS s FROM link_postings "
-               "WHERE term = ? ORDER BY seq DESC LIMIT ?)")
-        arms = " UNION ALL ".join([arm] * len(posted))
-        sql = (f"SELECT article_id, SUM(s) AS score FROM ({arms}) GROUP BY article_id "
-               "ORDER BY score DESC, article_id LIMIT ?")
+        arms: list[str] = []
         params: list[Any] = []
         for term in posted:
-            params.extend((weights[term], term, cfg.per_block))
+            if day is None:
+                arms.append("SELECT * FROM (SELECT article_id, weight * ? AS s FROM "
+                            "link_postings WHERE term = ? ORDER BY day DESC, seq DESC LIMIT ?)")
+                params.extend((weights[term], term, cfg.per_block))
+                continue
+            arms.append("SELECT * FROM (SELECT article_id, weight * ? AS s FROM link_postings "
+                        "WHERE term = ? AND day BETWEEN ? AND ? ORDER BY day DESC, seq DESC "
+                        "LIMIT ?)")
+            params.extend((weights[term], term, day - cfg.window_days, day + cfg.window_days,
+                           cfg.per_block))
+            arms.append("SELECT * FROM (SELECT article_id, weight * ? AS s FROM link_postings "
+                        "WHERE term = ? AND day = ? ORDER BY seq DESC LIMIT ?)")
+            params.extend((weights[term], term, UNDATED_DAY, cfg.per_block))
+        sql = (f"SELECT article_id, SUM(s) AS score FROM ({' UNION ALL '.join(arms)}) "
+               "GROUP BY article_id ORDER BY score DESC, article_id LIMIT ?")
         params.append(cfg.rerank)
         return [r[0] for r in self.conn.execute(sql, params)]
 
