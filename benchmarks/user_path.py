@@ -10,6 +10,9 @@ Each round runs three subprocesses in turn over the same files (read in place):
 * ``pressgraph extract FILES --format jsonl`` (clean, parse, every extractor, linking, JSON);
 * ``pressgraph ingest FILES --db NEW.db`` (the same, plus the store and incremental linking).
 
+With ``--compare-src OTHER/src`` each round also runs ``extract`` and ``ingest`` from that
+checkout right after this one's, against the same bare run: a before/after in one session.
+
 CPU time is the children's user + system time (``resource.getrusage(RUSAGE_CHILDREN)``), so
 start-up and model loading count for every command alike.  Each round's ratios compare runs
 made moments apart (on a shared machine speed drifts by 10% or more within minutes); the
@@ -32,13 +35,15 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_TEXTS = REPO.parent / "shared" / "eval" / "quotes" / "polnear" / "train" / "text"
 PUBLISHED = "2016-11-01"  # PolNeAR texts carry no date; one for every article, as a user would
 
+# The model's path comes as the first argument, resolved by this process: importing pressgraph
+# in the bare run (pressgraph.nlp pulls in the package, its model classes and the extractor
+# registry) charged bare spaCy a tenth of a CPU-second that is pressgraph's.
 BARE = """
 import sys
 from pathlib import Path
 import spacy
-from pressgraph.nlp import default_model_path
-nlp = spacy.load(default_model_path())
-texts = [Path(p).read_text("utf-8") for p in sys.argv[1:]]
+nlp = spacy.load(sys.argv[1])
+texts = [Path(p).read_text("utf-8") for p in sys.argv[2:]]
 for _ in nlp.pipe(texts, batch_size=16):
     pass
 """
@@ -61,6 +66,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
+    parser.add_argument("--compare-src", type=Path, default=None,
+                        help="another checkout's src/ (say, the code before a change): each "
+                        "round also runs its extract and ingest, interleaved with this one's")
     args = parser.parse_args()
 
     files = [str(p) for p in sorted(args.texts.glob("*.txt"))[: args.limit]]
@@ -69,20 +77,32 @@ def main() -> None:
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1", "PYTHONPATH": str(REPO / "src")}
     python = sys.executable
+    sys.path.insert(0, str(REPO / "src"))
+    from pressgraph.nlp import default_model_path
+
+    model_path = default_model_path()
     cli = [python, "-c", "from pressgraph.cli import main; main()"]
-    rounds = []
+    sources = [("", REPO / "src")]
+    if args.compare_src:
+        sources.append(("_compared", args.compare_src.resolve()))
+    rounds: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.rounds):
-            bare, _ = _cpu_of([python, "-c", BARE, *files], env)
-            extract, _ = _cpu_of([*cli, "extract", *files, "--format", "jsonl",
-                                  "--published", PUBLISHED], env)
-            db = Path(tmp) / f"round{i}.db"
-            ingest, _ = _cpu_of([*cli, "ingest", *files, "--db", str(db), "--published",
-                                 PUBLISHED, "--quiet"], env)
-            rounds.append({"bare_cpu_s": round(bare, 2), "extract_cpu_s": round(extract, 2),
-                           "ingest_cpu_s": round(ingest, 2),
-                           "extract_ratio": round(extract / bare, 3),
-                           "ingest_ratio": round(ingest / bare, 3)})
+            bare, _ = _cpu_of([python, "-c", BARE, model_path, *files], env)
+            row: dict[str, float] = {"bare_cpu_s": round(bare, 2)}
+            # Alternate which checkout goes first, so drift within a round favours neither.
+            for label, src in sources if i % 2 == 0 else sources[::-1]:
+                run_env = {**env, "PYTHONPATH": str(src)}
+                extract, _ = _cpu_of([*cli, "extract", *files, "--format", "jsonl",
+                                      "--published", PUBLISHED], run_env)
+                db = Path(tmp) / f"round{i}{label}.db"
+                ingest, _ = _cpu_of([*cli, "ingest", *files, "--db", str(db), "--published",
+                                     PUBLISHED, "--quiet"], run_env)
+                row.update({f"extract{label}_cpu_s": round(extract, 2),
+                            f"ingest{label}_cpu_s": round(ingest, 2),
+                            f"extract{label}_ratio": round(extract / bare, 3),
+                            f"ingest{label}_ratio": round(ingest / bare, 3)})
+            rounds.append(row)
             print(json.dumps(rounds[-1]), file=sys.stderr, flush=True)
     n = len(files)
 
@@ -100,6 +120,10 @@ def main() -> None:
         "peak_rss_mb_largest_child": round(peak_mb),
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),
     }
+    if args.compare_src:
+        result["compared_src"] = str(args.compare_src)
+        for key in ("extract_compared_ratio", "ingest_compared_ratio"):
+            result[f"{key}_median"] = round(median(key), 3)
     print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")

@@ -318,7 +318,7 @@ class Extraction:
         }
         for kind in RECORD_KINDS:
             out[kind] = [record_to_dict(r) for r in getattr(self, kind)]
-        out["conflicts"] = [dataclasses.asdict(c) for c in self.conflicts]
+        out["conflicts"] = [record_to_dict(c) for c in self.conflicts]
         if self.warnings:
             out["warnings"] = list(self.warnings)
         return out
@@ -340,11 +340,31 @@ def warning_extractor(warning: str) -> str | None:
     return name if found and name and " " not in name else None
 
 
-def record_to_dict(record: Record) -> dict[str, Any]:
-    data = dataclasses.asdict(record)
-    for key, value in data.items():
-        if isinstance(value, tuple):
-            data[key] = list(value)
+_PLAIN = (str, int, float, bool, type(None))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def record_to_dict(record: Record | ClaimRelation) -> dict[str, Any]:
+    """``dataclasses.asdict`` with tuples as lists, without its recursive deep copy (a tenth
+    of the time: ``extract`` renders some 200 records per article)."""
+    data: dict[str, Any] = {}
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
+        if type(value) is tuple and all(type(item) in _PLAIN for item in value):
+            value = list(value)
+        elif type(value) not in _PLAIN:  # a container or record a field may hold one day
+            value = dataclasses.asdict(record)[name]
+            value = list(value) if isinstance(value, tuple) else value
+        data[name] = value
     return data
 
 

@@ -178,10 +178,11 @@ def headline_end(article: Article) -> int:
 
 def _looks_like_caption(line: str, words: list[str], kept_words: list[list[str]]) -> bool:
     """A caption repeats the story's own words; a marker or missing full stop gives it away."""
-    repeats = any(_overlap(words, earlier) >= 0.7 for earlier in kept_words if earlier)
-    if not repeats:
+    # The cheap test first: comparing with every earlier paragraph is quadratic in the
+    # article's length, and most paragraphs end a sentence and carry no marker.
+    if SENTENCE_END.search(line) and not _CAPTION_MARKER.search(line):
         return False
-    return bool(_CAPTION_MARKER.search(line)) or not SENTENCE_END.search(line)
+    return any(_overlap(words, earlier) >= 0.7 for earlier in kept_words if earlier)
 
 
 def clean_article(article: Article, *, raw: bool = False) -> Article:

@@ -13,7 +13,7 @@ from rich.text import Text
 from pressgraph.cli.safe_text import safe_text
 from pressgraph.evaluate import Report
 from pressgraph.model import Extraction
-from pressgraph.store import Store, queries
+from pressgraph.store import Store
 
 
 def _interval(low: float | None, high: float | None, low_inc: bool, high_inc: bool) -> str:
@@ -46,6 +46,9 @@ def ingest_summary(
 
 
 def store_summary(console: Console, store: Store) -> None:
+    # Imported here: loading the read layer costs every command, ``extract`` included.
+    from pressgraph.store import queries
+
     counts = store.counts()
     console.print(
         "database holds " + ", ".join(f"{n} {kind}" for kind, n in counts.items()),

@@ -73,7 +73,10 @@ def load_pipeline(model: str | None = None) -> Language:
         ruler = nlp.add_pipe(
             "entity_ruler", name=RULER_NAME, before="ner", config={"phrase_matcher_attr": "LOWER"}
         )
-        ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
+        # Phrase patterns match on LOWER, which the tokenizer alone sets; add_patterns would
+        # run the tagger and parser over every pattern (a tenth of a CPU-second per start).
+        with nlp.select_pipes(disable=nlp.pipe_names):
+            ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
     if "parser" in nlp.pipe_names and HEADLINE_BREAK not in nlp.pipe_names:
         nlp.add_pipe(HEADLINE_BREAK, before="parser")
     if name == DEFAULT_MODEL:

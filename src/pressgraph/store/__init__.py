@@ -13,9 +13,10 @@ import contextlib
 import dataclasses
 import functools
 import json
+import operator
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -84,19 +85,36 @@ def _field_is_bool(annotation: Any) -> bool:
     )
 
 
+_PLAIN, _SEQUENCE, _BOOL = 0, 1, 2
+_ROW_PLANS: dict[tuple[type[Any], tuple[str, ...]], list[tuple[str, int, int]]] = {}
+
+
+def _row_plan(cls: type[Any], keys: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """(field, column position, how to decode) for ``cls`` read from rows with ``keys``:
+    worked out once, since checking each field's type for every row was most of the cost of
+    reading a stored article back (linking reads each new one)."""
+    plan = _ROW_PLANS.get((cls, keys))
+    if plan is None:
+        plan = []
+        for f in dataclasses.fields(cls):
+            if f.name in keys:
+                how = (_SEQUENCE if _field_is_sequence(f.type)
+                       else _BOOL if _field_is_bool(f.type) else _PLAIN)
+                plan.append((f.name, keys.index(f.name), how))
+        _ROW_PLANS[(cls, keys)] = plan
+    return plan
+
+
 def _from_row(cls: type[Any], row: sqlite3.Row) -> Any:
     values: dict[str, Any] = {}
-    keys = row.keys()
-    for f in dataclasses.fields(cls):
-        if f.name not in keys:
-            continue
-        value = row[f.name]
-        if value is not None and _field_is_sequence(f.type):
+    for name, position, how in _row_plan(cls, tuple(row.keys())):
+        value = row[position]
+        if value is not None and how == _SEQUENCE:
             decoded = json.loads(value)
             value = tuple(decoded) if isinstance(decoded, list) else decoded
-        elif value is not None and _field_is_bool(f.type):
+        elif value is not None and how == _BOOL:
             value = bool(value)
-        values[f.name] = value
+        values[name] = value
     return cls(**values)
 
 
@@ -169,6 +187,7 @@ class Store:
             self.conn.close()
             raise
         self._columns: dict[str, list[str]] = {}
+        self._plans: dict[tuple[str, type[Any]], Any] = {}
         if readonly:
             self.conn.execute("PRAGMA query_only = ON")
             if self.schema_version() < _migrations()[-1][0]:
@@ -303,15 +322,41 @@ class Store:
         """Insert dataclass records into ``table`` (call inside a transaction)."""
         if not records:
             return
-        columns = self.columns(table)
-        names = [f.name for f in dataclasses.fields(records[0]) if f.name in columns]
-        quoted = ", ".join(f'"{n}"' for n in names)
-        marks = ", ".join("?" for _ in names)
-        self.conn.executemany(
-            f'INSERT OR REPLACE INTO "{table}" ({quoted}) VALUES ({marks})',
-            [tuple(_to_sql(getattr(r, n)) for n in names) for r in records],
-        )
+        sql, getter, converted = self._insert_plan(table, type(records[0]))
+        if converted:
+            rows = []
+            for record in records:
+                row = list(getter(record))
+                for i in converted:
+                    row[i] = _to_sql(row[i])
+                rows.append(row)
+            self.conn.executemany(sql, rows)
+        else:
+            self.conn.executemany(sql, map(getter, records))
 
+    def _insert_plan(
+        self, table: str, cls: type[Any]
+    ) -> tuple[str, Callable[[Any], tuple[Any, ...]], tuple[int, ...]]:
+        """The INSERT for ``cls`` records into ``table``, a getter of their column values, and
+        the positions whose values may need ``_to_sql`` (only fields that can hold a sequence
+        or a bool): converting every value of some 200 records an article cost more than
+        SQLite's own work."""
+        key = (table, cls)
+        plan = self._plans.get(key)
+        if plan is None:
+            columns = self.columns(table)
+            fields = [f for f in dataclasses.fields(cls) if f.name in columns]
+            names = [f.name for f in fields]
+            quoted = ", ".join(f'"{n}"' for n in names)
+            marks = ", ".join("?" for _ in names)
+            sql = f'INSERT OR REPLACE INTO "{table}" ({quoted}) VALUES ({marks})'
+            attrs = operator.attrgetter(*names)
+            getter = attrs if len(names) > 1 else lambda record: (attrs(record),)
+            converted = tuple(i for i, f in enumerate(fields)
+                              if _field_is_sequence(f.type) or _field_is_bool(f.type)
+                              or "Any" in str(f.type))
+            plan = self._plans[key] = (sql, getter, converted)
+        return plan
 
     # -- reading --------------------------------------------------------------------------
     def article_ids(self, since: str | None = None) -> list[str]:
