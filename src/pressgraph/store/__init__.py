@@ -190,7 +190,8 @@ class Store:
         self._plans: dict[tuple[str, type[Any]], Any] = {}
         if readonly:
             self.conn.execute("PRAGMA query_only = ON")
-            if self.schema_version() < _migrations()[-1][0]:
+            applied = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+            if any(version not in applied for version, *_ in _migrations()):
                 self.conn.close()
                 raise StoreNeedsMigration(
                     f"{self.path}: written by an older pressgraph; run `pressgraph ingest` on it "
