@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import numpy as np
 
@@ -35,9 +36,10 @@ _COMPATIBLE = [
 
 
 def compatible_types(a: str, b: str) -> bool:
-    return a == b or any(a in group and b in group for group in _COMPATIBLE)
+    return b in compatible_with(a)
 
 
+@cache  # a handful of PLOVER types, asked about for every candidate pair
 def compatible_with(event_type: str) -> frozenset[str]:
     """Every type an event of ``event_type`` may be coded as by another outlet."""
     return frozenset({event_type}.union(*(g for g in _COMPATIBLE if event_type in g)))

@@ -36,7 +36,6 @@ from pressgraph.extract.claims.vocab import compatible_subjects, subject_head
 from pressgraph.link.actors import ActorIndex, _Builder
 from pressgraph.link.cluster import (
     LinkConfig,
-    compatible_types,
     compatible_with,
     day_of,
     event_label,
@@ -551,6 +550,7 @@ class Linker:
 
         mine: list[dict[str, Any]] = []
         block_hits: dict[str, list[str]] = {}
+        nearby: dict[tuple[tuple[str, ...], int | None], list[str]] = {}
         block_feats: dict[str, dict[str, Any]] = {}
         for event in sorted(ext.events, key=lambda e: (e.start, e.id)):
             places = sorted({p.country_code.upper() for p in ext.places
@@ -568,23 +568,29 @@ class Linker:
                 f for t in sorted(compatible_with(event.event_type))
                 for f in story_by_type.get(t, ())]
             blocks = self._event_blocks(places, day)
-            elsewhere: list[str] = []
-            # An article's events mostly share its places and day: each block is read once.
-            for place in places if day is not None else ():
-                for d in range(day - cfg.window_days, day + cfg.window_days + 1):  # type: ignore[operator]
-                    key = f"{place}|{d}"
-                    if key not in block_hits:
-                        block_hits[key] = [r[0] for r in conn.execute(
-                            "SELECT event_id FROM link_event_blocks WHERE block = ? ORDER BY "
-                            "seq DESC LIMIT ?", (key, cfg.per_block))]
-                    elsewhere.extend(i for i in block_hits[key] if i not in same_story)
-            need = sorted(set(elsewhere) - set(block_feats))
-            for found in self._event_feats(
-                    "SELECT event_id, cluster FROM link_events WHERE event_id IN ({marks})",
-                    need, same=False):
-                block_feats[found["event_id"]] = found
-            candidates.extend(block_feats[i] for i in dict.fromkeys(elsewhere)
-                              if i in block_feats)
+            # An article's events mostly share its places and day: each block is read once,
+            # and the events around one (places, day) are gathered once.
+            around = nearby.get((tuple(places), day))
+            if around is None:
+                elsewhere: list[str] = []
+                for place in places if day is not None else ():
+                    for d in range(day - cfg.window_days, day + cfg.window_days + 1):  # type: ignore[operator]
+                        key = f"{place}|{d}"
+                        if key not in block_hits:
+                            # same_story is fixed for the article: each block is filtered once
+                            block_hits[key] = [r[0] for r in conn.execute(
+                                "SELECT event_id FROM link_event_blocks WHERE block = ? ORDER BY "
+                                "seq DESC LIMIT ?", (key, cfg.per_block))
+                                if r[0] not in same_story]
+                        elsewhere.extend(block_hits[key])
+                need = sorted(set(elsewhere) - set(block_feats))
+                for found in self._event_feats(
+                        "SELECT event_id, cluster FROM link_events WHERE event_id IN ({marks})",
+                        need, same=False):
+                    block_feats[found["event_id"]] = found
+                around = nearby[(tuple(places), day)] = [
+                    i for i in dict.fromkeys(elsewhere) if i in block_feats]
+            candidates.extend(block_feats[i] for i in around)
             candidates.extend(mine)
             matches = [other["cluster"] for other in self._matching(feats, candidates)]
             for other in candidates:
@@ -658,7 +664,8 @@ class Linker:
         """The candidates that report the same event as ``a``."""
         cfg = self.config
         # Types first (cheap), then one matrix product over the triggers left to compare.
-        pool = [b for b in candidates if compatible_types(a["event_type"], b["event_type"])
+        compatible = compatible_with(a["event_type"])
+        pool = [b for b in candidates if b["event_type"] in compatible
                 and (a["article_id"] != b["article_id"] or a["event_type"] == b["event_type"])]
         if not pool:
             return []

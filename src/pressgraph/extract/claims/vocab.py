@@ -10,7 +10,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 # who claims what a report says in its own voice, when the article names no outlet
@@ -193,6 +193,7 @@ _DROP = frozenset({"the", "a", "an", "some", "all", "those", "these", "of", "the
                    "her", "our", "more", "than", "over", "about", "around", "at", "least"})
 
 
+@lru_cache(maxsize=1 << 16)  # linking folds the same subjects and names again and again
 def fold(text: str) -> str:
     """Lowercase without diacritics: the form names and subjects are compared in."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -211,6 +212,7 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
 def subject_head(subject: str) -> str:
     """The normalised head noun of a subject: 'captured ISIS prisoners' -> 'prisoner'."""
     words = [w for w in _WORD.findall(fold(subject)) if w not in _DROP and not w.isdigit()]
