@@ -190,7 +190,7 @@ class Store:
         self._plans: dict[tuple[str, type[Any]], Any] = {}
         if readonly:
             self.conn.execute("PRAGMA query_only = ON")
-            applied = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+            applied = self.applied_migrations()
             if any(version not in applied for version, *_ in _migrations()):
                 self.conn.close()
                 raise StoreNeedsMigration(
@@ -245,7 +245,7 @@ class Store:
                 "CREATE TABLE IF NOT EXISTS schema_migrations "
                 "(version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
             )
-        applied = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        applied = self.applied_migrations()
         for version, name, sql in _migrations():
             if version in applied:
                 continue
@@ -265,6 +265,9 @@ class Store:
                 raise
             self.conn.commit()
         return self.schema_version()
+
+    def applied_migrations(self) -> set[int]:
+        return {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
 
     def schema_version(self) -> int:
         row = self.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
