@@ -103,7 +103,7 @@ def place_keys(extraction: Extraction) -> list[str]:
 
 def lead_of(extraction: Extraction, chars: int) -> str:
     art = extraction.article
-    return titled_text(art)[:len(titled(art)) + chars]
+    return titled(art) + art.text[:chars]
 
 
 def titled(article: Article) -> str:
