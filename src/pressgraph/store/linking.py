@@ -159,6 +159,44 @@ class _Cache(Generic[T]):
             self.items.popitem(last=False)
 
 
+def _similarities(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Cosine of each row of ``matrix`` with ``vector`` (all unit length).  Summed row by row
+    rather than by a BLAS matrix-vector product, whose last bits depend on which other rows
+    share the matrix: a pair's score must not depend on the other candidates."""
+    out: np.ndarray = (matrix * vector).sum(axis=1)
+    return out
+
+
+class _Pool:
+    """Candidate events whose trigger vectors are stacked once, so every event of an article
+    is scored against them in one pass."""
+
+    def __init__(self, feats: list[dict[str, Any]]) -> None:
+        self.feats = feats
+        self.with_vector = [i for i, f in enumerate(feats) if f["vector"] is not None]
+        self.matrix = (np.stack([feats[i]["vector"] for i in self.with_vector])
+                       if self.with_vector else None)
+
+    def matching(self, a: dict[str, Any], bar: float) -> list[dict[str, Any]]:
+        """The candidates whose trigger is ``a``'s (same stem) or near it (cosine >= bar)."""
+        if not self.feats:
+            return []
+        sims = np.zeros(len(self.feats), dtype=np.float32)
+        if a["vector"] is not None and self.matrix is not None:
+            sims[self.with_vector] = _similarities(self.matrix, a["vector"])
+        a_stem = a["stem"]
+        return [b for b, sim in zip(self.feats, sims.tolist(), strict=True)
+                if (a_stem and b["stem"] == a_stem) or sim >= bar]
+
+
+def _may_join(a: dict[str, Any], b: dict[str, Any], cfg: LinkConfig) -> bool:
+    """Whether events of two stories may be one: the same type, days within the window, a
+    shared place and a shared participant (then their triggers decide)."""
+    return (a["event_type"] == b["event_type"] and within(a["day"], b["day"], cfg.window_days)
+            and shares(a["places"], b["places"])
+            and shares(a["participants"], b["participants"]))
+
+
 class Linker:
     def __init__(self, store: Store, config: LinkConfig | None = None,
                  vectors: WordVectors | None = None) -> None:
@@ -550,8 +588,10 @@ class Linker:
 
         mine: list[dict[str, Any]] = []
         block_hits: dict[str, list[str]] = {}
-        nearby: dict[tuple[tuple[str, ...], int | None], list[str]] = {}
+        nearby: dict[tuple[tuple[str, ...], int | None], list[dict[str, Any]]] = {}
         block_feats: dict[str, dict[str, Any]] = {}
+        story_pools: dict[str, _Pool] = {}
+        same_bar, across_bar = cfg.event_threshold_same_story, cfg.event_threshold
         for event in sorted(ext.events, key=lambda e: (e.start, e.id)):
             places = sorted({p.country_code.upper() for p in ext.places
                              if p.id == event.place_id and p.country_code}) or article_places
@@ -563,38 +603,34 @@ class Linker:
             feats = {"event_id": event.id, "article_id": art.id, "event_type": event.event_type,
                      "day": day, "places": places, "participants": participants, "seq": seq,
                      "trigger": trigger, "stem": stem(trigger), "vector": vector}
-            # Only types another outlet could have coded this event as are compared.
-            candidates: list[dict[str, Any]] = [
-                f for t in sorted(compatible_with(event.event_type))
-                for f in story_by_type.get(t, ())]
+            # Only types another outlet could have coded this event as are compared; the
+            # story's events of those types are one pool for every event of this type.
+            pool = story_pools.get(event.event_type)
+            if pool is None:
+                pool = story_pools[event.event_type] = _Pool(
+                    [f for t in sorted(compatible_with(event.event_type))
+                     for f in story_by_type.get(t, ())])
+                for other in pool.feats:
+                    cluster_seq.setdefault(other["cluster"], other["cluster_seq"])
+            matched = pool.matching(feats, same_bar)
             blocks = self._event_blocks(places, day)
-            # An article's events mostly share its places and day: each block is read once,
-            # and the events around one (places, day) are gathered once.
-            around = nearby.get((tuple(places), day))
-            if around is None:
-                elsewhere: list[str] = []
-                for place in places if day is not None else ():
-                    for d in range(day - cfg.window_days, day + cfg.window_days + 1):  # type: ignore[operator]
-                        key = f"{place}|{d}"
-                        if key not in block_hits:
-                            # same_story is fixed for the article: each block is filtered once
-                            block_hits[key] = [r[0] for r in conn.execute(
-                                "SELECT event_id FROM link_event_blocks WHERE block = ? ORDER BY "
-                                "seq DESC LIMIT ?", (key, cfg.per_block))
-                                if r[0] not in same_story]
-                        elsewhere.extend(block_hits[key])
-                need = sorted(set(elsewhere) - set(block_feats))
-                for found in self._event_feats(
-                        "SELECT event_id, cluster FROM link_events WHERE event_id IN ({marks})",
-                        need, same=False):
-                    block_feats[found["event_id"]] = found
-                around = nearby[(tuple(places), day)] = [
-                    i for i in dict.fromkeys(elsewhere) if i in block_feats]
-            candidates.extend(block_feats[i] for i in around)
-            candidates.extend(mine)
-            matches = [other["cluster"] for other in self._matching(feats, candidates)]
-            for other in candidates:
-                cluster_seq.setdefault(other["cluster"], other["cluster_seq"])
+            # Events of other stories join only through a shared participant (and the same
+            # type, place and days): an event with none is never compared across stories.
+            if participants and blocks:
+                # An article's events mostly share its places and day: each block is read
+                # once, and the events around one (places, day) are gathered once.
+                around = nearby.get((tuple(places), day))
+                if around is None:
+                    around = nearby[(tuple(places), day)] = self._around(
+                        places, day, same_story, block_hits, block_feats)
+                    for other in around:
+                        cluster_seq.setdefault(other["cluster"], other["cluster_seq"])
+                matched += _Pool([b for b in around if _may_join(feats, b, cfg)]).matching(
+                    feats, across_bar)
+            # this article's earlier events: of the same type only
+            matched += _Pool([m for m in mine if m["event_type"] == event.event_type]).matching(
+                feats, same_bar)
+            matches = [other["cluster"] for other in matched]
             own = stable_id("event-cluster", event.id)
             clusters = sorted({resolve(c) for c in matches},
                               key=lambda c: (cluster_seq.get(c, seq), c))
@@ -659,37 +695,29 @@ class Linker:
         out.sort(key=lambda f: (f["cluster_seq"], f["seq"], f["event_id"]))
         return out
 
-    def _matching(self, a: dict[str, Any], candidates: Sequence[dict[str, Any]]
-                  ) -> list[dict[str, Any]]:
-        """The candidates that report the same event as ``a``."""
+    def _around(self, places: Sequence[str], day: int | None, same_story: set[str],
+                block_hits: dict[str, list[str]], block_feats: dict[str, dict[str, Any]]
+                ) -> list[dict[str, Any]]:
+        """The stored events of other stories filed under ``places`` within the window of
+        ``day``: the newest ``per_block`` of each (place, day) block, each block read once
+        per article (``block_hits``, ``block_feats``)."""
         cfg = self.config
-        # Types first (cheap), then one matrix product over the triggers left to compare.
-        compatible = compatible_with(a["event_type"])
-        pool = [b for b in candidates if b["event_type"] in compatible
-                and (a["article_id"] != b["article_id"] or a["event_type"] == b["event_type"])]
-        if not pool:
-            return []
-        sims = np.zeros(len(pool), dtype=np.float32)
-        if a["vector"] is not None:
-            with_vec = [i for i, c in enumerate(pool) if c["vector"] is not None
-                        and not (a["stem"] and c["stem"] == a["stem"])]
-            if with_vec:
-                matrix = np.stack([pool[i]["vector"] for i in with_vec])
-                sims[with_vec] = matrix @ a["vector"]
-        out = []
-        for i, b in enumerate(pool):
-            sim = 1.0 if b["stem"] == a["stem"] and a["stem"] else float(sims[i])
-            bar = cfg.event_threshold_same_story if b["same"] else cfg.event_threshold
-            if sim < bar:
-                continue
-            if not b["same"] and not (
-                    within(a["day"], b["day"], cfg.window_days)
-                    and shares(a["places"], b["places"])
-                    and shares(a["participants"], b["participants"])
-                    and a["event_type"] == b["event_type"]):
-                continue
-            out.append(b)
-        return out
+        elsewhere: list[str] = []
+        for place in places if day is not None else ():
+            for d in range(day - cfg.window_days, day + cfg.window_days + 1):  # type: ignore[operator]
+                key = f"{place}|{d}"
+                if key not in block_hits:
+                    # same_story is fixed for the article: each block is filtered once
+                    block_hits[key] = [r[0] for r in self.conn.execute(
+                        "SELECT event_id FROM link_event_blocks WHERE block = ? ORDER BY "
+                        "seq DESC LIMIT ?", (key, cfg.per_block)) if r[0] not in same_story]
+                elsewhere.extend(block_hits[key])
+        need = sorted(set(elsewhere) - set(block_feats))
+        for found in self._event_feats(
+                "SELECT event_id, cluster FROM link_events WHERE event_id IN ({marks})",
+                need, same=False):
+            block_feats[found["event_id"]] = found
+        return [block_feats[i] for i in dict.fromkeys(elsewhere) if i in block_feats]
 
     def _claims(self, ext: Extraction, story: str, repost_of: str | None,
                 canonical: Mapping[str, str], plan: _Plan) -> None:

@@ -197,7 +197,17 @@ _DROP = frozenset({"the", "a", "an", "some", "all", "those", "these", "of", "the
 def fold(text: str) -> str:
     """Lowercase without diacritics: the form names and subjects are compared in."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    if not decomposed.isascii():
+        # only the runs of non-ASCII characters are looked at: linking folds whole texts
+        decomposed = _NON_ASCII.sub(_without_marks, decomposed)
+    return decomposed.lower()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _without_marks(run: re.Match[str]) -> str:
+    return "".join(c for c in run.group() if not unicodedata.combining(c))
 
 
 def singular(word: str) -> str:
