@@ -81,7 +81,7 @@ def main() -> None:
     from pressgraph.nlp import default_model_path
 
     model_path = default_model_path()
-    cli = [python, "-c", "from pressgraph.cli import main; main()"]
+    cli = [python, "-c", "from pressgraph.__main__ import main; main()"]
     sources = [("", REPO / "src")]
     if args.compare_src:
         sources.append(("_compared", args.compare_src.resolve()))
