@@ -168,8 +168,8 @@ def ingest(
     *,
     on_result: OnResult = _ignore,
 ) -> IngestReport:
-    """Read ``paths``, extract every article and store each in its own transaction, then
-    link the store.  Already-stored articles are skipped, so running it again resumes."""
+    """Read ``paths``, extract every article, store each in its own transaction and link
+    it.  Already-stored articles are skipped, so running it again resumes."""
     from pressgraph.batch import ArticleFailure, run_batch
     from pressgraph.ingest import InputError, read_inputs
     from pressgraph.ingest.metadata import apply_manifest
@@ -219,11 +219,18 @@ def ingest(
                 tell(Outcome("failed", name, stored, article.id))
             elif stored:
                 tell(Outcome("stored", name, name, article.id, result.warnings))
+                if options.link:
+                    # Linked as it is stored, in the same order a later link_new would take,
+                    # with the extraction in hand: nothing is read back, nothing is held.
+                    from pressgraph.store.linking import link_new
+
+                    link_new(store, known={article.id: result})
+                    report.linked = True
             else:
                 tell(Outcome("skipped", name, f"{name}: already ingested ({article.id})",
                              article.id))
         # Also after a run that wrote nothing: an interrupted earlier run may have stored
-        # articles and died before linking them.
+        # articles and died before linking them (or --no-link left them).
         if options.link and store.links_stale():
             from pressgraph.store.linking import link_new
 
