@@ -570,9 +570,7 @@ class Linker:
             "SELECT article_id FROM link_articles WHERE story = ? ORDER BY seq DESC LIMIT ?",
             (story, cfg.story_articles))]
         same_story: set[str] = set()
-        story_feats = self._event_feats(
-            "SELECT event_id, cluster FROM link_events WHERE article_id IN ({marks})", recent,
-            same=True)
+        story_feats = self._event_feats("e.article_id", recent, same=True)
         same_story = {f["event_id"] for f in story_feats}
         story_by_type: dict[str, list[dict[str, Any]]] = {}
         for found in story_feats:
@@ -669,9 +667,18 @@ class Linker:
                 plan.statements.append(("UPDATE events SET cluster_id = ? WHERE id = ?",
                                         (final, m["event_id"])))
 
-    def _event_feats(self, sql: str, keys: Sequence[str], same: bool) -> list[dict[str, Any]]:
-        """Features of stored events (cached: only the cluster is read every time)."""
-        clusters = {r[0]: r[1] for r in self._in(sql, keys)}
+    def _event_feats(self, column: str, keys: Sequence[str], same: bool
+                     ) -> list[dict[str, Any]]:
+        """Features of the stored events whose ``column`` is one of ``keys`` (cached: only
+        the cluster and its seq are read every time)."""
+        clusters: dict[str, str] = {}
+        seqs: dict[str, int] = {}
+        for event_id, cluster, cluster_seq in self._in(
+                "SELECT e.event_id, e.cluster, c.seq FROM link_events e LEFT JOIN "
+                f"link_event_clusters c ON c.id = e.cluster WHERE {column} IN ({{marks}})", keys):
+            clusters[event_id] = cluster
+            if cluster_seq is not None:
+                seqs[cluster] = cluster_seq
         features = {e: self._event_cache.get(e) for e in sorted(clusters)}
         missing = [e for e, f in features.items() if f is None]
         for row in self._in("SELECT * FROM link_events WHERE event_id IN ({marks})", missing):
@@ -683,9 +690,6 @@ class Linker:
                 "stem": stem(row["trigger"]), "vector": from_blob(row["vector"])}
             features[row["event_id"]] = decoded
             self._event_cache.put(row["event_id"], decoded)
-        cluster_ids = sorted(set(clusters.values()))
-        seqs = {r[0]: r[1] for r in self._in(
-            "SELECT id, seq FROM link_event_clusters WHERE id IN ({marks})", cluster_ids)}
         out = []
         for event_id, cluster in clusters.items():
             cached = features[event_id]
@@ -713,9 +717,7 @@ class Linker:
                         "seq DESC LIMIT ?", (key, cfg.per_block)) if r[0] not in same_story]
                 elsewhere.extend(block_hits[key])
         need = sorted(set(elsewhere) - set(block_feats))
-        for found in self._event_feats(
-                "SELECT event_id, cluster FROM link_events WHERE event_id IN ({marks})",
-                need, same=False):
+        for found in self._event_feats("e.event_id", need, same=False):
             block_feats[found["event_id"]] = found
         return [block_feats[i] for i in dict.fromkeys(elsewhere) if i in block_feats]
 
