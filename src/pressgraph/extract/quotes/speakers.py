@@ -14,7 +14,7 @@ offers one, else a match of the name against actor names and aliases.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -65,7 +65,8 @@ def _entities_resolver() -> MentionResolver | None:
 
 
 class SpeakerResolver:
-    def __init__(self, parsed: ParsedDocument) -> None:
+    def __init__(self, parsed: ParsedDocument,
+                 quotes: Sequence[tuple[int, int]] | None = None) -> None:
         self.parsed = parsed
         self.doc = parsed.doc
         self.text = parsed.text  # Doc.text rebuilds the string on every access
@@ -76,10 +77,13 @@ class SpeakerResolver:
         # computed once: every speaker's full name is looked up among them
         self.person_names = [_strip_possessive(e.text) for e in self.persons]
         self.groups = [e for e in ents if e.label_ in _GROUP_LABELS]
+        # every name's character extent, read once: each source looks among them all
+        self._named = [(e.start_char, e.end_char, e) for e in self.persons + self.groups]
         # earlier sources, so "he" can mean the last quoted speaker
         self.spoken: list[tuple[int, Span]] = []
-        # a name inside quotation marks is what was said, never who said it
-        self.quoted = find_quotes(self.text)
+        # a name inside quotation marks is what was said, never who said it (``quotes``: the
+        # caller's own ``find_quotes`` of the text, not searched again)
+        self.quoted = find_quotes(self.text) if quotes is None else quotes
         # whether a character span lies inside a quotation, per span: every pronoun asks it
         # again of every name before it
         self._in_quote: dict[tuple[int, int], bool] = {}
@@ -123,8 +127,7 @@ class SpeakerResolver:
     def _named_in(self, span: tuple[int, int], head: Token) -> Span | None:
         """The name the phrase's head belongs to: "a State Department official" names the
         department but is not it, so an entity away from the head does not count."""
-        inside = [e for e in self.persons + self.groups
-                  if span[0] <= e.start_char and e.end_char <= span[1]]
+        inside = [e for lo, hi, e in self._named if span[0] <= lo and hi <= span[1]]
         for ent in inside:
             if ent.start <= head.i < ent.end:
                 return ent
