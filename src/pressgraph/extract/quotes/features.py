@@ -38,9 +38,12 @@ def mix(template: int, *cols: np.ndarray | np.uint64) -> np.ndarray:
     n = max((c.shape[0] for c in cols if isinstance(c, np.ndarray)), default=1)
     seed = (template * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
     h = np.full(n, seed, dtype=np.uint64)
+    shifted = np.empty_like(h)
     for c in cols:
-        h = (h ^ np.asarray(c, dtype=np.uint64)) * _PRIME
-        h ^= h >> _SHIFT
+        h ^= np.asarray(c, dtype=np.uint64)
+        h *= _PRIME
+        np.right_shift(h, _SHIFT, out=shifted)
+        h ^= shifted
     return h
 
 

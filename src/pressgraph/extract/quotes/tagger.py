@@ -120,9 +120,15 @@ class HashTable:
     def find(self, queries: np.ndarray) -> np.ndarray:
         """Row of each key, or -1 for a key the table does not hold."""
         flat = queries.ravel()
-        out = np.full(flat.shape, -1, dtype=np.int64)
-        pending = np.arange(len(flat))
         slot = (flat & self.mask).astype(np.int64)
+        # the first probe of every key at once, without picking rows out by mask (most keys
+        # end there: found, or an empty slot); the rest probe on
+        rows = self.rows[slot]
+        occupied = rows >= 0
+        hit = occupied & (self.keys[slot] == flat)
+        out = np.where(hit, rows, -1)
+        pending = np.flatnonzero(occupied & ~hit)
+        slot = (slot[pending] + 1) & int(self.mask)
         while len(pending):
             rows = self.rows[slot]
             hit = (rows >= 0) & (self.keys[slot] == flat[pending])
@@ -203,15 +209,20 @@ def models() -> dict[str, WideDeep]:
         return load(p)
 
 
-def token_vectors(doc: Doc) -> np.ndarray:
-    """Static word vectors, unit length (zeros for words without one); one table lookup for
-    the whole document, since ``Token.vector`` one token at a time cost 3 ms an article."""
+def token_vectors(doc: Doc, tokens: np.ndarray | None = None) -> np.ndarray:
+    """Static word vectors of ``tokens`` (every token without it), unit length (zeros for
+    words without one); one table lookup for the whole document, since ``Token.vector`` one
+    token at a time cost 3 ms an article."""
     table = doc.vocab.vectors
-    if not len(doc) or not table.shape[0]:
-        return np.zeros((len(doc), table.shape[1] or 300), np.float32)
-    rows = table.find(keys=doc.to_array(ORTH).astype(np.uint64))
+    orth = doc.to_array(ORTH).astype(np.uint64) if len(doc) else np.zeros(0, np.uint64)
+    if tokens is not None:
+        orth = orth[tokens]
+    if not len(orth) or not table.shape[0]:
+        return np.zeros((len(orth), table.shape[1] or 300), np.float32)
+    rows = table.find(keys=orth)
     vecs = np.asarray(table.data, dtype=np.float32)[np.maximum(rows, 0)]
     vecs[rows < 0] = 0.0
+    # each row's norm is its own (a row-wise reduction), so a subset of rows comes out the same
     norm = np.linalg.norm(vecs, axis=1, keepdims=True)
     return vecs / np.maximum(norm, 1e-6)
 
@@ -227,8 +238,13 @@ def cue_dense(ctx: np.ndarray, vecs: np.ndarray, head: np.ndarray, rows: np.ndar
               ) -> np.ndarray:
     """Dense input of the cue model: the token's contextual and static vectors, and the
     contextual vectors of its syntactic head and of the tokens on either side."""
+    return _cue_dense_of(ctx, vecs[rows], head, rows)
+
+
+def _cue_dense_of(ctx: np.ndarray, row_vecs: np.ndarray, head: np.ndarray, rows: np.ndarray
+                  ) -> np.ndarray:
     n = len(ctx)
-    return np.hstack([ctx[rows], vecs[rows], ctx[head[rows]], ctx[np.maximum(rows - 1, 0)],
+    return np.hstack([ctx[rows], row_vecs, ctx[head[rows]], ctx[np.maximum(rows - 1, 0)],
                       ctx[np.minimum(rows + 1, n - 1)]])
 
 
@@ -287,16 +303,19 @@ def cue_candidates(v: View, x: features.Arrays) -> list[int]:
             if p not in _SKIP_POS and not space]
 
 
-def find_cues(doc: Doc, v: View, x: features.Arrays, model: WideDeep, vecs: np.ndarray,
-              ctx: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """Cue spans (token ranges), and each token's chance of being in a cue."""
+def find_cues(doc: Doc, v: View, x: features.Arrays, model: WideDeep,
+              vecs: np.ndarray | None, ctx: np.ndarray
+              ) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Cue spans (token ranges), and each token's chance of being in a cue.  ``vecs``: every
+    token's static vector, or None to look up only the candidates'."""
     score = np.zeros(len(doc), dtype=np.float32)
     cands = cue_candidates(v, x)
     if not cands:
         return [], score
     rows = np.asarray(cands, dtype=np.int64)
     probs = model.probabilities(features.cue_keys(doc, x, rows),
-                                cue_dense(ctx, vecs, x.head, rows))
+                                _cue_dense_of(ctx, token_vectors(doc, rows) if vecs is None
+                                              else vecs[rows], x.head, rows))
     score[rows] = probs[:, 1] + probs[:, 2]
     spans: list[tuple[int, int]] = []
     cur: list[int] | None = None
@@ -679,7 +698,8 @@ def span_choices(requests: Sequence[SpanRequest | None]) -> list[Candidates | No
     pair_group = start_group[pair_start]
     score, structural = score[kept], structural[kept]
     starts, ends = start_value[pair_start], end_value[pair_end[kept]]
-    order = np.lexsort((starts, ends - starts, -score, pair_group))
+    # best first, then shorter, then earlier (length and start as one key: start < width)
+    order = np.lexsort(((ends - starts) * width + starts, -score, pair_group))
     pair_group, score, structural = pair_group[order], score[order], structural[order]
     starts, ends = starts[order], ends[order]
 
@@ -865,7 +885,7 @@ def tag(doc: Doc, quotes: Sequence[tuple[int, int]],
     if not m or not len(doc):
         return [], np.zeros(len(doc), dtype=np.float32)
     p = prepare(doc, quotes)
-    cues, score = find_cues(doc, p.view, p.arrays, m["cue"], token_vectors(doc), p.contextual)
+    cues, score = find_cues(doc, p.view, p.arrays, m["cue"], None, p.contextual)
     # a rule's cue the cue model scored under its threshold but at least ADOPT: two weak
     # votes make a cue, whose source and content are then drawn like the model's own; its
     # edges stay the rules' (the cue ranker, trained on the model's cues, would stretch a
