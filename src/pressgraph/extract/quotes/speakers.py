@@ -88,6 +88,7 @@ class SpeakerResolver:
         # again of every name before it
         self._in_quote: dict[tuple[int, int], bool] = {}
         self._is_subject: dict[tuple[int, int], bool] = {}
+        self._actor_of: dict[tuple[int, int], str | None] = {}
 
 
     # -- public
@@ -98,13 +99,21 @@ class SpeakerResolver:
         if mention is None:
             # "the President": the entities extractor may know the description as an alias
             if self.resolve_mention is not None:
-                actor_id = self.resolve_mention(self.parsed, source[0], source[1])
+                actor_id = self._resolved(source[0], source[1])
                 actor = next((a for a in self.actors if a.id == actor_id), None)
                 if actor is not None:
                     return Speaker(name=actor.name, actor_id=actor.id)
             return Speaker(name=self._role_name(source))
         self.spoken.append((source[0], mention))
         return Speaker(name=self._full_name(mention), actor_id=self._actor(mention))
+
+    def _resolved(self, start: int, end: int) -> str | None:
+        """``resolve_mention`` of a span, remembered: a name that "he" and "she" resolve to
+        again and again is looked up once (the lookup compares it with every actor)."""
+        key = (start, end)
+        if key not in self._actor_of and self.resolve_mention is not None:
+            self._actor_of[key] = self.resolve_mention(self.parsed, start, end)
+        return self._actor_of.get(key)
 
     # -- mention finding
     def _mention(self, source: tuple[int, int], token: Token, cue_at: int) -> Span | None:
@@ -248,7 +257,7 @@ class SpeakerResolver:
 
     def _actor(self, mention: Span) -> str | None:
         if self.resolve_mention is not None:
-            actor_id = self.resolve_mention(self.parsed, mention.start_char, mention.end_char)
+            actor_id = self._resolved(mention.start_char, mention.end_char)
             if actor_id:
                 return actor_id
         name = self._full_name(mention).lower()

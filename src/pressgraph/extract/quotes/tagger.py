@@ -485,6 +485,15 @@ def featurize(x: features.Arrays, groups: Sequence[Candidates | None]
     present = [g for g in groups if g is not None]
     if not present:
         return [None] * len(groups)
+    keys, dense = _present_features(x, present)
+    return [None if g is None or rows is None else
+            SpanChoice(spans=g.spans, keys=keys[rows], dense=dense[rows])
+            for g, rows in zip(groups, _batch_rows(groups), strict=True)]
+
+
+def _present_features(x: features.Arrays, present: Sequence[Candidates]
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Keys and dense features of the candidates of ``present``, group after group."""
     sizes = np.array([len(g.spans) for g in present])
     windows = np.array([len(g.role_p) for g in present])
     p_off = np.concatenate([[0], np.cumsum(windows)[:-1]])
@@ -504,9 +513,7 @@ def featurize(x: features.Arrays, groups: Sequence[Candidates | None]
         np.repeat([g.head for g in present], sizes),
         np.repeat([g.skip[1] - g.skip[0] if g.skip else 0 for g in present], sizes),
         np.repeat([g.skip[0] if g.skip else -1 for g in present], sizes))
-    return [None if g is None or rows is None else
-            SpanChoice(spans=g.spans, keys=keys[rows], dense=dense[rows])
-            for g, rows in zip(groups, _batch_rows(groups), strict=True)]
+    return keys, dense
 
 
 def _batch_rows(groups: Sequence[Candidates | SpanChoice | None]) -> list[slice | None]:
@@ -844,17 +851,16 @@ def _rank(x: features.Arrays, groups: Sequence[Candidates | None],
     if scorer is None:
         return [None if g is None else (int(g.spans[0, 0]), int(g.spans[0, 1]))
                 for g in groups]
-    choices = featurize(x, groups)
-    present = [c for c in choices if c is not None]
-    scores = scorer.scores(np.vstack([c.keys for c in present]),
-                           np.vstack([c.dense for c in present])) if present else None
+    present = [g for g in groups if g is not None]
+    # all groups' rows scored as one array (C-ordered, as the groups' rows stacked would be)
+    scores = scorer.scores(*_present_features(x, present)) if present else None
     out: list[tuple[int, int] | None] = []
-    for c, rows in zip(choices, _batch_rows(choices), strict=True):
-        if c is None or rows is None or scores is None:
+    for g, rows in zip(groups, _batch_rows(groups), strict=True):
+        if g is None or rows is None or scores is None:
             out.append(None)
             continue
         best = int(np.argmax(scores[rows]))
-        out.append((int(c.spans[best, 0]), int(c.spans[best, 1])))
+        out.append((int(g.spans[best, 0]), int(g.spans[best, 1])))
     return out
 
 
