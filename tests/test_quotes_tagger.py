@@ -142,6 +142,14 @@ def test_batched_span_choice_is_each_group_alone() -> None:
         requests.append(None if k % 9 == 0 else tagger.SpanRequest(
             cue=cue, head=head, rows=rows, role_p=gain + 0.5, gain=gain, spans=spans,
             inner=inner, hint=hint, gated=k % 5 != 0))
+        if k % 7 == 3:
+            # a cue's search: every start up to its head, every end after it, and a cue span
+            # that may run past the window
+            requests.append(tagger.SpanRequest(
+                cue=(head, head + 1), head=head, rows=rows, role_p=gain + 0.5, gain=gain,
+                spans=np.array([(max(rows.start, head - 1), rows.stop + 3)]), inner=[],
+                hint=None, gated=False, starts=np.arange(rows.start, head + 1),
+                ends=np.arange(head + 1, rows.stop + 1)))
     batch = tagger.span_choices(requests)
     assert sum(c is not None for c in batch) > 30
     assert any(c is not None and len(c.spans) > 100 for c in batch)
@@ -153,6 +161,23 @@ def test_batched_span_choice_is_each_group_alone() -> None:
         for name in ("spans", "gain", "structural", "hinted", "hint_edges", "gain_prefix"):
             g, w = getattr(got, name), getattr(want, name)
             assert g.dtype == w.dtype and g.shape == w.shape and (g == w).all(), name
+
+
+def test_batched_span_choice_keeps_a_span_past_its_window_to_its_group() -> None:
+    """A cue's span may end past its window; batched, its end must not be read as an edge
+    of the next group's."""
+    gain = np.array([0.1, 0.2, -0.1, 0.3, 0.0, 0.2], dtype=np.float32)
+    cue_like = tagger.SpanRequest(
+        cue=(2, 3), head=2, rows=range(0, 6), role_p=gain + 0.5, gain=gain,
+        spans=np.array([(1, 9)]), inner=[], hint=None, gated=False,
+        starts=np.arange(0, 3), ends=np.arange(3, 7))
+    other = tagger.SpanRequest(
+        cue=(4, 5), head=4, rows=range(0, 6), role_p=gain + 0.5, gain=gain,
+        spans=np.array([(0, 1), (1, 3), (3, 6)]), inner=[(4, 5)], hint=None)
+    for r, got in zip((cue_like, other), tagger.span_choices([cue_like, other]), strict=True):
+        want = _one_grid(r)
+        assert got is not None and want is not None
+        assert (got.spans == want.spans).all() and (got.structural == want.structural).all()
 
 
 @pytest.fixture(scope="module")

@@ -594,7 +594,10 @@ def span_choices(requests: Sequence[SpanRequest | None]) -> list[Candidates | No
     if not reqs:
         return [None] * len(requests)
     n_groups = len(reqs)
-    width = max(r.rows.stop for r in reqs) + 2
+    spans = np.concatenate([r.spans for r in reqs]).astype(np.int64).reshape(-1, 2)
+    # group * width + token keeps each group's edges apart: wider than any edge (a cue's span
+    # may run past its window)
+    width = max(max(r.rows.stop for r in reqs), int(spans.max(initial=0))) + 2
     ids = np.arange(n_groups)
 
     # each group's starts and ends: sorted, distinct, one flat array each
@@ -671,7 +674,6 @@ def span_choices(requests: Sequence[SpanRequest | None]) -> list[Candidates | No
     s_keys = s_group * width + s_value
     e_keys = e_group * width + e_value
     span_group = np.repeat(ids, [len(r.spans) for r in reqs])
-    spans = np.concatenate([r.spans for r in reqs]).astype(np.int64)
     want_s = span_group * width + spans[:, 0]
     want_e = span_group * width + spans[:, 1]
     found_s = np.minimum(np.searchsorted(s_keys, want_s), len(s_keys) - 1)
