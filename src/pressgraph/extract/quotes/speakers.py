@@ -14,6 +14,7 @@ offers one, else a match of the name against actor names and aliases.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -77,8 +78,14 @@ class SpeakerResolver:
         # computed once: every speaker's full name is looked up among them
         self.person_names = [_strip_possessive(e.text) for e in self.persons]
         self.groups = [e for e in ents if e.label_ in _GROUP_LABELS]
-        # every name's character extent, read once: each source looks among them all
-        self._named = [(e.start_char, e.end_char, e) for e in self.persons + self.groups]
+        # each kind's names by where they start (doc.ents is in text order), read once: a
+        # source looks only among the names that start inside it
+        self._named = [([e.start_char for e in kind], [(e.end_char, e) for e in kind])
+                       for kind in (self.persons, self.groups)]
+        # whether an earlier speaker is one of a pool's names (a scan of the pool, asked again
+        # for every pronoun)
+        self._pooled: dict[tuple[int, int], bool] = {}
+        self._ends: dict[int, list[int]] = {}
         # earlier sources, so "he" can mean the last quoted speaker
         self.spoken: list[tuple[int, Span]] = []
         # a name inside quotation marks is what was said, never who said it (``quotes``: the
@@ -136,7 +143,9 @@ class SpeakerResolver:
     def _named_in(self, span: tuple[int, int], head: Token) -> Span | None:
         """The name the phrase's head belongs to: "a State Department official" names the
         department but is not it, so an entity away from the head does not count."""
-        inside = [e for lo, hi, e in self._named if span[0] <= lo and hi <= span[1]]
+        inside = [e for starts, ends in self._named
+                  for hi, e in ends[bisect_left(starts, span[0]):bisect_right(starts, span[1])]
+                  if hi <= span[1]]
         for ent in inside:
             if ent.start <= head.i < ent.end:
                 return ent
@@ -154,18 +163,30 @@ class SpeakerResolver:
         for "he"/"she", not a person whose title says the other gender."""
         best: Span | None = None
         spoken = {s for s, _ in self._sources()}
-        for ent in pool:
-            if ent.end_char > before:
-                break
+        ends = self._ends.get(id(pool))
+        if ends is None:
+            ends = self._ends[id(pool)] = [e.end_char for e in pool]
+        # the last qualifying name that ends before the pronoun (names do not overlap, so
+        # their ends are in order): scanning back, the first that qualifies
+        for ent in reversed(pool[:bisect_right(ends, before)]):
             if (ent.start_char in spoken or self._subject(ent)) and self._agrees(
                     ent, gender):
                 best = ent
+                break
         for start, mention in self.spoken:
-            if start < before and mention in pool and (
+            if start < before and self._in_pool(mention, pool) and (
                 best is None or start > best.start_char
             ) and self._agrees(mention, gender):
                 best = mention
         return best
+
+    def _in_pool(self, mention: Span, pool: list[Span]) -> bool:
+        # keyed by identity: both the pools and the spoken mentions live as long as self
+        key = (id(pool), id(mention))
+        known = self._pooled.get(key)
+        if known is None:
+            known = self._pooled[key] = mention in pool
+        return known
 
     def _subject(self, ent: Span) -> bool:
         """The name heads a subject; remembered per name (``Span.root`` walks the span and
