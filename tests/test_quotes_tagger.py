@@ -74,6 +74,112 @@ def test_span_choice_orders_by_summed_gain() -> None:
     assert all(not (2 <= a < 4 or 2 < b <= 4) for a, b in inner.spans.tolist())
 
 
+def _one_grid(r: tagger.SpanRequest) -> tagger.Candidates | None:
+    """span_choice as the whole grid of one group, the way it was first written: the
+    reference the batched search must match array for array."""
+    starts = np.unique(r.spans[:, 0]) if r.starts is None else r.starts
+    ends = np.unique(r.spans[:, 1]) if r.ends is None else r.ends
+    allowed = ends[None, :] > starts[:, None]
+    for lo, hi in r.inner:
+        allowed &= ~((lo <= starts) & (starts < hi))[:, None]
+        allowed &= ~((lo < ends) & (ends <= hi))[None, :]
+    si, ei = np.nonzero(allowed)
+    prefix = np.concatenate([[0.0], np.cumsum(r.gain)])
+    base = r.rows.start
+    score = prefix[ends[ei] - base] - prefix[starts[si] - base]
+    hint = r.hint
+    hint_ok = hint is not None and base <= hint[0] < hint[1] <= r.rows.stop
+    hint_gain = prefix[hint[1] - base] - prefix[hint[0] - base] if hint and hint_ok else -np.inf
+    if not len(si) and not hint_ok:
+        return None
+    if r.gated and max(float(score.max(initial=-np.inf)), hint_gain) <= 0:
+        return None
+    offered = set(map(tuple, r.spans.tolist()))
+    structural = np.array([(a, b) in offered for a, b in zip(starts[si], ends[ei], strict=True)],
+                          dtype=bool)
+    if len(si) > 100:
+        top = np.zeros(len(si), dtype=bool)
+        top[np.argpartition(-score, 99)[:100]] = True
+        keep = top | (structural & (score > 0))
+        si, ei, score, structural = si[keep], ei[keep], score[keep], structural[keep]
+    order = np.lexsort((starts[si], ends[ei] - starts[si], -score))
+    pairs = np.stack([starts[si][order], ends[ei][order]], axis=1)
+    score, structural = score[order], structural[order]
+    hinted = np.zeros(len(pairs), dtype=bool)
+    if hint is not None and hint_ok:
+        at = (pairs[:, 0] == hint[0]) & (pairs[:, 1] == hint[1])
+        hinted |= at
+        if not at.any():
+            pairs = np.vstack([pairs, [hint]])
+            score, hinted = np.append(score, hint_gain), np.append(hinted, True)
+            structural = np.append(structural, False)
+    edges = np.zeros(len(pairs), dtype=np.uint64) if hint is None or not hint_ok else (
+        (pairs[:, 0] == hint[0]) * 1 + (pairs[:, 1] == hint[1]) * 2).astype(np.uint64)
+    return tagger.Candidates(spans=pairs, gain=score, structural=structural, hinted=hinted,
+                             hint_edges=edges, role_p=r.role_p, gain_prefix=prefix, base=base,
+                             cue=r.cue, head=r.head)
+
+
+def test_batched_span_choice_is_each_group_alone() -> None:
+    """Many cues' searches in one batch give each group exactly what it gives alone: the same
+    candidates, the same order, and the same pick among scores tied at the TOP_K-th (gains
+    of a tenth, and zeros for spaces, tie often)."""
+    rng = np.random.default_rng(7)
+    requests: list[tagger.SpanRequest | None] = []
+    for k in range(60):
+        lo = int(rng.integers(0, 30))
+        rows = range(lo, lo + int(rng.integers(3, 70)))
+        n = len(rows)
+        gain = (rng.integers(-5, 4, n) / 10).astype(np.float32)
+        gain[rng.random(n) < 0.2] = 0.0
+        a = rng.integers(rows.start, rows.stop, int(rng.integers(1, 3 * n)))
+        b = np.minimum(a + rng.integers(1, n, len(a)), rows.stop)
+        spans = np.stack([a, b], axis=1).astype(np.int64)
+        head = int(rng.integers(rows.start, rows.stop))
+        cue = (head, min(head + int(rng.integers(1, 3)), rows.stop))
+        inner = [cue] + ([(rows.start, rows.start + 2)] if k % 3 == 0 else [])
+        hint = None if k % 4 == 0 else (int(a[0]), int(b[-1])) if a[0] < b[-1] else (0, 1)
+        requests.append(None if k % 9 == 0 else tagger.SpanRequest(
+            cue=cue, head=head, rows=rows, role_p=gain + 0.5, gain=gain, spans=spans,
+            inner=inner, hint=hint, gated=k % 5 != 0))
+        if k % 7 == 3:
+            # a cue's search: every start up to its head, every end after it, and a cue span
+            # that may run past the window
+            requests.append(tagger.SpanRequest(
+                cue=(head, head + 1), head=head, rows=rows, role_p=gain + 0.5, gain=gain,
+                spans=np.array([(max(rows.start, head - 1), rows.stop + 3)]), inner=[],
+                hint=None, gated=False, starts=np.arange(rows.start, head + 1),
+                ends=np.arange(head + 1, rows.stop + 1)))
+    batch = tagger.span_choices(requests)
+    assert sum(c is not None for c in batch) > 30
+    assert any(c is not None and len(c.spans) > 100 for c in batch)
+    for r, got in zip(requests, batch, strict=True):
+        want = None if r is None else _one_grid(r)
+        assert (got is None) == (want is None)
+        if got is None or want is None:
+            continue
+        for name in ("spans", "gain", "structural", "hinted", "hint_edges", "gain_prefix"):
+            g, w = getattr(got, name), getattr(want, name)
+            assert g.dtype == w.dtype and g.shape == w.shape and (g == w).all(), name
+
+
+def test_batched_span_choice_keeps_a_span_past_its_window_to_its_group() -> None:
+    """A cue's span may end past its window; batched, its end must not be read as an edge
+    of the next group's."""
+    gain = np.array([0.1, 0.2, -0.1, 0.3, 0.0, 0.2], dtype=np.float32)
+    cue_like = tagger.SpanRequest(
+        cue=(2, 3), head=2, rows=range(0, 6), role_p=gain + 0.5, gain=gain,
+        spans=np.array([(1, 9)]), inner=[], hint=None, gated=False,
+        starts=np.arange(0, 3), ends=np.arange(3, 7))
+    other = tagger.SpanRequest(
+        cue=(4, 5), head=4, rows=range(0, 6), role_p=gain + 0.5, gain=gain,
+        spans=np.array([(0, 1), (1, 3), (3, 6)]), inner=[(4, 5)], hint=None)
+    for r, got in zip((cue_like, other), tagger.span_choices([cue_like, other]), strict=True):
+        want = _one_grid(r)
+        assert got is not None and want is not None
+        assert (got.spans == want.spans).all() and (got.structural == want.structural).all()
+
+
 @pytest.fixture(scope="module")
 def nlp():  # type: ignore[no-untyped-def]
     from pressgraph.nlp import load_pipeline

@@ -117,7 +117,7 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
         _after_headline(text, att)
         _after_dateline(text, att)
         _source_without_date(doc, att)
-    resolver = SpeakerResolver(parsed)
+    resolver = SpeakerResolver(parsed, quotes)
     out: list[Record] = []
     for att in sorted(atts, key=lambda a: a.content[0]):
         addressee = _addressee(doc, att, quotes)

@@ -65,7 +65,9 @@ def _ratio_bin(lower: str) -> str:
 def features(cand: Candidate) -> list[str]:
     v, c, s = cand.verb, cand.content, cand.subject
     lemma = v.lemma_.lower()
-    content_quoted = any(t.text in _QUOTES for t in c.subtree)
+    # the subtree walked once (spaCy walks it token by token, recursively)
+    subtree = [t.text for t in c.subtree]
+    content_quoted = any(t in _QUOTES for t in subtree)
     subj_kind = s.ent_type_ or s.pos_
     return [
         "bias",
@@ -81,7 +83,7 @@ def features(cand: Candidate) -> list[str]:
         f"subj_dep={s.dep_}",
         f"content_pos={c.pos_}",
         f"quoted={content_quoted}",
-        f"content_len={min(len(list(c.subtree)) // 4, 5)}",
+        f"content_len={min(len(subtree) // 4, 5)}",
     ]
 
 

@@ -38,9 +38,12 @@ def mix(template: int, *cols: np.ndarray | np.uint64) -> np.ndarray:
     n = max((c.shape[0] for c in cols if isinstance(c, np.ndarray)), default=1)
     seed = (template * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
     h = np.full(n, seed, dtype=np.uint64)
+    shifted = np.empty_like(h)
     for c in cols:
-        h = (h ^ np.asarray(c, dtype=np.uint64)) * _PRIME
-        h ^= h >> _SHIFT
+        h ^= np.asarray(c, dtype=np.uint64)
+        h *= _PRIME
+        np.right_shift(h, _SHIFT, out=shifted)
+        h ^= shifted
     return h
 
 
@@ -53,15 +56,19 @@ def mix_templates(first: int, templates: list[tuple[np.ndarray | np.uint64, ...]
     width = max(len(t) for t in templates)
     seeds = (np.arange(first, first + len(templates), dtype=np.uint64)
              * np.uint64(0x9E3779B97F4A7C15))
-    h = np.repeat(seeds[None, :], n, axis=0)
-    zero = np.uint64(0)
+    # template by row while hashing, rows by template at the end; a zero column (a shorter
+    # template) leaves the xor as it is; the shift goes through one buffer (a fresh array of
+    # this size each time cost more than the arithmetic)
+    h = np.repeat(seeds[:, None], n, axis=1)
+    shifted = np.empty_like(h)
     for k in range(width):
-        col = np.empty((n, len(templates)), dtype=np.uint64)
         for j, t in enumerate(templates):
-            col[:, j] = t[k] if k < len(t) else zero
-        h = (h ^ col) * _PRIME
-        h ^= h >> _SHIFT
-    return h
+            if k < len(t):
+                h[j] ^= np.asarray(t[k]).astype(np.uint64, copy=False)
+        h *= _PRIME
+        np.right_shift(h, _SHIFT, out=shifted)
+        h ^= shifted
+    return np.ascontiguousarray(h.T)
 
 
 @dataclass(frozen=True, slots=True)

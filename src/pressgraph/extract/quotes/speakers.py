@@ -14,7 +14,8 @@ offers one, else a match of the name against actor names and aliases.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -65,7 +66,8 @@ def _entities_resolver() -> MentionResolver | None:
 
 
 class SpeakerResolver:
-    def __init__(self, parsed: ParsedDocument) -> None:
+    def __init__(self, parsed: ParsedDocument,
+                 quotes: Sequence[tuple[int, int]] | None = None) -> None:
         self.parsed = parsed
         self.doc = parsed.doc
         self.text = parsed.text  # Doc.text rebuilds the string on every access
@@ -76,14 +78,24 @@ class SpeakerResolver:
         # computed once: every speaker's full name is looked up among them
         self.person_names = [_strip_possessive(e.text) for e in self.persons]
         self.groups = [e for e in ents if e.label_ in _GROUP_LABELS]
+        # each kind's names by where they start (doc.ents is in text order), read once: a
+        # source looks only among the names that start inside it
+        self._named = [([e.start_char for e in kind], [(e.end_char, e) for e in kind])
+                       for kind in (self.persons, self.groups)]
+        # whether an earlier speaker is one of a pool's names (a scan of the pool, asked again
+        # for every pronoun)
+        self._pooled: dict[tuple[int, int], bool] = {}
+        self._ends: dict[int, list[int]] = {}
         # earlier sources, so "he" can mean the last quoted speaker
         self.spoken: list[tuple[int, Span]] = []
-        # a name inside quotation marks is what was said, never who said it
-        self.quoted = find_quotes(self.text)
+        # a name inside quotation marks is what was said, never who said it (``quotes``: the
+        # caller's own ``find_quotes`` of the text, not searched again)
+        self.quoted = find_quotes(self.text) if quotes is None else quotes
         # whether a character span lies inside a quotation, per span: every pronoun asks it
         # again of every name before it
         self._in_quote: dict[tuple[int, int], bool] = {}
         self._is_subject: dict[tuple[int, int], bool] = {}
+        self._actor_of: dict[tuple[int, int], str | None] = {}
 
 
     # -- public
@@ -94,13 +106,21 @@ class SpeakerResolver:
         if mention is None:
             # "the President": the entities extractor may know the description as an alias
             if self.resolve_mention is not None:
-                actor_id = self.resolve_mention(self.parsed, source[0], source[1])
+                actor_id = self._resolved(source[0], source[1])
                 actor = next((a for a in self.actors if a.id == actor_id), None)
                 if actor is not None:
                     return Speaker(name=actor.name, actor_id=actor.id)
             return Speaker(name=self._role_name(source))
         self.spoken.append((source[0], mention))
         return Speaker(name=self._full_name(mention), actor_id=self._actor(mention))
+
+    def _resolved(self, start: int, end: int) -> str | None:
+        """``resolve_mention`` of a span, remembered: a name that "he" and "she" resolve to
+        again and again is looked up once (the lookup compares it with every actor)."""
+        key = (start, end)
+        if key not in self._actor_of and self.resolve_mention is not None:
+            self._actor_of[key] = self.resolve_mention(self.parsed, start, end)
+        return self._actor_of.get(key)
 
     # -- mention finding
     def _mention(self, source: tuple[int, int], token: Token, cue_at: int) -> Span | None:
@@ -123,8 +143,9 @@ class SpeakerResolver:
     def _named_in(self, span: tuple[int, int], head: Token) -> Span | None:
         """The name the phrase's head belongs to: "a State Department official" names the
         department but is not it, so an entity away from the head does not count."""
-        inside = [e for e in self.persons + self.groups
-                  if span[0] <= e.start_char and e.end_char <= span[1]]
+        inside = [e for starts, ends in self._named
+                  for hi, e in ends[bisect_left(starts, span[0]):bisect_right(starts, span[1])]
+                  if hi <= span[1]]
         for ent in inside:
             if ent.start <= head.i < ent.end:
                 return ent
@@ -142,18 +163,30 @@ class SpeakerResolver:
         for "he"/"she", not a person whose title says the other gender."""
         best: Span | None = None
         spoken = {s for s, _ in self._sources()}
-        for ent in pool:
-            if ent.end_char > before:
-                break
+        ends = self._ends.get(id(pool))
+        if ends is None:
+            ends = self._ends[id(pool)] = [e.end_char for e in pool]
+        # the last qualifying name that ends before the pronoun (names do not overlap, so
+        # their ends are in order): scanning back, the first that qualifies
+        for ent in reversed(pool[:bisect_right(ends, before)]):
             if (ent.start_char in spoken or self._subject(ent)) and self._agrees(
                     ent, gender):
                 best = ent
+                break
         for start, mention in self.spoken:
-            if start < before and mention in pool and (
+            if start < before and self._in_pool(mention, pool) and (
                 best is None or start > best.start_char
             ) and self._agrees(mention, gender):
                 best = mention
         return best
+
+    def _in_pool(self, mention: Span, pool: list[Span]) -> bool:
+        # keyed by identity: both the pools and the spoken mentions live as long as self
+        key = (id(pool), id(mention))
+        known = self._pooled.get(key)
+        if known is None:
+            known = self._pooled[key] = mention in pool
+        return known
 
     def _subject(self, ent: Span) -> bool:
         """The name heads a subject; remembered per name (``Span.root`` walks the span and
@@ -245,7 +278,7 @@ class SpeakerResolver:
 
     def _actor(self, mention: Span) -> str | None:
         if self.resolve_mention is not None:
-            actor_id = self.resolve_mention(self.parsed, mention.start_char, mention.end_char)
+            actor_id = self._resolved(mention.start_char, mention.end_char)
             if actor_id:
                 return actor_id
         name = self._full_name(mention).lower()

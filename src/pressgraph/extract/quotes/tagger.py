@@ -120,9 +120,15 @@ class HashTable:
     def find(self, queries: np.ndarray) -> np.ndarray:
         """Row of each key, or -1 for a key the table does not hold."""
         flat = queries.ravel()
-        out = np.full(flat.shape, -1, dtype=np.int64)
-        pending = np.arange(len(flat))
         slot = (flat & self.mask).astype(np.int64)
+        # the first probe of every key at once, without picking rows out by mask (most keys
+        # end there: found, or an empty slot); the rest probe on
+        rows = self.rows[slot]
+        occupied = rows >= 0
+        hit = occupied & (self.keys[slot] == flat)
+        out = np.where(hit, rows, -1)
+        pending = np.flatnonzero(occupied & ~hit)
+        slot = (slot[pending] + 1) & int(self.mask)
         while len(pending):
             rows = self.rows[slot]
             hit = (rows >= 0) & (self.keys[slot] == flat[pending])
@@ -158,7 +164,10 @@ class WideDeep:
 
     def logits(self, keys: Keys, dense: np.ndarray) -> np.ndarray:
         out = np.maximum(dense @ self.w1 + self.b1, 0.0) @ self.w2 + self.bias
-        out += self.padded[self.lookup(keys.fixed)].sum(axis=1)
+        # summed template by template over all rows at once, (templates, rows, labels): the
+        # same additions in the same order as summing each row's (templates, labels) block,
+        # without numpy's inner loop running over three labels at a time
+        out += self.padded[self.lookup(keys.fixed.T)].sum(axis=0)
         extra = self.lookup(keys.extra_keys)
         known = extra >= 0
         np.add.at(out, keys.extra_rows[known], self.sparse[extra[known]])
@@ -200,15 +209,20 @@ def models() -> dict[str, WideDeep]:
         return load(p)
 
 
-def token_vectors(doc: Doc) -> np.ndarray:
-    """Static word vectors, unit length (zeros for words without one); one table lookup for
-    the whole document, since ``Token.vector`` one token at a time cost 3 ms an article."""
+def token_vectors(doc: Doc, tokens: np.ndarray | None = None) -> np.ndarray:
+    """Static word vectors of ``tokens`` (every token without it), unit length (zeros for
+    words without one); one table lookup for the whole document, since ``Token.vector`` one
+    token at a time cost 3 ms an article."""
     table = doc.vocab.vectors
-    if not len(doc) or not table.shape[0]:
-        return np.zeros((len(doc), table.shape[1] or 300), np.float32)
-    rows = table.find(keys=doc.to_array(ORTH).astype(np.uint64))
+    orth = doc.to_array(ORTH).astype(np.uint64) if len(doc) else np.zeros(0, np.uint64)
+    if tokens is not None:
+        orth = orth[tokens]
+    if not len(orth) or not table.shape[0]:
+        return np.zeros((len(orth), table.shape[1] or 300), np.float32)
+    rows = table.find(keys=orth)
     vecs = np.asarray(table.data, dtype=np.float32)[np.maximum(rows, 0)]
     vecs[rows < 0] = 0.0
+    # each row's norm is its own (a row-wise reduction), so a subset of rows comes out the same
     norm = np.linalg.norm(vecs, axis=1, keepdims=True)
     return vecs / np.maximum(norm, 1e-6)
 
@@ -224,8 +238,13 @@ def cue_dense(ctx: np.ndarray, vecs: np.ndarray, head: np.ndarray, rows: np.ndar
               ) -> np.ndarray:
     """Dense input of the cue model: the token's contextual and static vectors, and the
     contextual vectors of its syntactic head and of the tokens on either side."""
+    return _cue_dense_of(ctx, vecs[rows], head, rows)
+
+
+def _cue_dense_of(ctx: np.ndarray, row_vecs: np.ndarray, head: np.ndarray, rows: np.ndarray
+                  ) -> np.ndarray:
     n = len(ctx)
-    return np.hstack([ctx[rows], vecs[rows], ctx[head[rows]], ctx[np.maximum(rows - 1, 0)],
+    return np.hstack([ctx[rows], row_vecs, ctx[head[rows]], ctx[np.maximum(rows - 1, 0)],
                       ctx[np.minimum(rows + 1, n - 1)]])
 
 
@@ -284,16 +303,19 @@ def cue_candidates(v: View, x: features.Arrays) -> list[int]:
             if p not in _SKIP_POS and not space]
 
 
-def find_cues(doc: Doc, v: View, x: features.Arrays, model: WideDeep, vecs: np.ndarray,
-              ctx: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """Cue spans (token ranges), and each token's chance of being in a cue."""
+def find_cues(doc: Doc, v: View, x: features.Arrays, model: WideDeep,
+              vecs: np.ndarray | None, ctx: np.ndarray
+              ) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Cue spans (token ranges), and each token's chance of being in a cue.  ``vecs``: every
+    token's static vector, or None to look up only the candidates'."""
     score = np.zeros(len(doc), dtype=np.float32)
     cands = cue_candidates(v, x)
     if not cands:
         return [], score
     rows = np.asarray(cands, dtype=np.int64)
     probs = model.probabilities(features.cue_keys(doc, x, rows),
-                                cue_dense(ctx, vecs, x.head, rows))
+                                _cue_dense_of(ctx, token_vectors(doc, rows) if vecs is None
+                                              else vecs[rows], x.head, rows))
     score[rows] = probs[:, 1] + probs[:, 2]
     spans: list[tuple[int, int]] = []
     cur: list[int] | None = None
@@ -463,6 +485,15 @@ def featurize(x: features.Arrays, groups: Sequence[Candidates | None]
     present = [g for g in groups if g is not None]
     if not present:
         return [None] * len(groups)
+    keys, dense = _present_features(x, present)
+    return [None if g is None or rows is None else
+            SpanChoice(spans=g.spans, keys=keys[rows], dense=dense[rows])
+            for g, rows in zip(groups, _batch_rows(groups), strict=True)]
+
+
+def _present_features(x: features.Arrays, present: Sequence[Candidates]
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Keys and dense features of the candidates of ``present``, group after group."""
     sizes = np.array([len(g.spans) for g in present])
     windows = np.array([len(g.role_p) for g in present])
     p_off = np.concatenate([[0], np.cumsum(windows)[:-1]])
@@ -482,9 +513,7 @@ def featurize(x: features.Arrays, groups: Sequence[Candidates | None]
         np.repeat([g.head for g in present], sizes),
         np.repeat([g.skip[1] - g.skip[0] if g.skip else 0 for g in present], sizes),
         np.repeat([g.skip[0] if g.skip else -1 for g in present], sizes))
-    return [None if g is None or rows is None else
-            SpanChoice(spans=g.spans, keys=keys[rows], dense=dense[rows])
-            for g, rows in zip(groups, _batch_rows(groups), strict=True)]
+    return keys, dense
 
 
 def _batch_rows(groups: Sequence[Candidates | SpanChoice | None]) -> list[slice | None]:
@@ -513,6 +542,24 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
+@dataclass(frozen=True, slots=True)
+class SpanRequest:
+    """The arguments of :func:`span_choice` for one cue's role."""
+
+    cue: tuple[int, int]
+    head: int
+    rows: range
+    role_p: np.ndarray
+    gain: np.ndarray
+    spans: np.ndarray
+    inner: Sequence[tuple[int, int]]
+    hint: tuple[int, int] | None
+    gated: bool = True
+    starts: np.ndarray | None = None
+    ends: np.ndarray | None = None
+    skip: tuple[int, int] | None = None
+
+
 def span_choice(cue: tuple[int, int], head: int, rows: range,
                 role_p: np.ndarray, gain: np.ndarray, spans: np.ndarray,
                 inner: list[tuple[int, int]], hint: tuple[int, int] | None, *,
@@ -520,62 +567,184 @@ def span_choice(cue: tuple[int, int], head: int, rows: range,
                 ends: np.ndarray | None = None, skip: tuple[int, int] | None = None
                 ) -> Candidates | None:
     """Every start and every end the structural ``spans`` offer (or ``starts`` and
-    ``ends``), paired, minus pairs that start or end inside an ``inner`` span (a content
-    holds its cue whole or not at all); the TOP_K by summed ``gain`` are kept, with every
-    structural span that gains at all (however many), and the rules' span for this cue
-    (``hint``) when it lies in the window.  ``gated``: None when no span
-    gains at all (the cue has no such role)."""
-    if starts is None or ends is None:
-        starts, ends = _sorted_unique(spans[:, 0]), _sorted_unique(spans[:, 1])
-    allowed = ends[None, :] > starts[:, None]
-    for lo, hi in inner:
-        allowed &= ~((lo <= starts) & (starts < hi))[:, None]
-        allowed &= ~((lo < ends) & (ends <= hi))[None, :]
-    si, ei = np.nonzero(allowed)
-    prefix = np.concatenate([[0.0], np.cumsum(gain)])
-    # the summed gain of every (start, end) pair as a grid, read where allowed: the same
-    # subtractions, in the row-major order of ``np.nonzero``, without two gathers of all pairs
-    score = (prefix[ends - rows.start][None, :] - prefix[starts - rows.start][:, None])[allowed]
-    hint_ok = hint is not None and rows.start <= hint[0] < hint[1] <= rows.stop
-    hint_gain = prefix[hint[1] - rows.start] - prefix[hint[0] - rows.start] \
-        if hint is not None and hint_ok else -np.inf
-    if not len(si) and not hint_ok:
-        return None
-    if gated and max(float(score.max(initial=-np.inf)), hint_gain) <= 0:
-        return None
+    ``ends``, sorted and distinct), paired, minus pairs that start or end inside an
+    ``inner`` span (a content holds its cue whole or not at all); the TOP_K by summed
+    ``gain`` are kept, with every structural span that gains at all (however many), and the
+    rules' span for this cue (``hint``) when it lies in the window.  ``gated``: None when no
+    span gains at all (the cue has no such role)."""
+    return span_choices([SpanRequest(
+        cue=cue, head=head, rows=rows, role_p=role_p, gain=gain, spans=spans, inner=inner,
+        hint=hint, gated=gated, starts=starts, ends=ends, skip=skip)])[0]
+
+
+def _distinct_by_group(group: np.ndarray, values: np.ndarray, width: int
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values of each group, groups in order: (group, value) arrays."""
+    keyed = _sorted_unique(group * width + values)
+    return keyed // width, keyed % width
+
+
+def span_choices(requests: Sequence[SpanRequest | None]) -> list[Candidates | None]:
+    """:func:`span_choice` of many cues at once: each group's candidates, order and ties
+    are those of the group alone, but every step is one numpy call over all groups (a few
+    dozen calls on a 50 x 50 grid per cue were most of the tagger's time).  The pairs of
+    all groups lie in one flat array, group by group, each group's grid in row-major
+    order."""
+    reqs = [r for r in requests if r is not None]
+    if not reqs:
+        return [None] * len(requests)
+    n_groups = len(reqs)
+    spans = np.concatenate([r.spans for r in reqs]).astype(np.int64).reshape(-1, 2)
+    # group * width + token keeps each group's edges apart: wider than any edge (a cue's span
+    # may run past its window)
+    width = max(max(r.rows.stop for r in reqs), int(spans.max(initial=0))) + 2
+    ids = np.arange(n_groups)
+
+    # each group's starts and ends: sorted, distinct, one flat array each
+    def edges(col: int) -> tuple[np.ndarray, np.ndarray]:
+        given = [r.spans[:, col] if (r.starts is None or r.ends is None)
+                 else (r.starts if col == 0 else r.ends) for r in reqs]
+        return _distinct_by_group(np.repeat(ids, [len(v) for v in given]),
+                                  np.concatenate(given).astype(np.int64), width)
+
+    s_group, s_value = edges(0)
+    e_group, e_value = edges(1)
+    # an edge inside an inner span rules out every pair it is in
+    s_bad = np.zeros(len(s_value), dtype=bool)
+    e_bad = np.zeros(len(e_value), dtype=bool)
+    for k in range(max(len(r.inner) for r in reqs)):
+        lo = np.asarray([r.inner[k][0] if k < len(r.inner) else 0 for r in reqs])
+        hi = np.asarray([r.inner[k][1] if k < len(r.inner) else 0 for r in reqs])
+        s_bad |= (lo[s_group] <= s_value) & (s_value < hi[s_group])
+        e_bad |= (lo[e_group] < e_value) & (e_value <= hi[e_group])
+    s_good, e_good = np.flatnonzero(~s_bad), np.flatnonzero(~e_bad)
+    start_group, start_value = s_group[s_good], s_value[s_good]
+    end_group, end_value = e_group[e_good], e_value[e_good]
+
+    # the allowed pairs of a start are the ends after it: a run of its group's ends, so the
+    # pairs are listed start by start, each start's ends in order (the grid's row-major
+    # order), without building the grid
+    end_keys = end_group * width + end_value
+    first_end = np.searchsorted(end_keys, start_group * width + start_value, side="right")
+    group_end = np.searchsorted(end_keys, (start_group + 1) * width, side="left")
+    per_start = group_end - first_end
+    row_first = np.cumsum(per_start) - per_start
+    n_all = int(per_start.sum())
+    pair_end = np.arange(n_all) + np.repeat(first_end - row_first, per_start)
+
+    # prefix sums of each group's gain, summed in the gain's own type as one group alone
+    windows = np.array([len(r.rows) for r in reqs])
+    gains = np.zeros((n_groups, int(windows.max())), dtype=np.result_type(*[r.gain for r in reqs]))
+    flat_gain = np.concatenate([r.gain for r in reqs])
+    g_rows = np.repeat(ids, windows)
+    gains[g_rows, np.arange(len(flat_gain)) - np.repeat(np.cumsum(windows) - windows, windows)] \
+        = flat_gain
+    prefix = np.zeros((n_groups, gains.shape[1] + 1))
+    prefix[:, 1:] = np.cumsum(gains, axis=1)
+    base = np.array([r.rows.start for r in reqs])
+    at_start = prefix[start_group, start_value - base[start_group]]
+    at_end = prefix[end_group, end_value - base[end_group]]
+    # the summed gain of every pair, the same subtraction as one group alone
+    score = at_end[pair_end] - np.repeat(at_start, per_start)
+    n_pairs = np.bincount(start_group, weights=per_start, minlength=n_groups).astype(np.int64)
+    pair_first = np.cumsum(n_pairs) - n_pairs
+
+    # which groups have a choice to offer
+    best = np.full(n_groups, -np.inf)
+    filled = n_pairs > 0
+    if filled.any():
+        best[filled] = np.maximum.reduceat(score, pair_first[filled])
+    hint_ok = np.zeros(n_groups, dtype=bool)
+    hint_lo = np.full(n_groups, -1, dtype=np.int64)
+    hint_hi = np.full(n_groups, -1, dtype=np.int64)
+    hint_gain: list[float] = []
+    alive = np.zeros(n_groups, dtype=bool)
+    for g, r in enumerate(reqs):
+        h = r.hint
+        ok = h is not None and r.rows.start <= h[0] < h[1] <= r.rows.stop
+        gained = prefix[g, h[1] - r.rows.start] - prefix[g, h[0] - r.rows.start] \
+            if h is not None and ok else -np.inf
+        hint_gain.append(gained)
+        if ok and h is not None:
+            hint_ok[g] = True
+            hint_lo[g], hint_hi[g] = h
+        alive[g] = (n_pairs[g] or ok) and not (r.gated and max(float(best[g]), gained) <= 0)
+
     # which pairs are structural spans themselves (not just made of their edges)
-    grid = np.zeros(allowed.shape, dtype=bool)
-    s_at = np.minimum(np.searchsorted(starts, spans[:, 0]), len(starts) - 1)
-    e_at = np.minimum(np.searchsorted(ends, spans[:, 1]), len(ends) - 1)
-    exact = (starts[s_at] == spans[:, 0]) & (ends[e_at] == spans[:, 1])
-    grid[s_at[exact], e_at[exact]] = True
-    structural = grid[allowed]
-    if len(si) > ranker.TOP_K:
-        # the TOP_K by summed gain, and every structural span that gains at all: a whole
-        # subtree or clause often loses to a composed span by a token's probability
-        top = np.zeros(len(si), dtype=bool)
-        top[np.argpartition(-score, ranker.TOP_K - 1)[:ranker.TOP_K]] = True
-        keep = top | (structural & (score > 0))
-        si, ei, score, structural = si[keep], ei[keep], score[keep], structural[keep]
-    order = np.lexsort((starts[si], ends[ei] - starts[si], -score))
-    si, ei, score, structural = si[order], ei[order], score[order], structural[order]
-    pairs = np.stack([starts[si], ends[ei]], axis=1)
-    hinted = np.zeros(len(pairs), dtype=bool)
-    if hint is not None and hint_ok:
-        at = np.flatnonzero((pairs[:, 0] == hint[0]) & (pairs[:, 1] == hint[1]))
-        if len(at):
-            hinted[at] = True
-        else:
-            pairs = np.vstack([pairs, np.asarray([hint], dtype=pairs.dtype)])
-            score = np.append(score, hint_gain)
-            hinted = np.append(hinted, True)
-            structural = np.append(structural, False)
-    hint_edges = np.zeros(len(pairs), dtype=np.uint64) if hint is None or not hint_ok else (
-        (pairs[:, 0] == hint[0]) * 1 + (pairs[:, 1] == hint[1]) * 2).astype(np.uint64)
-    return Candidates(spans=pairs, gain=score, structural=structural, hinted=hinted,
-                      hint_edges=hint_edges,
-                      role_p=role_p, gain_prefix=prefix, base=rows.start, cue=cue, head=head,
-                      skip=skip)
+    s_keys = s_group * width + s_value
+    e_keys = e_group * width + e_value
+    span_group = np.repeat(ids, [len(r.spans) for r in reqs])
+    want_s = span_group * width + spans[:, 0]
+    want_e = span_group * width + spans[:, 1]
+    found_s = np.minimum(np.searchsorted(s_keys, want_s), len(s_keys) - 1)
+    found_e = np.minimum(np.searchsorted(e_keys, want_e), len(e_keys) - 1)
+    exact = (s_keys[found_s] == want_s) & (e_keys[found_e] == want_e)
+    exact &= ~s_bad[found_s] & ~e_bad[found_e]
+    # from an index among all edges to one among the allowed
+    row = (np.cumsum(~s_bad) - 1)[found_s[exact]]
+    col = (np.cumsum(~e_bad) - 1)[found_e[exact]]
+    after = col >= first_end[row]
+    struct_at = row_first[row[after]] + col[after] - first_end[row[after]]
+    struct_group = start_group[row[after]]
+    structural = np.zeros(len(score), dtype=bool)
+    structural[struct_at] = True
+
+    # the TOP_K by summed gain, and every structural span that gains at all: a whole subtree
+    # or clause often loses to a composed span by a token's probability.  argpartition's
+    # pick among scores tied at the K-th is its own, so it runs on each group as it was
+    crowded = alive & (n_pairs > ranker.TOP_K)
+    keep = np.repeat(alive & ~crowded, n_pairs)
+    if crowded.any():
+        gaining = struct_at[crowded[struct_group] & (score[struct_at] > 0)]
+        keep[gaining] = True
+        loss = -score
+        top = [pair_first[g] + np.argpartition(loss[pair_first[g]:pair_first[g] + n_pairs[g]],
+                                               ranker.TOP_K - 1)[:ranker.TOP_K]
+               for g in np.flatnonzero(crowded).tolist()]
+        keep[np.concatenate(top)] = True
+    kept = np.flatnonzero(keep)
+    pair_start = np.searchsorted(row_first, kept, side="right") - 1
+    pair_group = start_group[pair_start]
+    score, structural = score[kept], structural[kept]
+    starts, ends = start_value[pair_start], end_value[pair_end[kept]]
+    # best first, then shorter, then earlier (length and start as one key: start < width)
+    order = np.lexsort(((ends - starts) * width + starts, -score, pair_group))
+    pair_group, score, structural = pair_group[order], score[order], structural[order]
+    starts, ends = starts[order], ends[order]
+
+    # the rules' span: marked where it is a candidate, added after the group's where not
+    hinted = hint_ok[pair_group] & (starts == hint_lo[pair_group]) & (ends == hint_hi[pair_group])
+    added = np.flatnonzero(alive & hint_ok & (np.bincount(pair_group[hinted],
+                                                          minlength=n_groups) == 0))
+    if len(added):
+        pair_group = np.concatenate([pair_group, added])
+        starts = np.concatenate([starts, hint_lo[added]])
+        ends = np.concatenate([ends, hint_hi[added]])
+        score = np.concatenate([score, np.asarray([hint_gain[g] for g in added.tolist()])])
+        structural = np.concatenate([structural, np.zeros(len(added), dtype=bool)])
+        hinted = np.concatenate([hinted, np.ones(len(added), dtype=bool)])
+        order = np.argsort(pair_group, kind="stable")
+        pair_group, score, structural = pair_group[order], score[order], structural[order]
+        starts, ends, hinted = starts[order], ends[order], hinted[order]
+    hint_edges = np.where(hint_ok[pair_group], (starts == hint_lo[pair_group]) * 1
+                          + (ends == hint_hi[pair_group]) * 2, 0).astype(np.uint64)
+    pairs = np.stack([starts, ends], axis=1)
+
+    out_rows = np.bincount(pair_group, minlength=n_groups)
+    out_first = (np.cumsum(out_rows) - out_rows).tolist()
+    out_rows_l = out_rows.tolist()
+    chosen: list[Candidates | None] = []
+    for g, r in enumerate(reqs):
+        if not alive[g]:
+            chosen.append(None)
+            continue
+        at = slice(out_first[g], out_first[g] + out_rows_l[g])
+        chosen.append(Candidates(
+            spans=pairs[at], gain=score[at], structural=structural[at], hinted=hinted[at],
+            hint_edges=hint_edges[at], role_p=r.role_p, gain_prefix=prefix[g, :len(r.rows) + 1],
+            base=r.rows.start, cue=r.cue, head=r.head, skip=r.skip))
+    it = iter(chosen)
+    return [None if r is None else next(it) for r in requests]
 
 
 @dataclass(frozen=True, slots=True)
@@ -591,17 +760,22 @@ def hint_for(cue: tuple[int, int], hints: Sequence[Hint]) -> Hint | None:
     return next((h for h in hints if h.cue[0] < cue[1] and cue[0] < h.cue[1]), None)
 
 
-def source_choice(p: Prepared, r: CueRoles, spans: np.ndarray, hint: Hint | None
-                  ) -> Candidates | None:
+def source_request(p: Prepared, r: CueRoles, spans: np.ndarray, hint: Hint | None
+                   ) -> SpanRequest:
     space = p.arrays.space[r.rows.start:r.rows.stop]
     gain = np.where(space, 0.0, r.probs[:, 1] - 0.5)
     gain[max(r.cue[0] - r.rows.start, 0):max(r.cue[1] - r.rows.start, 0)] = -1.0
-    return span_choice(r.cue, r.head, r.rows, r.probs[:, 1], gain, spans, [r.cue],
-                       hint.source if hint else None)
+    return SpanRequest(cue=r.cue, head=r.head, rows=r.rows, role_p=r.probs[:, 1], gain=gain,
+                       spans=spans, inner=[r.cue], hint=hint.source if hint else None)
 
 
-def content_choice(p: Prepared, r: CueRoles, spans: np.ndarray,
-                   source: tuple[int, int] | None, hint: Hint | None) -> Candidates | None:
+def source_choice(p: Prepared, r: CueRoles, spans: np.ndarray, hint: Hint | None
+                  ) -> Candidates | None:
+    return span_choices([source_request(p, r, spans, hint)])[0]
+
+
+def content_request(p: Prepared, r: CueRoles, spans: np.ndarray,
+                    source: tuple[int, int] | None, hint: Hint | None) -> SpanRequest:
     space = p.arrays.space[r.rows.start:r.rows.stop]
     gain = np.where(space, 0.0, r.probs[:, 2] - 0.5)
     # cue and source inside a content's extent cost nothing: a quotation split around its
@@ -611,8 +785,14 @@ def content_choice(p: Prepared, r: CueRoles, spans: np.ndarray,
     if source is not None:
         gain[source[0] - r.rows.start:source[1] - r.rows.start] = 0.0
         inner.append(source)
-    return span_choice(r.cue, r.head, r.rows, r.probs[:, 2], gain, spans, inner,
-                       hint.content if hint else None, skip=source)
+    return SpanRequest(cue=r.cue, head=r.head, rows=r.rows, role_p=r.probs[:, 2], gain=gain,
+                       spans=spans, inner=inner, hint=hint.content if hint else None,
+                       skip=source)
+
+
+def content_choice(p: Prepared, r: CueRoles, spans: np.ndarray,
+                   source: tuple[int, int] | None, hint: Hint | None) -> Candidates | None:
+    return span_choices([content_request(p, r, spans, source, hint)])[0]
 
 
 # how far a cue's edges may move from the cue model's span: "is expected to endorse",
@@ -620,18 +800,24 @@ def content_choice(p: Prepared, r: CueRoles, spans: np.ndarray,
 CUE_LEFT, CUE_RIGHT = 4, 7
 
 
-def cue_choice(p: Prepared, cue: tuple[int, int], head: int, score: np.ndarray,
-               hint: Hint | None) -> Candidates | None:
+def cue_request(p: Prepared, cue: tuple[int, int], head: int, score: np.ndarray,
+                hint: Hint | None) -> SpanRequest:
     """The spans the cue around ``head`` may take, within its sentence, near the cue
     model's span; ``score`` is each token's cue probability."""
     sent = p.sents[int(p.arrays.sent_of[head])]
     rows = range(max(sent[0], cue[0] - CUE_LEFT), min(sent[1], cue[1] + CUE_RIGHT))
     prob = score[rows.start:rows.stop]
     gain = np.where(p.arrays.space[rows.start:rows.stop], 0.0, prob - 0.5)
-    return span_choice((head, head + 1), head, rows, prob, gain,
-                       np.asarray([cue], dtype=np.int64), [], hint.cue if hint else None,
-                       gated=False, starts=np.arange(rows.start, head + 1),
+    return SpanRequest(cue=(head, head + 1), head=head, rows=rows, role_p=prob, gain=gain,
+                       spans=np.asarray([cue], dtype=np.int64), inner=[],
+                       hint=hint.cue if hint else None, gated=False,
+                       starts=np.arange(rows.start, head + 1),
                        ends=np.arange(head + 1, rows.stop + 1))
+
+
+def cue_choice(p: Prepared, cue: tuple[int, int], head: int, score: np.ndarray,
+               hint: Hint | None) -> Candidates | None:
+    return span_choices([cue_request(p, cue, head, score, hint)])[0]
 
 
 def ranked_cues(doc: Doc, p: Prepared, cues: list[tuple[int, int]], score: np.ndarray,
@@ -641,8 +827,9 @@ def ranked_cues(doc: Doc, p: Prepared, cues: list[tuple[int, int]], score: np.nd
     scorer = ranker.models().get("cue")
     if scorer is None:
         return cues
-    picks = _rank(p.arrays, [cue_choice(p, cue, cue_head(doc, cue).i, score,
-                                        hint_for(cue, hints)) for cue in cues], scorer)
+    picks = _rank(p.arrays, span_choices([
+        cue_request(p, cue, cue_head(doc, cue).i, score, hint_for(cue, hints))
+        for cue in cues]), scorer)
     drawn = [pick or cue for cue, pick in zip(cues, picks, strict=True)]
     out: list[tuple[int, int]] = []
     for cue in sorted(drawn):
@@ -666,17 +853,16 @@ def _rank(x: features.Arrays, groups: Sequence[Candidates | None],
     if scorer is None:
         return [None if g is None else (int(g.spans[0, 0]), int(g.spans[0, 1]))
                 for g in groups]
-    choices = featurize(x, groups)
-    present = [c for c in choices if c is not None]
-    scores = scorer.scores(np.vstack([c.keys for c in present]),
-                           np.vstack([c.dense for c in present])) if present else None
+    present = [g for g in groups if g is not None]
+    # all groups' rows scored as one array (C-ordered, as the groups' rows stacked would be)
+    scores = scorer.scores(*_present_features(x, present)) if present else None
     out: list[tuple[int, int] | None] = []
-    for c, rows in zip(choices, _batch_rows(choices), strict=True):
-        if c is None or rows is None or scores is None:
+    for g, rows in zip(groups, _batch_rows(groups), strict=True):
+        if g is None or rows is None or scores is None:
             out.append(None)
             continue
         best = int(np.argmax(scores[rows]))
-        out.append((int(c.spans[best, 0]), int(c.spans[best, 1])))
+        out.append((int(g.spans[best, 0]), int(g.spans[best, 1])))
     return out
 
 
@@ -686,12 +872,12 @@ def decode_roles(p: Prepared, roles: list[CueRoles], hints: Sequence[Hint]) -> l
     rankers = ranker.models()
     spans = [candidate_spans(p, r) for r in roles]
     hint = [hint_for(r.cue, hints) for r in roles]
-    sources = _rank(p.arrays, [
-        source_choice(p, r, s, h) if len(s) else None
-        for r, s, h in zip(roles, spans, hint, strict=True)], rankers.get("source"))
-    contents = _rank(p.arrays, [
-        content_choice(p, r, s, src, h) if len(s) else None
-        for r, s, src, h in zip(roles, spans, sources, hint, strict=True)],
+    sources = _rank(p.arrays, span_choices([
+        source_request(p, r, s, h) if len(s) else None
+        for r, s, h in zip(roles, spans, hint, strict=True)]), rankers.get("source"))
+    contents = _rank(p.arrays, span_choices([
+        content_request(p, r, s, src, h) if len(s) else None
+        for r, s, src, h in zip(roles, spans, sources, hint, strict=True)]),
         rankers.get("content"))
     return [Found(cue=r.cue, head=r.head, source=src, content=c)
             for r, src, c in zip(roles, sources, contents, strict=True) if c is not None]
@@ -707,7 +893,7 @@ def tag(doc: Doc, quotes: Sequence[tuple[int, int]],
     if not m or not len(doc):
         return [], np.zeros(len(doc), dtype=np.float32)
     p = prepare(doc, quotes)
-    cues, score = find_cues(doc, p.view, p.arrays, m["cue"], token_vectors(doc), p.contextual)
+    cues, score = find_cues(doc, p.view, p.arrays, m["cue"], None, p.contextual)
     # a rule's cue the cue model scored under its threshold but at least ADOPT: two weak
     # votes make a cue, whose source and content are then drawn like the model's own; its
     # edges stay the rules' (the cue ranker, trained on the model's cues, would stretch a
