@@ -149,6 +149,7 @@ def anchor_date(published: str | None, text: str) -> date | None:
     return None
 
 
+_SINCE_KEY = get_string_id("since")
 _YEAR_OR_RATE_KEYS = np.array([get_string_id(w) for w in ("dddd", "a", "per")], dtype=np.uint64)
 
 
@@ -443,8 +444,11 @@ def _event_date(doc: Doc, head_lemma: str, times: list[tuple[int, Resolution]]
     return None
 
 
-def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[TimeExpression]:
-    text = doc.text
+def extract_from_doc(doc: Doc, article_id: str, published: str | None,
+                     text: str | None = None) -> list[TimeExpression]:
+    """``text`` is ``doc.text`` when the caller has it already (spaCy rebuilds it per read)."""
+    if text is None:
+        text = doc.text
     anchor = anchor_date(published, text)
     anchor_iso = anchor.isoformat() if anchor else None
     found: list[tuple[int, int, Resolution]] = []
@@ -539,8 +543,9 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
     found = _date_times(doc, text, found)
     # "since <event>": an open range from the event (when the article dates it) to publication
     dated = [(s, r) for s, _, r in found]
-    for tok in doc:
-        if tok.lower_ != "since" or tok.dep_ != "prep":
+    since = np.flatnonzero(doc.to_array(LOWER) == _SINCE_KEY).tolist() if len(doc) else []
+    for tok in (doc[i] for i in since):
+        if tok.dep_ != "prep":
             continue
         pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
         if pobj is None or pobj.pos_ not in ("NOUN", "PROPN") or pobj.ent_type_ in ("DATE",
@@ -576,4 +581,5 @@ def extract_from_doc(doc: Doc, article_id: str, published: str | None) -> list[T
 
 
 def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
-    return {"times": extract_from_doc(parsed.doc, parsed.article.id, parsed.article.published)}
+    return {"times": extract_from_doc(parsed.doc, parsed.article.id, parsed.article.published,
+                                      parsed.text)}
