@@ -46,6 +46,7 @@ from pressgraph.extract.events.typer import (
 )
 from pressgraph.extract.quantities.numbers import words_value
 from pressgraph.model import Actor, Event, Quantity, Record, stable_id
+from pressgraph.nlp.columns import words as doc_words
 
 EXTRACTOR = "events@5"
 
@@ -380,7 +381,7 @@ def _model_only_event(parsed: ParsedDocument, sent: Span, label: str) -> Event |
         actor_id=actor_id, actor_text=actor_text,
         place_id=place.id if place is not None else None, date=date, inter1=inter1,
         time_precision=time_precision(date), geo_precision=geo_precision(place),
-        notes=sent.text.strip(),
+        notes=parsed.text[sent.start_char:sent.end_char].strip(),
     )
     return _typed(event, label, _sentence_dead(sent, parsed))
 
@@ -421,6 +422,8 @@ def scored_events(parsed: ParsedDocument, typer: Any = _SHIPPED) -> list[tuple[E
         typer = shipped_typer()
     article = parsed.article
     scored: list[tuple[Event, float, int, bool]] = []
+    text = parsed.text
+    doc_words(parsed.doc, text)  # the coder's columns, with the text it need not rebuild
     sents = list(parsed.doc.sents)
     coded = [[c for c in code_sentence(sent) if not c.suppressed] for sent in sents]
     labels = _label_sentences(sents, coded, typer)
@@ -434,7 +437,8 @@ def scored_events(parsed: ParsedDocument, typer: Any = _SHIPPED) -> list[tuple[E
             continue
         carrier = best_candidate(cands)
         dead_here = _sentence_dead(sent, parsed) if label in EVENT_TYPE_OF else None
-        ctx = sentence_contexts(sent)
+        ctx = sentence_contexts(sent, text)
+        notes = text[sent.start_char:sent.end_char].strip()  # Span.text, without rebuilding
         triggers = {c.token.i for c in cands}
         for cand in cands:
             t_start, t_end = _span_chars(cand.trigger)
@@ -492,7 +496,7 @@ def scored_events(parsed: ParsedDocument, typer: Any = _SHIPPED) -> list[tuple[E
                 fatalities=(dead or 0.0) if acled else None,
                 time_precision=time_precision(date),
                 geo_precision=geo_precision(place),
-                notes=sent.text.strip(),
+                notes=notes,
             )
             is_carrier = cand is carrier
             if label in OTHER_TYPES and confidence >= OVERRIDE_MIN:

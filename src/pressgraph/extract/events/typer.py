@@ -105,7 +105,9 @@ def doc_columns(doc: Doc) -> DocColumns:
     if table.shape[0] == 0 or table.shape[1] != VECTOR_DIM:
         vectors = np.zeros((len(doc), VECTOR_DIM), dtype=np.float32)
     else:
-        rows = table.find(keys=cols[:, 0])
+        # Vectors.find converts each numpy key on its own: the dict read directly is the same
+        row_of = table.key2row.get
+        rows = np.array([row_of(key, -1) for key in cols[:, 0].tolist()], dtype=np.int32)
         vectors = np.asarray(np.asarray(table.data)[np.maximum(rows, 0)], dtype=np.float32)
         vectors[rows < 0] = 0.0
     skip = np.fromiter(_skip_pos_ids(), dtype=cols.dtype)
