@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from spacy.attrs import ENT_TYPE, LEMMA, LOWER
+from spacy.attrs import ENT_TYPE, IDX, LEMMA, LENGTH, LOWER, ORTH
 from spacy.tokens import Doc
 
 # id -> string (and id -> lower-cased string): ids are hashes of the strings, the same in
@@ -51,6 +51,27 @@ class DocWords:
                 table[key] = found
             out.append(found)
         return out
+
+    @cached_property
+    def orth(self) -> list[str]:
+        """``token.text`` of every token."""
+        return self._column(ORTH, False)
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """``token.idx`` of every token."""
+        return self.doc.to_array(IDX).tolist() if len(self.doc) else []
+
+    @cached_property
+    def ends(self) -> list[int]:
+        """``token.idx + len(token)`` of every token."""
+        if not len(self.doc):
+            return []
+        return (self.doc.to_array(IDX) + self.doc.to_array(LENGTH)).tolist()
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text`` for ``start < end``, sliced from the text."""
+        return self.text[self.starts[start]:self.ends[end - 1]]
 
     @cached_property
     def lower(self) -> list[str]:

@@ -32,6 +32,7 @@ from spacy.attrs import LEMMA
 from pressgraph.extract import ParsedDocument
 from pressgraph.extract.claims.vocab import PARTITIVE, PUBLICATION, fold, subject_head, vocab
 from pressgraph.model import Actor, Claim, Event, Quantity, Quote, stable_id
+from pressgraph.nlp.columns import words as doc_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -399,7 +400,8 @@ def _teller(ctx: _Context, anchor: Token, root: Token | None = None
     committee")."""
     if (owner := _figure_owner(anchor, root)) is not None:
         return _teller_name(ctx, owner)
-    for tok in anchor.sent:
+    sent, lowers = anchor.sent, doc_words(anchor.doc).lower
+    for tok in (anchor.doc[i] for i in range(sent.start, sent.end) if lowers[i] == "according"):
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and (
                 tok.doc[tok.i + 1].lower_ == "to") and _same_paragraph(tok, anchor):
             objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]

@@ -485,10 +485,13 @@ def _context_mentions(
                 continue
             if fold(key) in NESTED_STOP:
                 continue
+            found = gaz.lookup(key)
+            if not found:
+                continue  # most windows name nothing: no need to read the words around them
             hint = kind_word_near(text, s, e)
             cands = tuple(
                 c
-                for c in gaz.lookup(key)
+                for c in found
                 if _context_ok(c, countries, support, hint, in_person, sentence_start)
             )
             if cands:
