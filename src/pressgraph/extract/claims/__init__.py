@@ -27,8 +27,6 @@ from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from spacy.attrs import LEMMA
-
 from pressgraph.extract import ParsedDocument
 from pressgraph.extract.claims.vocab import PARTITIVE, PUBLICATION, fold, subject_head, vocab
 from pressgraph.model import Actor, Claim, Event, Quantity, Quote, stable_id
@@ -172,13 +170,16 @@ def _hypothetical(verb: Token) -> bool:
 
 def _lemma_in_sentence(sent: Span, word: str) -> str:
     lowered = word.lower().split()[0] if word.split() else word.lower()
-    for tok in sent:
-        if tok.lower_ == lowered:
-            return str(tok.lemma_).lower()
-    for tok in sent:
-        # The quantities extractor may hand over a clipped lemma ("unaccounte").
-        if len(lowered) > 4 and tok.lower_.startswith(lowered):
-            return _state_word(tok) or str(tok.lemma_).lower()
+    cols = doc_words(sent.doc)
+    lowers, lemmas = cols.lower, cols.lemma_lower
+    for i in range(sent.start, sent.end):
+        if lowers[i] == lowered:
+            return lemmas[i]
+    if len(lowered) > 4:
+        for i in range(sent.start, sent.end):
+            # The quantities extractor may hand over a clipped lemma ("unaccounte").
+            if lowers[i].startswith(lowered):
+                return _state_word(sent.doc[i]) or lemmas[i]
     return lowered
 
 
@@ -289,10 +290,9 @@ class _Context:
         ext = parsed.extraction
         self.doc = parsed.doc
         self.text = parsed.text
-        strings = self.doc.vocab.strings
         # every word's lower-cased lemma from the LEMMA column: the scans below look for a
         # few lemmas, and a spaCy Token built for each word cost more than the tests
-        self.lemmas = [strings[key].lower() for key in self.doc.to_array(LEMMA).tolist()]
+        self.lemmas = doc_words(self.doc, self.text).lemma_lower
         self.actors: dict[str, Actor] = {a.id: a for a in ext.actors}
         self.entities = ext.entities
         self.quotes: list[Quote] = sorted(ext.quotes, key=lambda q: q.start)
