@@ -48,8 +48,13 @@ DATELINE_RE = re.compile(
     + MONTH_RE + r"\s+(\d{1,2})(?:,?\s+(\d{4}))?\s*(?:\([^)]{1,40}\))?\s*[-–—]",
     re.I,
 )
+# Every alternative of EXTRA_RE starts with one of these letters (any case) or a digit. The
+# lookahead in front lets a position fail on one character test instead of trying each
+# alternative in turn (about twice as fast over a news article, same matches).
+EXTRA_FIRST = r"(?=[acefilmnorstwy\d])"
 EXTRA_RE = re.compile(
-    r"\b(?:recently|currently|the (?:near )?future|in the past|annually|now|current|recent|"
+    EXTRA_FIRST
+    + r"\b(?:recently|currently|the (?:near )?future|in the past|annually|now|current|recent|"
     r"(?:every|each) (?:day|week|month|year|morning|night|evening)|"
     r"(?:last |on )?(?:Thanksgiving|Christmas|New Year's|Independence) Day|"
     r"(?:earlier|later) (?:this|last) (?:week|month|year)|"
@@ -68,7 +73,8 @@ EXTRA_RE = re.compile(
 # "barely a month after", "for two more weeks", "about three days": a stretch of time spaCy
 # does not always mark (TimeML marks each as a DURATION)
 DURATION_CANDIDATE_RE = re.compile(
-    r"(?<![\w$£€-])(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?<![\w$£€-])(?=[aefnost\d])"  # the first letters below: a quick test per position
+    r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"fifteen|twenty|thirty|forty|fifty|sixty|\d{1,3})(?: (?:more|full|straight|"
     r"consecutive|additional))? (?:minute|hour|day|week|month|year|decade)s?\b(?![ -]old|-)",
     re.I)
