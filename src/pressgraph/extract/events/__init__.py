@@ -100,12 +100,26 @@ def _actor_id(parsed: ParsedDocument, start: int, end: int, head: Token) -> str 
             best = best or ent.actor_id
     if best:
         return best
-    text = parsed.text[start:end].lower()
-    for actor in parsed.extraction.actors:
-        names = {actor.name.lower(), *(a.lower() for a in actor.aliases)}
-        if text in names:
-            return actor.id
-    return None
+    return _actor_by_name(parsed.extraction.actors).get(parsed.text[start:end].lower())
+
+
+_name_index: tuple[Sequence[Actor], dict[str, str]] | None = None
+
+
+def _actor_by_name(actors: Sequence[Actor]) -> dict[str, str]:
+    """Lower-cased name or alias -> the first actor that carries it, built once per article's
+    actors (kept while the same tuple is asked about) instead of once per mention."""
+    global _name_index
+    last = _name_index
+    if last is not None and last[0] is actors:
+        return last[1]
+    index: dict[str, str] = {}
+    for actor in actors:
+        for name in (actor.name.lower(), *(a.lower() for a in actor.aliases)):
+            index.setdefault(name, actor.id)
+    if isinstance(actors, tuple):  # a list may change under the same identity
+        _name_index = (actors, index)
+    return index
 
 
 def _inter(parsed: ParsedDocument, actor_id: str | None) -> int | None:
