@@ -1081,7 +1081,7 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
     seen: set[tuple[Any, ...]] = set()
     aid = parsed.article.id
     quantities = {q.id: q for q in parsed.extraction.quantities}
-    text = doc.text
+    text = parsed.text  # doc.text, which spaCy would rebuild from every token
     for d in drafts:
         start, end = _evidence(doc, text, d.anchor)
         key = (d.anchor, d.predicate, d.low, d.high, d.polarity, d.claimant)
