@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from spacy.attrs import ENT_TYPE, IDX, LEMMA, LENGTH, LOWER, ORTH
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 # id -> string (and id -> lower-cased string): ids are hashes of the strings, the same in
 # every document of every vocabulary
@@ -51,6 +51,11 @@ class DocWords:
                 table[key] = found
             out.append(found)
         return out
+
+    @cached_property
+    def ents(self) -> tuple[Span, ...]:
+        """``doc.ents``, which spaCy builds anew (a Span per entity) on every read."""
+        return tuple(self.doc.ents)
 
     @cached_property
     def orth(self) -> list[str]:

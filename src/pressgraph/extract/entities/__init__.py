@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -98,7 +99,15 @@ def _dateline(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
 
 
 def _span_words(span: Span) -> tuple[str, ...]:
-    return tuple(fold(span.text).replace("-", " ").split())
+    if span.end <= span.start:
+        return ()
+    # the text sliced from the document's (Span.text joins its tokens anew on every read)
+    return _words_of(doc_words(span.doc).span_text(span.start, span.end))
+
+
+@lru_cache(maxsize=1 << 16)
+def _words_of(text: str) -> tuple[str, ...]:
+    return tuple(fold(text).replace("-", " ").split())
 
 
 def _trim_span(
@@ -142,7 +151,7 @@ def _mentions(doc: Doc, text: str) -> list[_Mention]:
     lex = lexicon()
     out: list[_Mention] = []
     dateline = _dateline(text)
-    for ent in doc.ents:
+    for ent in doc_words(doc, text).ents:
         if ent.label_ not in KEEP_LABELS:
             continue
         label = ent.label_

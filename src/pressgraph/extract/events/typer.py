@@ -27,6 +27,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from pressgraph.extract.events.coder import Candidate, acled_type
+from pressgraph.nlp.columns import words as doc_words
 
 SUB_EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "Battles": ("Armed clash", "Government regains territory",
@@ -112,7 +113,7 @@ def doc_columns(doc: Doc) -> DocColumns:
         vectors[rows < 0] = 0.0
     skip = np.fromiter(_skip_pos_ids(), dtype=cols.dtype)
     # Doc.ents walks the whole document on every read: read it once, not once a sentence.
-    ents = doc.ents
+    ents = doc_words(doc).ents
     return DocColumns(vectors, cols[:, 1], ~np.isin(cols[:, 2], skip),
                       np.array([e.start for e in ents], dtype=np.int64),
                       tuple(_bucket(f"ent={e.label_}") for e in ents))

@@ -50,6 +50,7 @@ from pressgraph.extract.places.resolve import (
     trim,
 )
 from pressgraph.model import Place, Record, stable_id
+from pressgraph.nlp.columns import words as doc_words
 
 EXTRACTOR = "places@3"
 PRECISION = {
@@ -372,7 +373,7 @@ def _context_mentions(
     # places; a hyphenated NORP ("Turkish-Russian") may hold two.
     blocked = _SpanIndex(
         (e.start_char, e.end_char)
-        for e in parsed.doc.ents
+        for e in doc_words(parsed.doc, parsed.text).ents
         if e.label_ in _NOT_PLACE or (e.label_ == "NORP" and "-" not in e.text)
     )
     out: list[Mention] = []

@@ -691,7 +691,7 @@ def extract_from_doc(doc: Doc, article_id: str, text: str | None = None) -> list
     """``text`` is ``doc.text`` when the caller has it already (spaCy rebuilds it per read)."""
     cols = doc_words(doc, text)
     text = cols.text
-    veto_chars = [(e.start_char, e.end_char, e.label_) for e in doc.ents
+    veto_chars = [(e.start_char, e.end_char, e.label_) for e in cols.ents
                   if e.label_ in VETO_LABELS]
     veto_chars += [(m.start(), m.end(), "PHONE") for m in PHONE_RE.finditer(text)
                    if sum(ch.isdigit() for ch in m.group()) >= 7]

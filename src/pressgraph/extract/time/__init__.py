@@ -31,6 +31,7 @@ from pressgraph.extract.time.resolve import (
     resolve_from,
 )
 from pressgraph.model import Record, TimeExpression, stable_id
+from pressgraph.nlp.columns import words as doc_words
 
 EXTRACTOR = "time@4"
 __all__ = ["EVENT_RANGE", "EXTRACTOR", "TIMEX3_TYPES", "anchor_date", "extract",
@@ -161,7 +162,7 @@ _YEAR_OR_RATE_KEYS = np.array([get_string_id(w) for w in ("dddd", "a", "per")], 
 
 def _candidates(doc: Doc, text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for ent in doc.ents:
+    for ent in doc_words(doc, text).ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue
         start = ent.start_char
@@ -438,8 +439,9 @@ def _under_pluperfect(tok: Token) -> bool:
 def _event_date(doc: Doc, head_lemma: str, times: list[tuple[int, Resolution]]
                 ) -> date | None:
     stem = EVENT_STEMS.get(head_lemma, head_lemma[:5])
+    text = doc_words(doc).text
     for sent in doc.sents:
-        low = sent.text.lower()
+        low = text[sent.start_char:sent.end_char].lower()  # Span.text, not rebuilt
         if stem not in low:
             continue
         for start, res in times:
