@@ -40,17 +40,17 @@ class DocWords:
         if not len(self.doc):
             return []
         table = _LOWERED if lowered else _STRINGS
-        strings = self.doc.vocab.strings
-        out = []
-        for key in self.doc.to_array(attr).tolist():
-            found = table.get(key)
-            if found is None:
-                found = strings[key]
-                if lowered:
-                    found = found.lower()
-                table[key] = found
-            out.append(found)
-        return out
+        keys = self.doc.to_array(attr).tolist()
+        out: list[str | None] = list(map(table.get, keys))  # one C loop for the known ids
+        if None in out:
+            strings = self.doc.vocab.strings
+            for i, key in enumerate(keys):
+                if out[i] is None:
+                    found = strings[key]
+                    if lowered:
+                        found = found.lower()
+                    out[i] = table[key] = found
+        return out  # type: ignore[return-value]  # no None is left
 
     @cached_property
     def ents(self) -> tuple[Span, ...]:

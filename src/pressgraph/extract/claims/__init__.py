@@ -276,8 +276,11 @@ def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
     # An embedded question asserts nothing: "it is unclear how many inmates are at large",
     # "officials asked whether the prisoners had been recaptured".
     question = any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in anchor.children)
-    question = question or any(t.lower_ == "how" and t.head.lower_ in ("many", "much")
-                               for t in anchor.subtree if t.i < anchor.i)
+    # the subtree lies between its left and right edges: no "how" there, none in it
+    lowers = doc_words(anchor.doc).lower
+    question = question or ("how" in lowers[anchor.left_edge.i:anchor.i] and any(
+        t.lower_ == "how" and t.head.lower_ in ("many", "much")
+        for t in anchor.subtree if t.i < anchor.i))
     if question and polarity == "asserted":
         polarity = "uncertain"
     if polarity == "asserted" and _unconfirmed(anchor):
@@ -293,6 +296,7 @@ class _Context:
         # every word's lower-cased lemma from the LEMMA column: the scans below look for a
         # few lemmas, and a spaCy Token built for each word cost more than the tests
         self.lemmas = doc_words(self.doc, self.text).lemma_lower
+        self._positions: dict[str, list[int]] | None = None
         self.actors: dict[str, Actor] = {a.id: a for a in ext.actors}
         self.entities = ext.entities
         self.quotes: list[Quote] = sorted(ext.quotes, key=lambda q: q.start)
@@ -328,6 +332,15 @@ class _Context:
     def tokens_with_lemma(self, lemmas: Container[str]) -> Iterator[Token]:
         """The words whose lower-cased lemma is in ``lemmas``, in document order."""
         doc = self.doc
+        if isinstance(lemmas, (set, frozenset)):
+            # the positions of each lemma, gathered once per document, instead of a scan of
+            # every word per question
+            if self._positions is None:
+                self._positions = {}
+                for i, lemma in enumerate(self.lemmas):
+                    self._positions.setdefault(lemma, []).append(i)
+            found = lemmas & self._positions.keys()
+            return (doc[i] for i in sorted(i for lemma in found for i in self._positions[lemma]))
         return (doc[i] for i, lemma in enumerate(self.lemmas) if lemma in lemmas)
 
     def quote_at(self, offset: int) -> Quote | None:
