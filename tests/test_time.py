@@ -203,3 +203,30 @@ def test_meantime_loader_offsets():
     doc = load_meantime_doc(path)
     assert doc.published == "2008-03-01"
     assert doc.timexes and all(0 <= g.start < g.end <= len(doc.text) for g in doc.timexes)
+
+
+def test_candidate_patterns_find_what_they_would_without_their_first_letter_test():
+    import re
+
+    from pressgraph.extract.time import DURATION_CANDIDATE_RE, EXTRA_FIRST, EXTRA_RE
+
+    text = (
+        "Recently, currently and in the near future; in the past, annually, now. Every "
+        "morning, each year, last Thanksgiving Day, on Christmas Day, New Year's Day and "
+        "Independence Day. Earlier this week, later last month, mid-March, late-june, at 10:30 "
+        "p.m. UTC, next Monday evening, this Tuesday, Wednesday, THURSDAY night, Friday, "
+        "Saturday, sunday. The latest quarter, this year's fiscal-first quarter, 2015 second "
+        "period, the same period, corresponding quarter, that quarter, year-earlier, "
+        "year-ago, the current fiscal year, the year, today, yesterday, tomorrow, tonight, "
+        "overnight, year-on-year, 0930 GMT, 12/3/2019, 2019-03-12, ſame period, CURRENT "
+        "quarter. For two more weeks, about three days, a month after, 15 full years, "
+        "eleven hours, sixty minutes, an hour, one decade, forty consecutive days."
+    )
+    plain_extra = re.compile(EXTRA_RE.pattern.removeprefix(EXTRA_FIRST), re.I)
+    plain_duration = re.compile(
+        DURATION_CANDIDATE_RE.pattern.replace(r"(?=[aefnost\d])", "", 1), re.I)
+    for fast, plain in ((EXTRA_RE, plain_extra), (DURATION_CANDIDATE_RE, plain_duration)):
+        assert fast.pattern != plain.pattern
+        spans = [m.span() for m in plain.finditer(text)]
+        assert len(spans) >= 8
+        assert [m.span() for m in fast.finditer(text)] == spans

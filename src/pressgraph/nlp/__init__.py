@@ -27,8 +27,7 @@ def headline_break(doc: Doc) -> Doc:
     the input's first line, so the same rule (``clean``'s headline test) serves both."""
     from pressgraph.clean import is_headline_like
 
-    text = doc.text
-    brk = text.find("\n\n")
+    text, brk = _text_to_first_blank_line(doc)
     first = text[:brk].strip() if brk > 0 else ""
     if not first or "\n" in first or not is_headline_like(first):
         return doc
@@ -37,6 +36,26 @@ def headline_break(doc: Doc) -> Doc:
             token.is_sent_start = True
             break
     return doc
+
+
+def _text_to_first_blank_line(doc: Doc) -> tuple[str, int]:
+    """``doc.text`` up to and including the token holding its first blank line (all of it when
+    it has none), and where that blank line's two newlines start (-1 when none): the same as
+    ``doc.text.find`` of them, without joining every token of a long article to read a line."""
+    pieces: list[str] = []
+    length = 0
+    for token in doc:
+        piece = token.text_with_ws
+        if piece.startswith("\n") and pieces and pieces[-1].endswith("\n"):
+            brk = length - 1  # the break straddles two tokens
+        else:
+            at = piece.find("\n\n")
+            brk = length + at if at >= 0 else -1
+        pieces.append(piece)
+        length += len(piece)
+        if brk >= 0:
+            return "".join(pieces), brk
+    return "".join(pieces), -1
 
 
 def default_model_path() -> str:

@@ -27,11 +27,10 @@ from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from spacy.attrs import LEMMA
-
 from pressgraph.extract import ParsedDocument
 from pressgraph.extract.claims.vocab import PARTITIVE, PUBLICATION, fold, subject_head, vocab
 from pressgraph.model import Actor, Claim, Event, Quantity, Quote, stable_id
+from pressgraph.nlp.columns import words as doc_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -171,13 +170,16 @@ def _hypothetical(verb: Token) -> bool:
 
 def _lemma_in_sentence(sent: Span, word: str) -> str:
     lowered = word.lower().split()[0] if word.split() else word.lower()
-    for tok in sent:
-        if tok.lower_ == lowered:
-            return str(tok.lemma_).lower()
-    for tok in sent:
-        # The quantities extractor may hand over a clipped lemma ("unaccounte").
-        if len(lowered) > 4 and tok.lower_.startswith(lowered):
-            return _state_word(tok) or str(tok.lemma_).lower()
+    cols = doc_words(sent.doc)
+    lowers, lemmas = cols.lower, cols.lemma_lower
+    for i in range(sent.start, sent.end):
+        if lowers[i] == lowered:
+            return lemmas[i]
+    if len(lowered) > 4:
+        for i in range(sent.start, sent.end):
+            # The quantities extractor may hand over a clipped lemma ("unaccounte").
+            if lowers[i].startswith(lowered):
+                return _state_word(sent.doc[i]) or lemmas[i]
     return lowered
 
 
@@ -274,8 +276,11 @@ def _polarity(anchor: Token, quote_cue: str | None) -> tuple[str, str | None]:
     # An embedded question asserts nothing: "it is unclear how many inmates are at large",
     # "officials asked whether the prisoners had been recaptured".
     question = any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in anchor.children)
-    question = question or any(t.lower_ == "how" and t.head.lower_ in ("many", "much")
-                               for t in anchor.subtree if t.i < anchor.i)
+    # the subtree lies between its left and right edges: no "how" there, none in it
+    lowers = doc_words(anchor.doc).lower
+    question = question or ("how" in lowers[anchor.left_edge.i:anchor.i] and any(
+        t.lower_ == "how" and t.head.lower_ in ("many", "much")
+        for t in anchor.subtree if t.i < anchor.i))
     if question and polarity == "asserted":
         polarity = "uncertain"
     if polarity == "asserted" and _unconfirmed(anchor):
@@ -288,10 +293,10 @@ class _Context:
         ext = parsed.extraction
         self.doc = parsed.doc
         self.text = parsed.text
-        strings = self.doc.vocab.strings
         # every word's lower-cased lemma from the LEMMA column: the scans below look for a
         # few lemmas, and a spaCy Token built for each word cost more than the tests
-        self.lemmas = [strings[key].lower() for key in self.doc.to_array(LEMMA).tolist()]
+        self.lemmas = doc_words(self.doc, self.text).lemma_lower
+        self._positions: dict[str, list[int]] | None = None
         self.actors: dict[str, Actor] = {a.id: a for a in ext.actors}
         self.entities = ext.entities
         self.quotes: list[Quote] = sorted(ext.quotes, key=lambda q: q.start)
@@ -327,6 +332,15 @@ class _Context:
     def tokens_with_lemma(self, lemmas: Container[str]) -> Iterator[Token]:
         """The words whose lower-cased lemma is in ``lemmas``, in document order."""
         doc = self.doc
+        if isinstance(lemmas, (set, frozenset)):
+            # the positions of each lemma, gathered once per document, instead of a scan of
+            # every word per question
+            if self._positions is None:
+                self._positions = {}
+                for i, lemma in enumerate(self.lemmas):
+                    self._positions.setdefault(lemma, []).append(i)
+            found = lemmas & self._positions.keys()
+            return (doc[i] for i in sorted(i for lemma in found for i in self._positions[lemma]))
         return (doc[i] for i, lemma in enumerate(self.lemmas) if lemma in lemmas)
 
     def quote_at(self, offset: int) -> Quote | None:
@@ -399,7 +413,8 @@ def _teller(ctx: _Context, anchor: Token, root: Token | None = None
     committee")."""
     if (owner := _figure_owner(anchor, root)) is not None:
         return _teller_name(ctx, owner)
-    for tok in anchor.sent:
+    sent, lowers = anchor.sent, doc_words(anchor.doc).lower
+    for tok in (anchor.doc[i] for i in range(sent.start, sent.end) if lowers[i] == "according"):
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and (
                 tok.doc[tok.i + 1].lower_ == "to") and _same_paragraph(tok, anchor):
             objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
@@ -1079,7 +1094,7 @@ def extract_claims(parsed: ParsedDocument) -> list[Claim]:
     seen: set[tuple[Any, ...]] = set()
     aid = parsed.article.id
     quantities = {q.id: q for q in parsed.extraction.quantities}
-    text = doc.text
+    text = parsed.text  # doc.text, which spaCy would rebuild from every token
     for d in drafts:
         start, end = _evidence(doc, text, d.anchor)
         key = (d.anchor, d.predicate, d.low, d.high, d.polarity, d.claimant)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -21,6 +22,7 @@ from pressgraph.extract import ParsedDocument
 from pressgraph.extract.entities.lexicon import fold, has_phrase, lexicon
 from pressgraph.extract.entities.roles import appositive_roles, title_before
 from pressgraph.model import Actor, Entity, Record, stable_id
+from pressgraph.nlp.columns import words as doc_words
 
 EXTRACTOR = "entities@2"
 # Numeric and date labels belong to the time and quantities extractors.
@@ -97,7 +99,15 @@ def _dateline(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
 
 
 def _span_words(span: Span) -> tuple[str, ...]:
-    return tuple(fold(span.text).replace("-", " ").split())
+    if span.end <= span.start:
+        return ()
+    # the text sliced from the document's (Span.text joins its tokens anew on every read)
+    return _words_of(doc_words(span.doc).span_text(span.start, span.end))
+
+
+@lru_cache(maxsize=1 << 16)
+def _words_of(text: str) -> tuple[str, ...]:
+    return tuple(fold(text).replace("-", " ").split())
 
 
 def _trim_span(
@@ -141,7 +151,7 @@ def _mentions(doc: Doc, text: str) -> list[_Mention]:
     lex = lexicon()
     out: list[_Mention] = []
     dateline = _dateline(text)
-    for ent in doc.ents:
+    for ent in doc_words(doc, text).ents:
         if ent.label_ not in KEEP_LABELS:
             continue
         label = ent.label_
@@ -262,20 +272,20 @@ def _add_acronyms(doc: Doc, mentions: list[_Mention]) -> None:
         defined[doc[i].text] = m
     if not defined:
         return
-    for tok in doc:
-        if tok.text in defined and tok.i not in covered:
-            long = defined[tok.text]
+    for i, orth in enumerate(doc_words(doc).orth):
+        if orth in defined and i not in covered:
+            long = defined[orth]
             mentions.append(
                 _Mention(
-                    tok.i,
-                    tok.i + 1,
+                    i,
+                    i + 1,
                     long.label,
                     long.ent_id,
                     None,
-                    _span_words(doc[tok.i : tok.i + 1]),
+                    _span_words(doc[i : i + 1]),
                 )
             )
-            covered.add(tok.i)
+            covered.add(i)
 
 
 class _UnionFind:
@@ -354,6 +364,8 @@ def _cluster(doc: Doc, mentions: list[_Mention]) -> _UnionFind:
         if before:
             uf.union(max(before, key=lambda j: mentions[j].start), i)
     # Acronyms: bracketed after the long form, or the long form's initials.
+    cols = doc_words(doc)
+    surface = {i: cols.span_text(mentions[i].start, mentions[i].end) for i in actor_idx}
     for i in actor_idx:
         m = mentions[i]
         if (
@@ -367,11 +379,11 @@ def _cluster(doc: Doc, mentions: list[_Mention]) -> _UnionFind:
                     uf.union(i, j)
             acronym = doc[m.start].text
             for j in actor_idx:
-                if doc[mentions[j].start : mentions[j].end].text == acronym:
+                if surface[j] == acronym:
                     uf.union(i, j)
     acronyms: dict[str, list[int]] = {}
     for i in actor_idx:
-        text = doc[mentions[i].start : mentions[i].end].text
+        text = surface[i]
         if mentions[i].end - mentions[i].start == 1 and _is_acronym(text):
             acronyms.setdefault(text.replace(".", "").upper(), []).append(i)
     if acronyms:
@@ -426,8 +438,12 @@ def _definite_titles(
     people = [(i, m) for i, m in enumerate(mentions) if m.label == "PERSON"]
     if not people:
         return
+    full = doc_words(doc).text
+    full_lower = full.lower()
+    if not any("the " + title in full_lower for title in _DEFINITE_TITLES):
+        return  # no sentence can hold one (lower() may change lengths: searched per sentence)
     for sent in doc.sents:
-        text = sent.text
+        text = full[sent.start_char : sent.end_char]  # Span.text, without rebuilding it
         lower = text.lower()
         for title in _DEFINITE_TITLES:
             pos = lower.find("the " + title)
@@ -482,6 +498,7 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
     lex = lexicon()
     # Doc.text joins every token anew on each call: read it once
     text = parsed.text
+    cols = doc_words(doc, text)
     mentions = _mentions(doc, text)
     uf = _cluster(doc, mentions)
 
@@ -520,7 +537,8 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
     for root, members in sorted(clusters.items(), key=lambda kv: mentions[kv[1][0]].start):
         ms = [mentions[i] for i in members]
         labels = Counter(m.label for m in ms)
-        canonical = max(ms, key=lambda m: (len(m.words), len(doc[m.start : m.end].text), -m.start))
+        canonical = max(ms, key=lambda m: (len(m.words), len(cols.span_text(m.start, m.end)),
+                                           -m.start))
         if labels["PERSON"] and (labels["PERSON"] * 2 >= len(ms) or canonical.label == "PERSON"):
             label = "PERSON"
         else:
@@ -542,7 +560,7 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
             actor_id = stable_id(article_id, "actor", name.lower(), name_span.start_char)
         used_ids.add(actor_id)
         actor_of_root[root] = actor_id
-        surfaces = [doc[m.start : m.end].text for m in ms]
+        surfaces = [cols.span_text(m.start, m.end) for m in ms]
         actors.append(
             Actor(
                 id=actor_id,
@@ -563,15 +581,15 @@ def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
 
     entities: list[Entity] = []
     for i, m in enumerate(mentions):
-        span = doc[m.start : m.end]
+        start_char, end_char = cols.starts[m.start], cols.ends[m.end - 1]
         entities.append(
             Entity(
-                id=stable_id(article_id, "entity", span.start_char, span.end_char),
+                id=stable_id(article_id, "entity", start_char, end_char),
                 article_id=article_id,
-                start=span.start_char,
-                end=span.end_char,
+                start=start_char,
+                end=end_char,
                 extractor=EXTRACTOR,
-                text=span.text,
+                text=text[start_char:end_char],
                 label=m.label,
                 actor_id=actor_of_root.get(uf.find(i)) if m.label in ACTOR_LABELS else None,
             )

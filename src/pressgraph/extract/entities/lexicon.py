@@ -6,7 +6,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -59,6 +59,7 @@ _SPACE = re.compile(r"\s+")
 _APOS = str.maketrans({"’": "'", "‘": "'", "‐": "-", "–": "-", "\u00a0": " "})
 
 
+@lru_cache(maxsize=1 << 16)  # names and words recur in every article
 def fold(text: str) -> str:
     """A case-, diacritic-, apostrophe- and full-stop-insensitive key.
 

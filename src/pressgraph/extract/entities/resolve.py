@@ -43,14 +43,38 @@ def _norm(text: str) -> str:
     return fold(text)
 
 
-def _words(text: str) -> set[str]:
-    return set(_norm(text).replace("-", " ").split())
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_norm(text).replace("-", " ").split())
 
 
+@lru_cache(maxsize=1 << 16)
 def _head(text: str) -> str:
     """Head noun of a role ("special envoy for Syria" -> "envoy")."""
     words = _SPLIT_HEAD.split(_norm(text))[0].split()
     return words[-1] if words else ""
+
+
+_index: tuple[object, dict[str, list[Actor]]] | None = None
+
+
+def _by_name(actors: tuple[Actor, ...] | list[Actor]) -> dict[str, list[Actor]]:
+    """Each normalised name, alias and role -> the actors that carry it, in ``actors`` order.
+
+    Built once per article's actors (the events and claims extractors resolve dozens of spans
+    against the same tuple) and kept while the same tuple is asked about."""
+    global _index
+    last = _index
+    if last is not None and last[0] is actors:
+        return last[1]
+    index: dict[str, list[Actor]] = {}
+    for actor in actors:
+        keys = {_norm(actor.name), *(_norm(x) for x in (*actor.aliases, *actor.roles))}
+        for key in keys:
+            index.setdefault(key, []).append(actor)
+    if isinstance(actors, tuple):  # a list may change under the same identity
+        _index = (actors, index)
+    return index
 
 
 def resolve_mention(parsed: ParsedDocument, start: int, end: int) -> str | None:
@@ -89,12 +113,7 @@ def resolve_mention(parsed: ParsedDocument, start: int, end: int) -> str | None:
         return None
 
     key = _norm(text)
-    # a test per name rather than a set of every actor's names built for each mention
-    exact = [
-        a
-        for a in actors
-        if key == _norm(a.name) or any(_norm(x) == key for x in (*a.aliases, *a.roles))
-    ]
+    exact = _by_name(actors).get(key, [])
     if len({a.id for a in exact}) == 1:
         return exact[0].id
 

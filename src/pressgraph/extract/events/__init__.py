@@ -46,6 +46,7 @@ from pressgraph.extract.events.typer import (
 )
 from pressgraph.extract.quantities.numbers import words_value
 from pressgraph.model import Actor, Event, Quantity, Record, stable_id
+from pressgraph.nlp.columns import words as doc_words
 
 EXTRACTOR = "events@5"
 
@@ -99,12 +100,26 @@ def _actor_id(parsed: ParsedDocument, start: int, end: int, head: Token) -> str 
             best = best or ent.actor_id
     if best:
         return best
-    text = parsed.text[start:end].lower()
-    for actor in parsed.extraction.actors:
-        names = {actor.name.lower(), *(a.lower() for a in actor.aliases)}
-        if text in names:
-            return actor.id
-    return None
+    return _actor_by_name(parsed.extraction.actors).get(parsed.text[start:end].lower())
+
+
+_name_index: tuple[Sequence[Actor], dict[str, str]] | None = None
+
+
+def _actor_by_name(actors: Sequence[Actor]) -> dict[str, str]:
+    """Lower-cased name or alias -> the first actor that carries it, built once per article's
+    actors (kept while the same tuple is asked about) instead of once per mention."""
+    global _name_index
+    last = _name_index
+    if last is not None and last[0] is actors:
+        return last[1]
+    index: dict[str, str] = {}
+    for actor in actors:
+        for name in (actor.name.lower(), *(a.lower() for a in actor.aliases)):
+            index.setdefault(name, actor.id)
+    if isinstance(actors, tuple):  # a list may change under the same identity
+        _name_index = (actors, index)
+    return index
 
 
 def _inter(parsed: ParsedDocument, actor_id: str | None) -> int | None:
@@ -380,7 +395,7 @@ def _model_only_event(parsed: ParsedDocument, sent: Span, label: str) -> Event |
         actor_id=actor_id, actor_text=actor_text,
         place_id=place.id if place is not None else None, date=date, inter1=inter1,
         time_precision=time_precision(date), geo_precision=geo_precision(place),
-        notes=sent.text.strip(),
+        notes=parsed.text[sent.start_char:sent.end_char].strip(),
     )
     return _typed(event, label, _sentence_dead(sent, parsed))
 
@@ -421,6 +436,8 @@ def scored_events(parsed: ParsedDocument, typer: Any = _SHIPPED) -> list[tuple[E
         typer = shipped_typer()
     article = parsed.article
     scored: list[tuple[Event, float, int, bool]] = []
+    text = parsed.text
+    doc_words(parsed.doc, text)  # the coder's columns, with the text it need not rebuild
     sents = list(parsed.doc.sents)
     coded = [[c for c in code_sentence(sent) if not c.suppressed] for sent in sents]
     labels = _label_sentences(sents, coded, typer)
@@ -434,7 +451,8 @@ def scored_events(parsed: ParsedDocument, typer: Any = _SHIPPED) -> list[tuple[E
             continue
         carrier = best_candidate(cands)
         dead_here = _sentence_dead(sent, parsed) if label in EVENT_TYPE_OF else None
-        ctx = sentence_contexts(sent)
+        ctx = sentence_contexts(sent, text)
+        notes = text[sent.start_char:sent.end_char].strip()  # Span.text, without rebuilding
         triggers = {c.token.i for c in cands}
         for cand in cands:
             t_start, t_end = _span_chars(cand.trigger)
@@ -492,7 +510,7 @@ def scored_events(parsed: ParsedDocument, typer: Any = _SHIPPED) -> list[tuple[E
                 fatalities=(dead or 0.0) if acled else None,
                 time_precision=time_precision(date),
                 geo_precision=geo_precision(place),
-                notes=sent.text.strip(),
+                notes=notes,
             )
             is_carrier = cand is carrier
             if label in OTHER_TYPES and confidence >= OVERRIDE_MIN:

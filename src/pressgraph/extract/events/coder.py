@@ -9,12 +9,14 @@ future (negation, modals and conditionals on the clause chain above the trigger)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
 from pressgraph.extract.events.lexicon import Entry, contexts, lexicon, mode_cues
+from pressgraph.nlp.columns import words as doc_words
 
 # Verbs that only carry an event through their object noun ("launched an offensive",
 # "imposed a curfew", "held talks"): the noun is the event, the verb's subject its actor.
@@ -374,10 +376,23 @@ def _subtree_ids(tokens: Iterable[Token]) -> set[int]:
     return {t.i for head in tokens for t in head.subtree}
 
 
+@functools.cache
+def _lexicon_heads() -> frozenset[str]:
+    return frozenset(lemma for _, lemma in lexicon())
+
+
 def code_sentence(sent: Span) -> list[Candidate]:
     """All candidate events in one sentence, frames resolved, content marked suppressed."""
     found: dict[int, Candidate] = {}
-    for token in sent:
+    doc = sent.doc
+    cols = doc_words(doc)
+    lemmas, lowers, triggers = cols.lemma_lower, cols.lower, _lexicon_heads()
+    # only a word whose lemma or form heads a lexicon entry can trigger: the rest are not
+    # built as tokens at all
+    for i in range(sent.start, sent.end):
+        if lemmas[i] not in triggers and lowers[i] not in triggers:
+            continue
+        token = doc[i]
         if token.ent_type_ in ("DATE", "TIME"):
             continue  # "March 02, 2008" is a date, not a march
         match = match_entry(token)
@@ -755,12 +770,14 @@ def _fallback_recipient(cand: Candidate) -> Token | None:
     return None
 
 
-def sentence_contexts(sent: Span) -> tuple[str, ...]:
-    words = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
-    low = sent.text.lower()
+def sentence_contexts(sent: Span, text: str | None = None) -> tuple[str, ...]:
+    """``text`` is the document's text when the caller has it (``Span.text`` rebuilds it)."""
+    cols = doc_words(sent.doc, text)
+    found = set(cols.lemma_lower[sent.start:sent.end]) | set(cols.lower[sent.start:sent.end])
+    low = cols.text[sent.start_char:sent.end_char].lower()
     if "islamic state" in low:
-        words.add("islamic_state")
-    return tuple(name for name, cues in contexts() if words & cues)[:3]
+        found.add("islamic_state")
+    return tuple(name for name, cues in contexts() if found & cues)[:3]
 
 
 def acled_type(cand: Candidate) -> tuple[str | None, str | None]:

@@ -27,6 +27,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from pressgraph.extract.events.coder import Candidate, acled_type
+from pressgraph.nlp.columns import words as doc_words
 
 SUB_EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "Battles": ("Armed clash", "Government regains territory",
@@ -105,12 +106,14 @@ def doc_columns(doc: Doc) -> DocColumns:
     if table.shape[0] == 0 or table.shape[1] != VECTOR_DIM:
         vectors = np.zeros((len(doc), VECTOR_DIM), dtype=np.float32)
     else:
-        rows = table.find(keys=cols[:, 0])
+        # Vectors.find converts each numpy key on its own: the dict read directly is the same
+        row_of = table.key2row.get
+        rows = np.array([row_of(key, -1) for key in cols[:, 0].tolist()], dtype=np.int32)
         vectors = np.asarray(np.asarray(table.data)[np.maximum(rows, 0)], dtype=np.float32)
         vectors[rows < 0] = 0.0
     skip = np.fromiter(_skip_pos_ids(), dtype=cols.dtype)
     # Doc.ents walks the whole document on every read: read it once, not once a sentence.
-    ents = doc.ents
+    ents = doc_words(doc).ents
     return DocColumns(vectors, cols[:, 1], ~np.isin(cols[:, 2], skip),
                       np.array([e.start for e in ents], dtype=np.int64),
                       tuple(_bucket(f"ent={e.label_}") for e in ents))

@@ -50,6 +50,7 @@ from pressgraph.extract.places.resolve import (
     trim,
 )
 from pressgraph.model import Place, Record, stable_id
+from pressgraph.nlp.columns import words as doc_words
 
 EXTRACTOR = "places@3"
 PRECISION = {
@@ -372,7 +373,7 @@ def _context_mentions(
     # places; a hyphenated NORP ("Turkish-Russian") may hold two.
     blocked = _SpanIndex(
         (e.start_char, e.end_char)
-        for e in parsed.doc.ents
+        for e in doc_words(parsed.doc, parsed.text).ents
         if e.label_ in _NOT_PLACE or (e.label_ == "NORP" and "-" not in e.text)
     )
     out: list[Mention] = []
@@ -485,10 +486,13 @@ def _context_mentions(
                 continue
             if fold(key) in NESTED_STOP:
                 continue
+            found = gaz.lookup(key)
+            if not found:
+                continue  # most windows name nothing: no need to read the words around them
             hint = kind_word_near(text, s, e)
             cands = tuple(
                 c
-                for c in gaz.lookup(key)
+                for c in found
                 if _context_ok(c, countries, support, hint, in_person, sentence_start)
             )
             if cands:

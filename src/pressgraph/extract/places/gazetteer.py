@@ -76,6 +76,8 @@ _SITE_CODES = {"CMP", "CMPRF", "AIRP", "AIRB", "MILB", "PRN", "DAM", "BDG", "PRT
 _REGION_CODES = {"RGN", "CONT", "PEN", "ISLS", "ISL", "DSRT", "VAL", "PLN", "AREA"}
 
 
+# cached: every window of capitalised words in every article is folded, mostly the same words
+@functools.lru_cache(maxsize=1 << 16)
 def fold(name: str) -> str:
     """Lower-case ASCII key: diacritics, apostrophes and punctuation removed."""
     if name.isascii():  # most names: skip the Unicode decomposition

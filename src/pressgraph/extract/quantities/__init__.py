@@ -23,7 +23,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from pressgraph.extract import ParsedDocument
@@ -59,6 +58,7 @@ from pressgraph.extract.quantities.vocab import (
     VAGUE_PLURALS,
 )
 from pressgraph.model import Quantity, Record, stable_id
+from pressgraph.nlp.columns import words as doc_words
 
 EXTRACTOR = "quantities@2"
 __all__ = ["COUNT_TYPE_TO_GDELT", "EXTRACTOR", "extract", "extract_from_doc"]
@@ -627,6 +627,11 @@ def _predicate(noun: Token | None, tok: Token) -> tuple[str | None, str | None]:
     return None, None
 
 
+# Every word _hedge can take as a cue has one of these forms or lemmas.
+_CUE_WORDS = frozenset({"according", "may", "might", *HEDGE_LEMMAS})
+_CUE_LEMMAS = frozenset({"verify", "confirm", *HEDGE_VERBS})
+
+
 def _hedge(sent: Span, c: _Cand, doc: Doc) -> str | None:
     """The hedge on this number: a cue in its own clause (an ancestor of the number, or a
     dependent of one: "are believed to be holding", "reportedly", "according to"), else its
@@ -637,7 +642,13 @@ def _hedge(sent: Span, c: _Cand, doc: Doc) -> str | None:
     for a in tok.ancestors:
         ancestors.add(a.i)
     best: tuple[int, str] | None = None
-    for t in sent:
+    cols = doc_words(doc)
+    lowers, lemmas = cols.lower, cols.lemma_lower
+    for i in range(sent.start, sent.end):
+        # a word that cannot be a cue is not built as a token (the tests below need one)
+        if not (lowers[i] in _CUE_WORDS or lemmas[i] in _CUE_LEMMAS):
+            continue
+        t = doc[i]
         in_scope = c.start <= t.i < c.end or t.i in ancestors or (
             t.dep_ != "conj" and (t.head.i in ancestors or (
                 t.head.dep_ != "conj" and t.head.head.i in ancestors)))
@@ -676,9 +687,11 @@ def _sentence(starts: list[int], sents: list[Span], i: int) -> Span:
     return sents[bisect.bisect_right(starts, i) - 1]
 
 
-def extract_from_doc(doc: Doc, article_id: str) -> list[Quantity]:
-    text = doc.text
-    veto_chars = [(e.start_char, e.end_char, e.label_) for e in doc.ents
+def extract_from_doc(doc: Doc, article_id: str, text: str | None = None) -> list[Quantity]:
+    """``text`` is ``doc.text`` when the caller has it already (spaCy rebuilds it per read)."""
+    cols = doc_words(doc, text)
+    text = cols.text
+    veto_chars = [(e.start_char, e.end_char, e.label_) for e in cols.ents
                   if e.label_ in VETO_LABELS]
     veto_chars += [(m.start(), m.end(), "PHONE") for m in PHONE_RE.finditer(text)
                    if sum(ch.isdigit() for ch in m.group()) >= 7]
@@ -686,8 +699,7 @@ def extract_from_doc(doc: Doc, article_id: str) -> list[Quantity]:
     i = 0
     n = len(doc)
     # from the LOWER column: building a Token per word cost more than the scan itself
-    strings = doc.vocab.strings
-    lowers = [strings[key] for key in doc.to_array(LOWER).tolist()]
+    lowers = cols.lower
     while i < n:
         w = lowers[i]
         nxt = lowers[i + 1] if i + 1 < n else ""
@@ -786,4 +798,4 @@ def extract_from_doc(doc: Doc, article_id: str) -> list[Quantity]:
 
 
 def extract(parsed: ParsedDocument) -> dict[str, Sequence[Record]]:
-    return {"quantities": extract_from_doc(parsed.doc, parsed.article.id)}
+    return {"quantities": extract_from_doc(parsed.doc, parsed.article.id, parsed.text)}

@@ -197,6 +197,10 @@ def _unresolved(type_: str = "DATE", value: str | None = None, gran: str | None 
     return Resolution(type_, value, None, None, gran, False)
 
 
+# A pure function of its arguments (the result is frozen), called for every candidate of
+# every article with the same few anchors: "Tuesday", "last week", "2016" recur across a
+# day's stories, and each dateparser call costs milliseconds.
+@functools.lru_cache(maxsize=8192)
 def resolve(text: str, anchor: date | None, *, future: bool | None = None,
             preceded_by: str = "") -> Resolution | None:
     """TIMEX3-style resolution of ``text``; None when it is not a temporal expression."""
@@ -495,6 +499,7 @@ def last_reported_quarter(anchor: date) -> tuple[int, int]:
     return (anchor.year, q) if q else (anchor.year - 1, 4)
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_fiscal(text: str, anchor: date | None, reference: tuple[int, int] | None
                    ) -> Resolution | None:
     """Earnings-report periods: "the quarter", "third-quarter", "the year-earlier period",
