@@ -99,3 +99,16 @@ def test_raw_mode_keeps_the_decoded_input_exactly() -> None:
     article = clean_article(Article(id="x", text=raw, raw_text=raw), raw=True)
     assert article.text == raw
     assert article.offset_map is not None and article.offset_map.to_raw(500) == 500
+
+
+def test_without_marks_drops_combining_marks_only() -> None:
+    import unicodedata
+
+    from pressgraph.clean import without_marks
+
+    for text in ["Ḩawl", "São Tomé", "İstanbul", "plain ASCII", "", "“Zürich’s”", "ﬁle Ω",
+                 "a\u0301\u0327b", "中文"]:
+        plain = "".join(c for c in unicodedata.normalize("NFKD", text)
+                        if not unicodedata.combining(c))
+        assert without_marks(text) == plain
+    assert without_marks("Ḩawl") == "Hawl"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from pressgraph.model import Article, OffsetMap
@@ -57,6 +58,23 @@ class CleanResult:
     offset_map: OffsetMap
     title: str | None
     dropped: tuple[tuple[int, int, str], ...]  # (raw_start, raw_end, reason)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def without_marks(text: str) -> str:
+    """``text`` decomposed (NFKD) without its combining marks: "Ḩawl" -> "Hawl".  Only runs
+    of non-ASCII characters are looked at (every combining mark is one), so a long, mostly
+    ASCII text costs a scan, not a step per character."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed
+    return _NON_ASCII.sub(_marks_dropped, decomposed)
+
+
+def _marks_dropped(run: re.Match[str]) -> str:
+    return "".join(c for c in run.group() if not unicodedata.combining(c))
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+
+from pressgraph.clean import without_marks
 
 # who claims what a report says in its own voice, when the article names no outlet
 PUBLICATION = "the publication"
@@ -196,18 +197,7 @@ _DROP = frozenset({"the", "a", "an", "some", "all", "those", "these", "of", "the
 @lru_cache(maxsize=1 << 16)  # linking folds the same subjects and names again and again
 def fold(text: str) -> str:
     """Lowercase without diacritics: the form names and subjects are compared in."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    if not decomposed.isascii():
-        # only the runs of non-ASCII characters are looked at: linking folds whole texts
-        decomposed = _NON_ASCII.sub(_without_marks, decomposed)
-    return decomposed.lower()
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-def _without_marks(run: re.Match[str]) -> str:
-    return "".join(c for c in run.group() if not unicodedata.combining(c))
+    return without_marks(text).lower()
 
 
 def singular(word: str) -> str:

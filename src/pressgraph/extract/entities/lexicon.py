@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
+
+from pressgraph.clean import without_marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +66,7 @@ def fold(text: str) -> str:
 
     "U.S." and "us" share one, as do "Ḩawl" and "hawl".
     """
-    text = unicodedata.normalize("NFKD", text.translate(_APOS))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = without_marks(text.translate(_APOS))
     text = text.casefold().replace(".", "")
     return _SPACE.sub(" ", text).strip()
 

@@ -16,13 +16,14 @@ import re
 import sqlite3
 import tempfile
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from pressgraph.clean import without_marks
 
 BUILD_VERSION = "9"
 
@@ -82,8 +83,7 @@ def fold(name: str) -> str:
     """Lower-case ASCII key: diacritics, apostrophes and punctuation removed."""
     if name.isascii():  # most names: skip the Unicode decomposition
         return _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", name.lower())).strip()
-    text = unicodedata.normalize("NFKD", name.translate(_TRANSLATE))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower().translate(_TRANSLATE)
+    text = without_marks(name.translate(_TRANSLATE)).lower().translate(_TRANSLATE)
     text = _APOSTROPHES.sub("", text)
     return _NON_ALNUM.sub(" ", text).strip()
 
