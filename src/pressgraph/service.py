@@ -173,6 +173,7 @@ def ingest(
     from pressgraph.batch import ArticleFailure, run_batch
     from pressgraph.ingest import InputError, read_inputs
     from pressgraph.ingest.metadata import apply_manifest
+    from pressgraph.store.linking import link_new
 
     options = check_options(options)
     manifest = _load_manifest(options.metadata)
@@ -222,8 +223,6 @@ def ingest(
                 if options.link:
                     # Linked as it is stored, in the same order a later link_new would take,
                     # with the extraction in hand: nothing is read back, nothing is held.
-                    from pressgraph.store.linking import link_new
-
                     link_new(store, known={article.id: result})
                     report.linked = True
             else:
@@ -232,8 +231,6 @@ def ingest(
         # Also after a run that wrote nothing: an interrupted earlier run may have stored
         # articles and died before linking them (or --no-link left them).
         if options.link and store.links_stale():
-            from pressgraph.store.linking import link_new
-
             link_new(store, report.stored)
             report.linked = True
     except KeyboardInterrupt:

@@ -189,6 +189,11 @@ class _Pool:
                 if (a_stem and b["stem"] == a_stem) or sim >= bar]
 
 
+def _block_key(place: str, day: int) -> str:
+    """The link_event_blocks key of a place on a day."""
+    return f"{place}|{day}"
+
+
 def _may_join(a: dict[str, Any], b: dict[str, Any], cfg: LinkConfig) -> bool:
     """Whether events of two stories may be one: the same type, days within the window, a
     shared place and a shared participant (then their triggers decide)."""
@@ -557,7 +562,7 @@ class Linker:
         # a pair must share a place and the time window.
         if day is None:
             return []
-        return [f"{place}|{day}" for place in places]
+        return [_block_key(place, day) for place in places]
 
     def _events(self, ext: Extraction, seq: int, story: str, canonical: Mapping[str, str],
                 plan: _Plan) -> None:
@@ -569,7 +574,6 @@ class Linker:
         recent = [r[0] for r in conn.execute(
             "SELECT article_id FROM link_articles WHERE story = ? ORDER BY seq DESC LIMIT ?",
             (story, cfg.story_articles))]
-        same_story: set[str] = set()
         story_feats = self._event_feats("e.article_id", recent, same=True)
         same_story = {f["event_id"] for f in story_feats}
         story_by_type: dict[str, list[dict[str, Any]]] = {}
@@ -709,7 +713,7 @@ class Linker:
         elsewhere: list[str] = []
         for place in places if day is not None else ():
             for d in range(day - cfg.window_days, day + cfg.window_days + 1):  # type: ignore[operator]
-                key = f"{place}|{d}"
+                key = _block_key(place, d)
                 if key not in block_hits:
                     # same_story is fixed for the article: each block is filtered once
                     block_hits[key] = [r[0] for r in self.conn.execute(
